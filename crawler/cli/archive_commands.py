@@ -1,0 +1,207 @@
+"""`capture`, `show`, `history` and `db`: the archive's core commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from crawler.cli.context import CliContext, parse_overrides, pass_cli
+
+OUTCOME_LABELS = {
+    "new_article": "new article",
+    "new_version": "new version",
+    "unchanged": "unchanged",
+    "not_modified": "unchanged (304)",
+    "gone": "gone",
+    "failed": "failed",
+    "skipped": "skipped",
+}
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--ignore-robots", is_flag=True, help="Fetch even where robots.txt forbids it (recorded on the capture)."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per URL instead of a line of text.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run.",
+)
+@pass_cli
+def capture(
+    cli: CliContext, urls: tuple[str, ...], ignore_robots: bool, as_json: bool, overrides: tuple[str, ...]
+) -> None:
+    """Fetch URLS now and archive them: new article, new version, or unchanged.
+
+    Exits 1 if any URL failed (each failure is recorded with its reason).
+    """
+    from storage.dedup import BadURL, check_url
+
+    good: list[str] = []
+    bad = 0
+    for url in urls:
+        try:
+            good.append(check_url(url))
+        except BadURL as exc:
+            bad += 1
+            click.echo(f"error: {url}: {exc}", err=True)
+    if not good:
+        sys.exit(2)
+    from crawler.runner import build_settings, run_spider
+    from crawler.spiders.capture import CaptureSpider
+
+    cli.open_archive().close()  # create or upgrade the schema before Scrapy starts
+    settings = build_settings(
+        cli.config(), {"LOG_LEVEL": "INFO" if cli.verbose else "ERROR", **parse_overrides(overrides)}
+    )
+    report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)
+    reported = {r.url for r in report.results}
+    failed = bad
+    for result in report.results:
+        if not result.ok:
+            failed += 1
+        if as_json:
+            click.echo(json.dumps(result.__dict__, ensure_ascii=False, default=str))
+            continue
+        label = OUTCOME_LABELS.get(result.outcome, result.outcome)
+        if result.ok:
+            version = f"v{result.version}" if result.version else ""
+            title = f'  "{result.title}"' if result.title else ""
+            click.echo(f"{label:<16}{version:<5}{result.article_url or result.url}{title}")
+        else:
+            click.echo(f"{label:<16}     {result.url}: {result.reason}")
+    for url in good:
+        if url not in reported:  # the crawl ended without a word on this URL
+            failed += 1
+            click.echo(f"{'failed':<16}     {url}: no result (the crawl stopped early; see -v)")
+    if failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("url")
+@click.option("--version", "number", type=int, help="Version number (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="The archived version as JSON.")
+@pass_cli
+def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
+    """Show an archived article (by URL or id) as it was at one version."""
+    from storage.read import NotFound, find_article, get_version, version_to_dict
+
+    archive = cli.open_archive()
+    try:
+        with archive.sessions() as session:
+            try:
+                article = find_article(session, url)
+                version = get_version(session, article, number)
+            except NotFound as exc:
+                raise click.ClickException(str(exc)) from None
+            data = version_to_dict(article, version)
+    finally:
+        archive.close()
+    if as_json:
+        _echo_json(data)
+        return
+    click.secho(data["title"] or "(no title)", bold=True)
+    byline = ", ".join(data["authors"]) if data["authors"] else "unknown author"
+    click.echo(f"{data['url']}")
+    click.echo(
+        f"{byline} · published {data['published'] or '?'} · modified {data['modified'] or '?'} · "
+        f"version {data['version']} of {data['versions']} · "
+        f"seen {data['first_seen'][:19]} to {data['last_seen'][:19]}"
+    )
+    click.echo()
+    click.echo(data["text"])
+    if data["captions"]:
+        click.echo()
+        click.secho("Captions", bold=True)
+        for caption in data["captions"]:
+            credit = f" ({caption['credit']})" if caption.get("credit") else ""
+            click.echo(f"- {caption['caption']}{credit}")
+
+
+@click.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of versions.")
+@pass_cli
+def history(cli: CliContext, url: str, as_json: bool) -> None:
+    """List the versions of an archived article, oldest first."""
+    from storage.read import NotFound, events, find_article
+    from storage.read import history as read_history
+
+    archive = cli.open_archive()
+    try:
+        with archive.sessions() as session:
+            try:
+                article = find_article(session, url)
+            except NotFound as exc:
+                raise click.ClickException(str(exc)) from None
+            entries = read_history(session, article)
+            article_events = events(session, article)
+            canonical, status = article.canonical_url, article.status
+    finally:
+        archive.close()
+    if as_json:
+        _echo_json([entry.to_dict() for entry in entries])
+        return
+    click.echo(f"{canonical}  ({status}, {len(entries)} version{'s' if len(entries) != 1 else ''})")
+    for entry in entries:
+        seen = f"{entry.first_seen:%Y-%m-%d %H:%M} .. {entry.last_seen:%Y-%m-%d %H:%M}"
+        click.echo(
+            f"  v{entry.version:<3} {seen}  {entry.captures:>3} capture(s)  {entry.title or '(no title)'}"
+        )
+    for event in article_events:
+        click.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.kind}: {event.detail or ''}")
+
+
+@click.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+@pass_cli
+def upgrade(cli: CliContext) -> None:
+    """Create or upgrade the archive's schema to the newest revision."""
+    from storage.db import current_revision, head_revision
+
+    archive = cli.open_archive()
+    try:
+        click.echo(f"schema at revision {current_revision(archive.engine)} (head {head_revision()})")
+    finally:
+        archive.close()
+
+
+@db.command()
+@pass_cli
+def info(cli: CliContext) -> None:
+    """Where the archive is and how much it holds."""
+    from storage.read import counts
+
+    config = cli.config()
+    archive = cli.open_archive()
+    try:
+        with archive.sessions() as session:
+            numbers = counts(session)
+    finally:
+        archive.close()
+    click.echo(f"database: {config.db_url}")
+    click.echo(f"warc:     {config.warc_dir}")
+    for name, value in numbers.items():
+        click.echo(f"{name + ':':<10}{value}")
+
+
+def register(group: click.Group) -> None:
+    for command in (capture, show, history, db):
+        group.add_command(command)

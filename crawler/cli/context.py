@@ -1,0 +1,50 @@
+"""What every command shares: where the archive is, and how to fail cleanly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from storage.archive import Archive
+    from storage.config import ArchiveConfig
+
+
+@dataclass
+class CliContext:
+    home: str | None
+    db: str | None
+    verbose: int = 0
+
+    def config(self) -> ArchiveConfig:
+        from storage.config import ArchiveConfig
+
+        return ArchiveConfig.resolve(self.home, self.db)
+
+    def open_archive(self) -> Archive:
+        """Open the archive, turning connection problems into a one-line error."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from storage.archive import Archive
+
+        try:
+            return Archive(self.config())
+        except (SQLAlchemyError, OSError) as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise click.ClickException(f"cannot open the archive: {message}") from None
+
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` options as a settings dict (Scrapy converts the types)."""
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s/--set")
+        overrides[name.strip()] = value
+    return overrides

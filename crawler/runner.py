@@ -1,0 +1,54 @@
+"""Running a spider from the CLI, with the archive's settings, and collecting results.
+
+A Twisted reactor cannot be restarted, so one process runs one crawl; the
+scheduler starts each crawl as a subprocess of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.signals import capture_recorded
+from storage.config import ArchiveConfig
+from storage.service import CaptureResult
+
+
+def build_settings(config: ArchiveConfig, overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NEWSARCHIVE_HOME", str(config.home), priority="cmdline")
+    settings.set("NEWSARCHIVE_DB", config.db_url, priority="cmdline")
+    # The CLI configures logging (stderr); Scrapy must not add a second root handler.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+@dataclass
+class RunReport:
+    results: list[CaptureResult] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+
+def run_spider(spider_cls: type, settings: Settings, **spider_kwargs: Any) -> RunReport:
+    """Run one spider to completion in this process (once per process)."""
+    report = RunReport()
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider_cls)
+
+    def collect(result: CaptureResult) -> None:
+        report.results.append(result)
+
+    crawler.signals.connect(collect, signal=capture_recorded)
+    process.crawl(crawler, **spider_kwargs)
+    process.start()
+    report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    return report

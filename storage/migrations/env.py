@@ -1,0 +1,27 @@
+"""Alembic environment: the connection comes from storage.db, never from an ini file."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("run migrations through storage.db.upgrade(), which passes a connection")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,34 @@
+"""An article: one news story, keyed by its canonical URL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, UTCDateTime, utcnow
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(Text, unique=True)
+    domain: Mapped[str] = mapped_column(String(255), index=True)
+    source: Mapped[str | None] = mapped_column(String(200), index=True)
+    # "live" while the page answers; "gone" after a 404/410 or a redirect home.
+    status: Mapped[str] = mapped_column(String(20), default="live")
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    version_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Denormalised pointer to the newest version: the read side asks for
+    # "latest versions" constantly. Not a foreign key, because versions
+    # already point here and a cycle would complicate inserts and SQLite DDL.
+    latest_version_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.canonical_url}>"

@@ -1,0 +1,45 @@
+"""A capture: one fetch, successful or not, with where its raw record lives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, JSONType, UTCDateTime, utcnow
+
+# What a capture did to the archive.
+OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed", "skipped")
+
+
+class Capture(Base):
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"), index=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    body_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    body_size: Mapped[int | None] = mapped_column(BigInteger)
+    warc_file: Mapped[str | None] = mapped_column(String(255))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
+    ignore_robots: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "capture" (on demand), "crawl" (discovery) or "revisit".
+    via: Mapped[str] = mapped_column(String(20), default="capture")
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    def __repr__(self) -> str:
+        return f"<Capture {self.id} {self.outcome} {self.requested_url}>"

@@ -1,0 +1,47 @@
+"""A version: one distinct state of an article's extracted content."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, JSONType, UTCDateTime, utcnow
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_versions_article_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # sha256 of the normalised content (storage.dedup.content_hash): equal
+    # hash, same version.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    authors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    captions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # Publisher-declared dates, ISO 8601 strings as found (a date or a datetime).
+    published: Mapped[str | None] = mapped_column(String(40), index=True)
+    modified: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(20), index=True)
+    sitename: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    extractor: Mapped[str] = mapped_column(String(100))
+    extractor_version: Mapped[str] = mapped_column(String(100))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    capture_count: Mapped[int] = mapped_column(Integer, default=1)
+    first_capture_id: Mapped[int | None] = mapped_column(Integer)
+    # What changed against the previous version (storage.versions.change_summary).
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    def __repr__(self) -> str:
+        return f"<Version {self.article_id}#{self.number}>"

@@ -1,0 +1,387 @@
+"""The archive's unit of work: record a capture and decide whether it is a new version.
+
+Every call is one transaction. Either the capture row, the version (if any)
+and the article's bookkeeping all land, or none of them do; nothing already
+archived is ever modified except the counters and timestamps that describe it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.dedup import (
+    BadURL,
+    canonical_url,
+    choose_article_url,
+    content_hash,
+    domain_of,
+    word_count,
+)
+from storage.fetch import Fetch
+from storage.models import Article, ArticleEvent, Capture, Version
+from storage.revisit import next_check
+from storage.versions import change_summary
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# HTTP statuses that mean "this article is gone" on a URL we already archive.
+GONE_STATUSES = (404, 410)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    outcome: str  # see storage.models.capture.OUTCOMES
+    url: str
+    capture_id: int
+    article_id: int | None = None
+    article_url: str | None = None
+    version: int | None = None
+    title: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome not in ("failed", "skipped")
+
+
+@dataclass(frozen=True)
+class ExtractedContent:
+    """The extractor's output as the archive keeps it."""
+
+    fields: Mapping[str, Any]  # the Article's JSON: title, text, authors, captions, ...
+    extractor: str
+    extractor_version: str
+
+
+def _content_of(version: Version) -> dict[str, Any]:
+    return {
+        "title": version.title,
+        "text": version.text,
+        "authors": version.authors,
+        "captions": version.captions,
+        "published": version.published,
+        "modified": version.modified,
+    }
+
+
+class ArchiveService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    # -- the transaction wrapper -------------------------------------------
+
+    def _in_transaction(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one transaction, retrying races and transient locks.
+
+        Two writers may create the same article or version number at once;
+        the unique constraints catch it and the loser simply retries, seeing
+        the winner's row.
+        """
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            session = self.sessions()
+            try:
+                with session.begin():
+                    return work(session)
+            except (IntegrityError, OperationalError) as exc:
+                transient = isinstance(exc, IntegrityError) or "locked" in str(exc).lower()
+                if not transient or attempt == MAX_ATTEMPTS:
+                    raise
+                log.info("retrying archive transaction after %s (attempt %d)", type(exc).__name__, attempt)
+            finally:
+                session.close()
+        raise AssertionError("unreachable")
+
+    # -- writes --------------------------------------------------------------
+
+    def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
+        """A successful fetch with its extracted article."""
+        final_url = fetch.final_url or fetch.requested_url
+        key = choose_article_url(final_url, content.fields.get("canonical_url"))
+        digest = content_hash(content.fields)
+
+        def work(session: Session) -> CaptureResult:
+            article = session.scalar(select(Article).where(Article.canonical_url == key))
+            created = article is None
+            if article is None:
+                article = Article(
+                    canonical_url=key,
+                    domain=domain_of(key),
+                    source=fetch.source,
+                    first_seen_at=fetch.fetched_at,
+                    last_seen_at=fetch.fetched_at,
+                    last_checked_at=fetch.fetched_at,
+                    last_changed_at=fetch.fetched_at,
+                    version_count=0,
+                )
+                session.add(article)
+                session.flush()
+            elif article.source is None and fetch.source:
+                article.source = fetch.source
+            capture = _capture_row(fetch, outcome="unchanged", article_id=article.id)
+            session.add(capture)
+            session.flush()
+            if article.status != "live":
+                session.add(
+                    ArticleEvent(
+                        article_id=article.id,
+                        capture_id=capture.id,
+                        at=fetch.fetched_at,
+                        kind="returned",
+                        detail=f"HTTP {fetch.status_code}",
+                    )
+                )
+                article.status = "live"
+            latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
+            if latest is not None and latest.content_hash == digest:
+                latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
+                latest.capture_count += 1
+                capture.version_id = latest.id
+                outcome, number = "unchanged", latest.number
+            else:
+                number = article.version_count + 1
+                version = _new_version(article, number, digest, content, fetch.fetched_at, capture.id, latest)
+                session.add(version)
+                session.flush()
+                article.version_count = number
+                article.latest_version_id = version.id
+                article.last_changed_at = fetch.fetched_at
+                capture.version_id = version.id
+                outcome = "new_article" if created else "new_version"
+            capture.outcome = outcome
+            _touch(article, fetch.fetched_at, seen=True)
+            return CaptureResult(
+                outcome, fetch.requested_url, capture.id, article.id, key, number, content.fields.get("title")
+            )
+
+        return self._in_transaction(work)
+
+    def record_same_body(self, fetch: Fetch, article_id: int) -> CaptureResult:
+        """A fetch whose bytes equal the latest version's: no re-extraction needed."""
+
+        def work(session: Session) -> CaptureResult:
+            article = session.get(Article, article_id)
+            if article is None or article.latest_version_id is None:
+                raise LookupError(f"article {article_id} has no version to match")
+            latest = session.get(Version, article.latest_version_id)
+            assert latest is not None
+            capture = _capture_row(fetch, outcome="unchanged", article_id=article.id)
+            capture.version_id = latest.id
+            session.add(capture)
+            session.flush()
+            latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
+            latest.capture_count += 1
+            _touch(article, fetch.fetched_at, seen=True)
+            return CaptureResult(
+                "unchanged",
+                fetch.requested_url,
+                capture.id,
+                article.id,
+                article.canonical_url,
+                latest.number,
+                latest.title,
+            )
+
+        return self._in_transaction(work)
+
+    def record_not_modified(self, fetch: Fetch, article_id: int) -> CaptureResult:
+        """A 304 answer to a conditional revisit: the latest version still stands."""
+        return self.record_same_body(fetch, article_id)
+
+    def record_failure(self, fetch: Fetch) -> CaptureResult:
+        """A fetch that produced no article: kept as a failed (or skipped) capture.
+
+        A 404/410 on a URL we already archive is recorded as the article
+        going away, an event in its history; nothing is deleted.
+        """
+        reason = fetch.error or "failed"
+
+        def work(session: Session) -> CaptureResult:
+            article = _article_for_url(session, fetch.final_url or fetch.requested_url)
+            if article is None and fetch.final_url:
+                article = _article_for_url(session, fetch.requested_url)
+            outcome = fetch.error_outcome
+            if article is not None and fetch.status_code in GONE_STATUSES:
+                outcome = "gone"
+            capture = _capture_row(fetch, outcome=outcome, article_id=article.id if article else None)
+            capture.error = reason
+            session.add(capture)
+            session.flush()
+            if article is not None:
+                article.last_checked_at = max(article.last_checked_at, fetch.fetched_at)
+                if outcome == "gone" and article.status != "gone":
+                    article.status = "gone"
+                    session.add(
+                        ArticleEvent(
+                            article_id=article.id,
+                            capture_id=capture.id,
+                            at=fetch.fetched_at,
+                            kind="gone",
+                            detail=reason,
+                        )
+                    )
+            return CaptureResult(
+                outcome,
+                fetch.requested_url,
+                capture.id,
+                article.id if article else None,
+                article.canonical_url if article else None,
+                reason=reason,
+            )
+
+        return self._in_transaction(work)
+
+    def record_redirected_home(self, fetch: Fetch) -> CaptureResult:
+        """A revisit redirected to the site's home page: the article is gone."""
+        fetch.error = fetch.error or f"redirected to the home page {fetch.final_url}"
+
+        def work(session: Session) -> CaptureResult:
+            article = _article_for_url(session, fetch.requested_url)
+            capture = _capture_row(
+                fetch, outcome="gone" if article else "failed", article_id=article.id if article else None
+            )
+            capture.error = fetch.error
+            session.add(capture)
+            session.flush()
+            if article is not None:
+                article.last_checked_at = max(article.last_checked_at, fetch.fetched_at)
+                if article.status != "gone":
+                    article.status = "gone"
+                    session.add(
+                        ArticleEvent(
+                            article_id=article.id,
+                            capture_id=capture.id,
+                            at=fetch.fetched_at,
+                            kind="redirected_home",
+                            detail=fetch.final_url,
+                        )
+                    )
+            return CaptureResult(
+                capture.outcome,
+                fetch.requested_url,
+                capture.id,
+                article.id if article else None,
+                reason=fetch.error,
+            )
+
+        return self._in_transaction(work)
+
+    # -- reads the crawler needs -----------------------------------------------
+
+    def article_id_for_url(self, url: str) -> int | None:
+        with self.sessions() as session:
+            article = _article_for_url(session, url)
+            return article.id if article is not None else None
+
+    def latest_body_match(self, url: str, body_sha256: str) -> int | None:
+        """The article whose latest version came from these exact bytes at this URL, if any.
+
+        Lets a revisit skip extraction when nothing at all changed.
+        """
+        with self.sessions() as session:
+            article = _article_for_url(session, url)
+            if article is None or article.latest_version_id is None:
+                return None
+            match = session.scalar(
+                select(Capture.id)
+                .where(
+                    Capture.article_id == article.id,
+                    Capture.version_id == article.latest_version_id,
+                    Capture.body_sha256 == body_sha256,
+                )
+                .limit(1)
+            )
+            return article.id if match is not None else None
+
+
+def _article_for_url(session: Session, url: str) -> Article | None:
+    try:
+        key = canonical_url(url)
+    except BadURL:
+        return None
+    article = session.scalar(select(Article).where(Article.canonical_url == key))
+    if article is not None:
+        return article
+    # The page may declare a canonical URL other than the one fetched: find the
+    # article through an earlier capture of this exact URL.
+    article_id = session.scalar(
+        select(Capture.article_id)
+        .where((Capture.final_url == url) | (Capture.requested_url == url), Capture.article_id.is_not(None))
+        .order_by(Capture.id.desc())
+        .limit(1)
+    )
+    return session.get(Article, article_id) if article_id else None
+
+
+def _capture_row(fetch: Fetch, *, outcome: str, article_id: int | None) -> Capture:
+    warc = fetch.warc
+    return Capture(
+        requested_url=fetch.requested_url,
+        final_url=fetch.final_url,
+        article_id=article_id,
+        crawl_run_id=fetch.crawl_run_id,
+        outcome=outcome,
+        status_code=fetch.status_code,
+        headers=dict(fetch.headers),
+        content_type=fetch.content_type,
+        fetched_at=fetch.fetched_at,
+        body_sha256=fetch.body_sha256,
+        body_size=fetch.body_size,
+        warc_file=warc.file if warc else None,
+        warc_offset=warc.offset if warc else None,
+        warc_length=warc.length if warc else None,
+        ignore_robots=fetch.ignore_robots,
+        via=fetch.via,
+    )
+
+
+def _new_version(
+    article: Article,
+    number: int,
+    digest: str,
+    content: ExtractedContent,
+    fetched_at: datetime,
+    capture_id: int,
+    previous: Version | None,
+) -> Version:
+    fields = content.fields
+    return Version(
+        article_id=article.id,
+        number=number,
+        content_hash=digest,
+        title=fields.get("title"),
+        text=fields.get("text") or "",
+        authors=list(fields.get("authors") or []),
+        captions=[dict(c) for c in fields.get("captions") or []],
+        published=fields.get("published"),
+        modified=fields.get("modified"),
+        language=fields.get("language"),
+        sitename=fields.get("sitename"),
+        description=fields.get("description"),
+        images=list(fields.get("images") or []),
+        flags=list(fields.get("flags") or []),
+        word_count=word_count(fields.get("text")),
+        extractor=content.extractor,
+        extractor_version=content.extractor_version,
+        first_seen_at=fetched_at,
+        last_seen_at=fetched_at,
+        capture_count=1,
+        first_capture_id=capture_id,
+        changes=change_summary(_content_of(previous) if previous else None, fields),
+    )
+
+
+def _touch(article: Article, at: datetime, *, seen: bool) -> None:
+    article.last_checked_at = max(article.last_checked_at, at)
+    if seen:
+        article.last_seen_at = max(article.last_seen_at, at)
+    article.next_check_at = next_check(article.first_seen_at, article.last_changed_at, at)
