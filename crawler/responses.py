@@ -58,10 +58,14 @@ def failure_reason(failure: Failure) -> tuple[str, str, Response | None]:
         return text, "failed", None
     name = type(exc).__name__
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if "download max size" in detail or "download maxsize" in detail:
+        return "body over the size limit (DOWNLOAD_MAXSIZE)", "failed", None
     friendly = _FRIENDLY_ERRORS.get(name)
     if friendly is None:
         return f"{name}: {detail}"[:300], "failed", None
-    if detail and len(detail) < 200 and detail.lower() != friendly:
+    if detail.lower().startswith(friendly.lower()):
+        return detail[:300], "failed", None
+    if detail and len(detail) < 200:
         return f"{friendly} ({detail})", "failed", None
     return friendly, "failed", None
 

@@ -6,15 +6,20 @@ scheduler starts each crawl as a subprocess of its own.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.log import DEFAULT_LOGGING
 
 from crawler.signals import capture_recorded
 from storage.config import ArchiveConfig
 from storage.service import CaptureResult
+
+
+_PER_URL_REPORTED = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
 
 
 def build_settings(config: ArchiveConfig, overrides: dict[str, Any] | None = None) -> Settings:
@@ -41,7 +46,17 @@ class RunReport:
 def run_spider(spider_cls: type, settings: Settings, **spider_kwargs: Any) -> RunReport:
     """Run one spider to completion in this process (once per process)."""
     report = RunReport()
+    # Scrapy's logging config puts its own logger at DEBUG while the CLI owns
+    # the root handler (stderr): make that config honour LOG_LEVEL. One crawl
+    # per process, so changing Scrapy's module-level default here is contained.
+    level = logging.getLevelName(settings.get("LOG_LEVEL"))
+    DEFAULT_LOGGING["loggers"]["scrapy"]["level"] = level
     process = CrawlerProcess(settings)
+    if isinstance(level, int) and level >= logging.ERROR:
+        # Network failures are reported per URL as results; Scrapy's own
+        # error lines (with tracebacks) for them would only repeat that.
+        for name in _PER_URL_REPORTED:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(spider_cls)
 
     def collect(result: CaptureResult) -> None:

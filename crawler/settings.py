@@ -48,6 +48,11 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # --- Components -----------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # First in line (before RobotsTxtMiddleware at 100): a refused host gets
+    # no request at all, not even for robots.txt. Redirect hops and robots.txt
+    # requests re-enter the chain, so they are checked too. Off unless
+    # NEWSARCHIVE_DENY_PRIVATE (HTTP-triggered captures).
+    "crawler.netguard_middleware.DenyPrivateAddressesMiddleware": 50,
     # Closest to the network, so it records every exchange (redirects and
     # retried errors included) with the body exactly as it arrived.
     "crawler.middlewares.WarcRecorderMiddleware": 950,
@@ -68,3 +73,6 @@ NEWSARCHIVE_HTML_TYPES = ["text/html", "application/xhtml+xml"]
 # How the current run is recorded (set by the runner).
 NEWSARCHIVE_VIA = "capture"
 NEWSARCHIVE_CRAWL_RUN_ID = None
+# Refuse private, loopback, link-local and metadata addresses (every redirect
+# hop too): set by the HTTP API for captures it starts on a user's behalf.
+NEWSARCHIVE_DENY_PRIVATE = False

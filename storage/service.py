@@ -8,7 +8,7 @@ archived is ever modified except the counters and timestamps that describe it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -27,7 +27,7 @@ from storage.dedup import (
 )
 from storage.fetch import Fetch
 from storage.models import Article, ArticleEvent, Capture, Version
-from storage.revisit import next_check
+from storage.revisit import DEFAULT_SCHEDULE, RevisitStep, next_check
 from storage.versions import change_summary
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,11 @@ def _content_of(version: Version) -> dict[str, Any]:
 class ArchiveService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
+        # Per-source revisit schedules (sources.toml `revisit`); others use the default.
+        self.revisit_schedules: dict[str, Sequence[RevisitStep]] = {}
+
+    def _schedule(self, article: Article) -> Sequence[RevisitStep]:
+        return self.revisit_schedules.get(article.source or "", DEFAULT_SCHEDULE)
 
     # -- the transaction wrapper -------------------------------------------
 
@@ -158,14 +163,14 @@ class ArchiveService:
                 capture.version_id = version.id
                 outcome = "new_article" if created else "new_version"
             capture.outcome = outcome
-            _touch(article, fetch.fetched_at, seen=True)
+            _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
             return CaptureResult(
                 outcome, fetch.requested_url, capture.id, article.id, key, number, content.fields.get("title")
             )
 
         return self._in_transaction(work)
 
-    def record_same_body(self, fetch: Fetch, article_id: int) -> CaptureResult:
+    def record_same_body(self, fetch: Fetch, article_id: int, outcome: str = "unchanged") -> CaptureResult:
         """A fetch whose bytes equal the latest version's: no re-extraction needed."""
 
         def work(session: Session) -> CaptureResult:
@@ -174,15 +179,15 @@ class ArchiveService:
                 raise LookupError(f"article {article_id} has no version to match")
             latest = session.get(Version, article.latest_version_id)
             assert latest is not None
-            capture = _capture_row(fetch, outcome="unchanged", article_id=article.id)
+            capture = _capture_row(fetch, outcome=outcome, article_id=article.id)
             capture.version_id = latest.id
             session.add(capture)
             session.flush()
             latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
             latest.capture_count += 1
-            _touch(article, fetch.fetched_at, seen=True)
+            _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
             return CaptureResult(
-                "unchanged",
+                outcome,
                 fetch.requested_url,
                 capture.id,
                 article.id,
@@ -195,7 +200,7 @@ class ArchiveService:
 
     def record_not_modified(self, fetch: Fetch, article_id: int) -> CaptureResult:
         """A 304 answer to a conditional revisit: the latest version still stands."""
-        return self.record_same_body(fetch, article_id)
+        return self.record_same_body(fetch, article_id, outcome="not_modified")
 
     def record_failure(self, fetch: Fetch) -> CaptureResult:
         """A fetch that produced no article: kept as a failed (or skipped) capture.
@@ -217,7 +222,7 @@ class ArchiveService:
             session.add(capture)
             session.flush()
             if article is not None:
-                article.last_checked_at = max(article.last_checked_at, fetch.fetched_at)
+                _touch(article, fetch.fetched_at, seen=False, schedule=self._schedule(article))
                 if outcome == "gone" and article.status != "gone":
                     article.status = "gone"
                     session.add(
@@ -253,7 +258,7 @@ class ArchiveService:
             session.add(capture)
             session.flush()
             if article is not None:
-                article.last_checked_at = max(article.last_checked_at, fetch.fetched_at)
+                _touch(article, fetch.fetched_at, seen=False, schedule=self._schedule(article))
                 if article.status != "gone":
                     article.status = "gone"
                     session.add(
@@ -380,8 +385,10 @@ def _new_version(
     )
 
 
-def _touch(article: Article, at: datetime, *, seen: bool) -> None:
+def _touch(
+    article: Article, at: datetime, *, seen: bool, schedule: Sequence[RevisitStep] = DEFAULT_SCHEDULE
+) -> None:
     article.last_checked_at = max(article.last_checked_at, at)
     if seen:
         article.last_seen_at = max(article.last_seen_at, at)
-    article.next_check_at = next_check(article.first_seen_at, article.last_changed_at, at)
+    article.next_check_at = next_check(article.first_seen_at, article.last_changed_at, at, schedule)

@@ -17,8 +17,9 @@ _WORD = re.compile(r"\w+")
 # multilingual-light on purpose: a false "correction" flag is cheap, a
 # missed one is what the research cares about.
 _NOTE_PATTERNS = re.compile(
-    r"\b(correction|corrected|clarification|editor'?s note|this (article|story) (has been|was) "
-    r"(updated|amended|corrected)|update[sd]?:|berichtigung|korrektur|rectificatif|rectificación)\b",
+    r"\b(?:correction|corrected|clarification|editor'?s note|berichtigung|korrektur|rectificatif|rectificación"
+    r"|this (?:article|story) (?:has been|was) (?:updated|amended|corrected))\b"
+    r"|\bupdated?\s*:",
     re.IGNORECASE,
 )
 

@@ -7,12 +7,19 @@ so `newsarchive --help` is instant. Results go to stdout, logs to stderr.
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 import click
 
-from crawler.cli import archive_commands, extract_command
 from crawler.cli.context import CliContext
+
+# One module per command group, each with `register(group)`. Add a line here
+# for a new group; keep the modules' top-level imports light.
+COMMAND_MODULES = (
+    "crawler.cli.extract_command",
+    "crawler.cli.archive_commands",
+)
 
 
 @click.group()
@@ -35,5 +42,5 @@ def main(ctx: click.Context, home: str | None, db: str | None, verbose: int) -> 
     ctx.obj = CliContext(home=home, db=db, verbose=verbose)
 
 
-extract_command.register(main)
-archive_commands.register(main)
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(main)

@@ -1,0 +1,97 @@
+"""The frontier's operations: queue discovered URLs, list them, and drop them once fetched.
+
+Discovery leaves alone URLs already archived as articles: re-checking those is
+the revisit job's work, on its own schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Article, FrontierEntry
+
+# Keep IN (...) lists well under every backend's parameter limit.
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Queued:
+    url: str
+    source: str
+    via: str
+    hints: dict[str, Any] | None = None
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class Frontier:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def archived(self, urls: Sequence[str]) -> set[str]:
+        """Those of these canonical URLs that are already archived articles."""
+        found: set[str] = set()
+        with self.sessions() as session:
+            for chunk in _chunks(list(urls)):
+                found.update(
+                    session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk)))
+                )
+        return found
+
+    def add(self, entries: Sequence[Queued]) -> int:
+        """Queue new URLs (already-queued ones are left as they are); returns how many were new."""
+        if not entries:
+            return 0
+        with self.sessions.begin() as session:
+            present: set[str] = set()
+            for chunk in _chunks([e.url for e in entries]):
+                present.update(session.scalars(select(FrontierEntry.url).where(FrontierEntry.url.in_(chunk))))
+            now = datetime.now(UTC)
+            fresh = [e for e in dict((e.url, e) for e in entries).values() if e.url not in present]
+            session.add_all(
+                FrontierEntry(
+                    url=e.url, source=e.source, via=e.via, hints=e.hints, discovered_at=now, attempts=0
+                )
+                for e in fresh
+            )
+        return len(fresh)
+
+    def pending(self, source: str, limit: int | None = None) -> list[Queued]:
+        """URLs a previous run queued and never recorded, oldest first."""
+        with self.sessions() as session:
+            query = select(FrontierEntry).where(FrontierEntry.source == source).order_by(FrontierEntry.id)
+            if limit is not None:
+                query = query.limit(limit)
+            return [Queued(e.url, e.source, e.via, e.hints) for e in session.scalars(query)]
+
+    def count(self, source: str | None = None) -> int:
+        with self.sessions() as session:
+            query = select(FrontierEntry.id)
+            if source is not None:
+                query = query.where(FrontierEntry.source == source)
+            return len(session.scalars(query).all())
+
+    def attempted(self, urls: Sequence[str]) -> None:
+        """Count one more attempt for URLs a run is about to fetch."""
+        with self.sessions.begin() as session:
+            for chunk in _chunks(list(urls)):
+                session.execute(
+                    update(FrontierEntry)
+                    .where(FrontierEntry.url.in_(chunk))
+                    .values(attempts=FrontierEntry.attempts + 1)
+                )
+
+    def done(self, urls: Sequence[str]) -> None:
+        """The fetches of these URLs are recorded: they leave the frontier."""
+        with self.sessions.begin() as session:
+            for chunk in _chunks(list(urls)):
+                session.execute(delete(FrontierEntry).where(FrontierEntry.url.in_(chunk)))

@@ -1,0 +1,24 @@
+"""A local news site for tests: real article pages, feeds, sitemaps, edits and faults.
+
+    from tests.site import NewsSite
+    with NewsSite() as site:                 # or the pytest fixture `news_site`
+        site.url("/rss.xml"); site.edit_headline(site.articles[0].slug, "New title")
+
+`news_site_process` (or SiteProcess()) runs it as `python -m tests.site --port 0 --print-url`
+and drives it through the control endpoint POST /_control/<op>; same API (SiteAPI).
+
+Paths: / (home)  /world/ /business/ (sections)  /tag/<tag>/  /author/<author-slug>/
+  /YYYY/MM/DD/<slug>.html (articles: ETag, Last-Modified, 304s)  /gen/<n>.html (synthetic, bulk)
+  /rss.xml /atom.xml /feed.json /sitemap.xml /news-sitemap.xml /sitemap-index.xml
+  /robots.txt (Disallow: /private/ and /_control/; Sitemap: .../sitemap-index.xml)
+  /private/secret.html (robots-disallowed)  /fault/<name> (see faults.FAULTS)
+"""
+
+from tests.site.api import SiteAPI
+from tests.site.faults import FAULTS
+from tests.site.pages import ArticleSpec
+from tests.site.remote import RemoteNewsSite, SiteProcess
+from tests.site.server import NewsSite
+from tests.site.state import RequestRecord
+
+__all__ = ["FAULTS", "ArticleSpec", "NewsSite", "RemoteNewsSite", "RequestRecord", "SiteAPI", "SiteProcess"]

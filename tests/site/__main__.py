@@ -1,0 +1,5 @@
+import sys
+
+from tests.site.server import main
+
+sys.exit(main())
