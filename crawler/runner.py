@@ -18,7 +18,6 @@ from crawler.signals import capture_recorded
 from storage.config import ArchiveConfig
 from storage.service import CaptureResult
 
-
 _PER_URL_REPORTED = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
 
 

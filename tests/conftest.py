@@ -44,7 +44,9 @@ def postgres_server() -> Iterator[str]:
             connection.execute(text("select 1"))
         engine.dispose()
     except (SQLAlchemyError, ImportError) as exc:
-        skip_or_fail(f"PostgreSQL not reachable at {url} (set NEWSARCHIVE_TEST_PG): {str(exc).splitlines()[0]}")
+        skip_or_fail(
+            f"PostgreSQL not reachable at {url} (set NEWSARCHIVE_TEST_PG): {str(exc).splitlines()[0]}"
+        )
     yield url
 
 

@@ -32,7 +32,9 @@ def newsarchive(
     )
 
 
-def capture(config: ArchiveConfig, *urls: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def capture(
+    config: ArchiveConfig, *urls: str, extra: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return newsarchive(config, "capture", *FAST, *extra, *urls)
 
 

@@ -54,7 +54,9 @@ def test_capture_edit_and_history_end_to_end(news_site: NewsSite, archive_config
     rows = _captures(archive_config)
     assert [row.outcome for row in rows] == ["new_article", "unchanged", "unchanged", "new_version"]
     for row in rows:
-        stored = read_response(archive_config.warc_dir, WarcLocation(row.warc_file, row.warc_offset, row.warc_length))
+        stored = read_response(
+            archive_config.warc_dir, WarcLocation(row.warc_file, row.warc_offset, row.warc_length)
+        )
         assert stored.url == url and stored.status == 200
         assert stored.record_id and row.body_size == len(stored.body)
     # The furniture edit changed the raw bytes, not the story.
@@ -81,7 +83,9 @@ def test_redirect_and_tracking_parameters_land_on_one_article(news_site: NewsSit
     results = capture_json(config, news_site.url("/short/1"))
     assert results[0]["outcome"] == "new_article"
     assert results[0]["article_url"] == news_site.article_url(spec.slug)
-    tracked = capture_json(config, news_site.article_url(spec.slug) + "?utm_source=newsletter&utm_medium=email")
+    tracked = capture_json(
+        config, news_site.article_url(spec.slug) + "?utm_source=newsletter&utm_medium=email"
+    )
     assert tracked[0]["outcome"] == "unchanged" and tracked[0]["article_id"] == results[0]["article_id"]
     rows = _captures(config)
     assert rows[0].requested_url == news_site.url("/short/1")
@@ -106,7 +110,9 @@ def test_failures_exit_nonzero_with_a_reason_and_keep_the_archive(news_site: New
     }
     done = capture(config, *cases, extra=("-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_MAXSIZE=1048576"))
     assert done.returncode == 1
-    lines = {line.split()[1].rstrip(":"): line for line in done.stdout.splitlines() if line.startswith("failed")}
+    lines = {
+        line.split()[1].rstrip(":"): line for line in done.stdout.splitlines() if line.startswith("failed")
+    }
     for url, reason in cases.items():
         assert url in lines, done.stdout
         assert reason in lines[url], lines[url]

@@ -62,7 +62,10 @@ def test_bad_urls_get_a_one_line_reason(url: str, reason: str) -> None:
 
 def test_declared_canonical_trusted_only_on_the_same_site() -> None:
     page = "https://www.example.com/story?utm_source=x"
-    assert choose_article_url(page, "https://example.com/canonical-story") == "https://example.com/canonical-story"
+    assert (
+        choose_article_url(page, "https://example.com/canonical-story")
+        == "https://example.com/canonical-story"
+    )
     assert choose_article_url(page, "https://elsewhere.org/story") == "https://www.example.com/story"
     assert choose_article_url(page, "not a url") == "https://www.example.com/story"
     assert choose_article_url(page, None) == "https://www.example.com/story"

@@ -31,7 +31,9 @@ def content(**changes: object) -> ExtractedContent:
 
 
 def fetch(at: datetime, url: str = URL, status_code: int = 200) -> Fetch:
-    return Fetch(requested_url=url, final_url=url, status_code=status_code, fetched_at=at, body_sha256="ab" * 32)
+    return Fetch(
+        requested_url=url, final_url=url, status_code=status_code, fetched_at=at, body_sha256="ab" * 32
+    )
 
 
 def test_first_capture_creates_article_and_version_one(archive: Archive) -> None:
@@ -48,7 +50,9 @@ def test_first_capture_creates_article_and_version_one(archive: Archive) -> None
 
 def test_unchanged_recapture_adds_a_capture_not_a_version(archive: Archive) -> None:
     archive.service.record_capture(fetch(T0), content())
-    result = archive.service.record_capture(fetch(T0 + timedelta(hours=1)), content(text=FIELDS["text"] + "  "))
+    result = archive.service.record_capture(
+        fetch(T0 + timedelta(hours=1)), content(text=FIELDS["text"] + "  ")
+    )
     assert (result.outcome, result.version) == ("unchanged", 1)
     with archive.sessions() as session:
         assert counts(session) == {"articles": 1, "versions": 1, "captures": 2}
@@ -59,7 +63,9 @@ def test_unchanged_recapture_adds_a_capture_not_a_version(archive: Archive) -> N
 
 def test_an_edit_adds_the_next_version_with_a_summary(archive: Archive) -> None:
     archive.service.record_capture(fetch(T0), content())
-    result = archive.service.record_capture(fetch(T0 + timedelta(hours=2)), content(title="Council rejects budget"))
+    result = archive.service.record_capture(
+        fetch(T0 + timedelta(hours=2)), content(title="Council rejects budget")
+    )
     assert (result.outcome, result.version) == ("new_version", 2)
     with archive.sessions() as session:
         article = find_article(session, URL)
