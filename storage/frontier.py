@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Article, FrontierEntry
+from storage.models import Article, Capture, FrontierEntry
 
 # Keep IN (...) lists well under every backend's parameter limit.
 _CHUNK = 500
@@ -38,19 +39,42 @@ class Frontier:
         self.sessions = sessions
 
     def archived(self, urls: Sequence[str]) -> set[str]:
-        """Those of these canonical URLs that are already archived articles."""
+        """Those of these canonical URLs that are already archived articles.
+
+        An article is keyed on the canonical URL its page declares, which may
+        differ from the URL a feed lists: such URLs are found through the
+        captures fetched from them.
+        """
         found: set[str] = set()
         with self.sessions() as session:
             for chunk in _chunks(list(urls)):
                 found.update(
                     session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk)))
                 )
+                rest = [url for url in chunk if url not in found]
+                if rest:
+                    found.update(
+                        session.scalars(
+                            select(Capture.requested_url)
+                            .where(Capture.requested_url.in_(rest), Capture.article_id.is_not(None))
+                            .distinct()
+                        )
+                    )
         return found
 
     def add(self, entries: Sequence[Queued]) -> int:
         """Queue new URLs (already-queued ones are left as they are); returns how many were new."""
         if not entries:
             return 0
+        for attempt in range(3):
+            try:
+                return self._add(entries)
+            except IntegrityError:  # another crawl queued one of them meanwhile: look again
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _add(self, entries: Sequence[Queued]) -> int:
         with self.sessions.begin() as session:
             present: set[str] = set()
             for chunk in _chunks([e.url for e in entries]):

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from storage.migrations.schema_filter import include_name, include_object
 from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Only our own tables: others share the database (APScheduler's `apscheduler_jobs`)."""
-    return not (type_ == "table" and reflected and compare_to is None and name not in target_metadata.tables)
 
 
 def run_migrations_online() -> None:
@@ -24,7 +20,9 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        # Objects outside the models (APScheduler's table, search indexes): see schema_filter.
         include_object=include_object,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -18,8 +18,9 @@ class Capture(Base):
     __tablename__ = "captures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    requested_url: Mapped[str] = mapped_column(Text)
-    final_url: Mapped[str | None] = mapped_column(Text)
+    # Indexed: discovery asks "was this URL captured before?" for every link.
+    requested_url: Mapped[str] = mapped_column(Text, index=True)
+    final_url: Mapped[str | None] = mapped_column(Text, index=True)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"), index=True)
     crawl_run_id: Mapped[int | None] = mapped_column(

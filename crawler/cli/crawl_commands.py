@@ -1,0 +1,272 @@
+"""`crawl`, `revisit`, `sources` and `schedule`: scheduled crawling of news sources."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from crawler.cli.context import CliContext, parse_overrides, pass_cli
+
+if TYPE_CHECKING:
+    from crawler.crawling import PassReport
+    from crawler.sources import Source
+
+# Exit statuses cron can tell apart.
+EXIT_SOURCE_FAILED = 1
+EXIT_BAD_SOURCES = 2
+EXIT_INTERRUPTED = 130
+
+SUMMARY_LABELS = (
+    ("discovered", "discovered"),
+    ("already_archived", "already archived"),
+    ("resumed", "resumed from last run"),
+    ("fetched", "fetched"),
+    ("new_article", "new articles"),
+    ("new_version", "new versions"),
+    ("unchanged", "unchanged"),
+    ("not_modified", "not modified (304)"),
+    ("gone", "gone"),
+    ("failed", "failed"),
+    ("skipped", "skipped by robots.txt"),
+)
+
+sources_option = click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    help="Sources file (TOML). Default: sources.toml in the data directory.",
+)
+overrides_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run.",
+)
+no_throttle_option = click.option(
+    "--no-throttle",
+    is_flag=True,
+    help="No delays, no AutoThrottle, no backoff: for a local or benchmark host you own only.",
+)
+
+
+def sources_path(cli: CliContext, given: str | None) -> Path:
+    return Path(given) if given else cli.config().home / "sources.toml"
+
+
+def load(cli: CliContext, given: str | None, *, required: bool = True) -> list[Source]:
+    from crawler.sources import SourcesError, load_sources
+
+    path = sources_path(cli, given)
+    if not required and given is None and not path.exists():
+        return []
+    try:
+        return load_sources(path)
+    except SourcesError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_SOURCES)
+
+
+def run_overrides(cli: CliContext, overrides: tuple[str, ...], no_throttle: bool) -> dict[str, Any]:
+    from crawler.crawling import NO_THROTTLE
+
+    base: dict[str, Any] = {"LOG_LEVEL": "INFO" if cli.verbose > 1 else "WARNING" if cli.verbose else "ERROR"}
+    return {**base, **(NO_THROTTLE if no_throttle else {}), **parse_overrides(overrides)}
+
+
+def print_summary(report: PassReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    totals = report.totals
+    parts = [
+        f"{label} {totals.get(key, 0)}"
+        for key, label in SUMMARY_LABELS
+        if totals.get(key, 0) or key in ("fetched", "new_article", "new_version", "failed")
+    ]
+    click.echo(f"run {report.run_id} {report.status}: " + ", ".join(parts))
+    for name in report.failed_sources:
+        click.echo(f"source {name} failed: none of its feeds, sitemaps or pages could be read", err=True)
+
+
+def exit_for(report: PassReport) -> None:
+    if report.status == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
+    if report.failed_sources or report.status == "failed":
+        sys.exit(EXIT_SOURCE_FAILED)
+
+
+@click.command()
+@click.argument("names", nargs=-1, metavar="[SOURCE]...")
+@sources_option
+@no_throttle_option
+@overrides_option
+@click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object.")
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="NEWSARCHIVE_REDIS_URL",
+    help="Work as one of many workers on this shared Redis frontier (fed by `enqueue`; docs/deploy.md).",
+)
+@pass_cli
+def crawl(
+    cli: CliContext,
+    names: tuple[str, ...],
+    sources_file: str | None,
+    no_throttle: bool,
+    overrides: tuple[str, ...],
+    as_json: bool,
+    redis_url: str | None,
+) -> None:
+    """One pass over the named sources (all by default): discover and archive new articles.
+
+    Articles already archived are left to `revisit`. An interrupted crawl resumes
+    on the next run. Exits 1 when a source fails entirely, 2 on a bad sources
+    file, 130 when interrupted.
+    """
+    from crawler.crawling import crawl_pass
+    from crawler.sources import select_sources
+
+    try:
+        chosen = select_sources(load(cli, sources_file), names)
+    except KeyError as exc:
+        click.echo(f"error: {exc.args[0]}", err=True)
+        sys.exit(EXIT_BAD_SOURCES)
+    if not chosen:
+        click.echo("error: the sources file lists no source", err=True)
+        sys.exit(EXIT_BAD_SOURCES)
+    archive = cli.open_archive()
+    try:
+        if redis_url:
+            from crawler.distributed import worker_pass
+
+            report = worker_pass(archive, chosen, redis_url, run_overrides(cli, overrides, no_throttle))
+        else:
+            report = crawl_pass(archive, chosen, run_overrides(cli, overrides, no_throttle))
+    finally:
+        archive.close()
+    print_summary(report, as_json)
+    exit_for(report)
+
+
+@click.command()
+@click.option("--source", "source_name", help="Only articles of this source.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles (most overdue first).")
+@sources_option
+@no_throttle_option
+@overrides_option
+@click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object.")
+@pass_cli
+def revisit(
+    cli: CliContext,
+    source_name: str | None,
+    limit: int | None,
+    sources_file: str | None,
+    no_throttle: bool,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Fetch archived articles that are due for a check: edits become new versions.
+
+    A deleted article (404, 410, a redirect to the home page) gets a "gone"
+    event in its history; nothing is deleted.
+    """
+    from crawler.crawling import revisit_pass
+    from storage.revisit_due import due_articles
+
+    sources = load(cli, sources_file, required=False)
+    archive = cli.open_archive()
+    try:
+        due = due_articles(archive.sessions, source=source_name, limit=limit)
+        report = revisit_pass(archive, due, sources, run_overrides(cli, overrides, no_throttle))
+    finally:
+        archive.close()
+    print_summary(report, as_json)
+    exit_for(report)
+
+
+@click.command()
+@sources_option
+@click.option("--revisit-every", default="5m", show_default=True, help="How often the revisit job runs.")
+@click.option(
+    "--revisit-limit",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Articles per revisit run.",
+)
+@click.option(
+    "--timeout",
+    "timeout",
+    default="2h",
+    show_default=True,
+    help="A crawl subprocess is stopped after this long.",
+)
+@click.option(
+    "--misfire-grace",
+    default="1h",
+    show_default=True,
+    help="A run missed during downtime still runs if this late.",
+)
+@no_throttle_option
+@overrides_option
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="NEWSARCHIVE_REDIS_URL",
+    help="Do not crawl: queue each source's documents on this Redis frontier for the workers.",
+)
+@pass_cli
+def schedule(
+    cli: CliContext,
+    sources_file: str | None,
+    revisit_every: str,
+    revisit_limit: int,
+    timeout: str,
+    misfire_grace: str,
+    no_throttle: bool,
+    overrides: tuple[str, ...],
+    redis_url: str | None,
+) -> None:
+    """Run crawls on each source's cron schedule, and revisits, until stopped (SIGTERM, Ctrl-C).
+
+    Jobs are kept in the archive database, so a restart neither loses nor
+    duplicates them; a second scheduler on the same archive refuses to start.
+    """
+    import logging
+
+    from crawler.scheduler import SchedulerOptions, run_scheduler
+    from crawler.sources import parse_duration
+
+    if not cli.verbose:  # a long-running service says what it starts and stops
+        logging.getLogger("newsarchive.scheduler").setLevel(logging.INFO)
+
+    path = sources_path(cli, sources_file)
+    sources = load(cli, str(path))
+    cli.open_archive().close()  # create or upgrade the schema first
+    try:
+        options = SchedulerOptions(
+            config=cli.config(),
+            sources_file=path.resolve(),
+            revisit_every=parse_duration(revisit_every),
+            revisit_limit=revisit_limit,
+            timeout=parse_duration(timeout),
+            misfire_grace=parse_duration(misfire_grace),
+            extra_args=(["--no-throttle"] if no_throttle else []) + [f"-s{o}" for o in overrides],
+            redis_url=redis_url,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    sys.exit(run_scheduler(options, sources))
+
+
+def register(group: click.Group) -> None:
+    from crawler.cli.sources_commands import sources_group
+
+    for command in (crawl, revisit, sources_group, schedule):
+        group.add_command(command)

@@ -1,0 +1,225 @@
+"""One crawl or revisit pass in this process: settings, the CrawlRun row, progress and summary.
+
+The CLI commands are thin wrappers over `crawl_pass` and `revisit_pass`. A
+pass runs Scrapy, so it can run once per process (the reactor cannot restart).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler.runner import build_settings
+from crawler.signals import capture_recorded
+from crawler.sources import Source
+from storage.archive import Archive
+from storage.crawl_runs import finish_run, mark_interrupted, start_run
+from storage.revisit_due import DueArticle
+from storage.service import CaptureResult
+
+# What --no-throttle sets: for a benchmark or test host you own, never for a real site.
+NO_THROTTLE = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "NEWSARCHIVE_RETRY_BACKOFF": 0,
+    "NEWSARCHIVE_RETRY_MAX_WAIT": 1,
+}
+SUMMARY_KEYS = (
+    "discovered",
+    "already_archived",
+    "resumed",
+    "queued",
+    "fetched",
+    "new_article",
+    "new_version",
+    "unchanged",
+    "not_modified",
+    "gone",
+    "failed",
+    "skipped",
+)
+FETCH_OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed")
+
+
+def source_settings(sources: Sequence[Source], throttle: bool = True) -> dict[str, Any]:
+    """Scrapy settings from the sources' own politeness and revisit options."""
+    slots: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        options: dict[str, Any] = {}
+        if source.delay is not None and throttle:
+            options["delay"] = source.delay
+        if source.concurrency is not None:
+            options["concurrency"] = source.concurrency
+        if options:
+            for host in source.hosts:  # Scrapy's download slots are keyed by host name
+                slots[host] = {**slots.get(host, {}), **options}
+    schedules = {
+        s.name: [[step.younger_than.total_seconds(), step.every.total_seconds()] for step in s.revisit]
+        for s in sources
+        if s.revisit
+    }
+    return {"DOWNLOAD_SLOTS": slots, "NEWSARCHIVE_REVISIT_SCHEDULES": schedules}
+
+
+@dataclass
+class PassReport:
+    run_id: int
+    status: str  # "finished", "interrupted", "failed"
+    totals: Counter[str] = field(default_factory=Counter)
+    per_source: dict[str, Counter[str]] = field(default_factory=dict)
+    failed_sources: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "totals": {k: self.totals.get(k, 0) for k in SUMMARY_KEYS},
+            "sources": {name: dict(c) for name, c in self.per_source.items()},
+            "failed_sources": self.failed_sources,
+        }
+
+
+class _Progress:
+    """A live line on stderr while a terminal watches; nothing otherwise (cron, pipes)."""
+
+    def __init__(self, label: str) -> None:
+        self.counts: Counter[str] = Counter()
+        self.progress: Any = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.progress.add_task(label)
+            self.label = label
+            self.progress.start()
+
+    def update(self, result: CaptureResult) -> None:
+        self.counts[result.outcome] += 1
+        if self.progress is not None:
+            text = " ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(self.counts.items()))
+            self.progress.update(self.task, description=f"{self.label}: {text}")
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _run(spider_cls: type, settings: Any, label: str, **kwargs: Any) -> tuple[Any, dict[str, Any], list[Any]]:
+    quiet = logging.getLevelName(settings.get("LOG_LEVEL")) > logging.INFO
+    if quiet:  # Scrapy's start-up banner is logged at INFO while it sets itself up
+        logging.disable(logging.INFO)
+    try:
+        process = CrawlerProcess(settings)
+    finally:
+        logging.disable(logging.NOTSET)
+    # Scrapy's logging config sets its loggers to DEBUG and, with no root handler
+    # of its own, they would reach the CLI's stderr handler unfiltered.
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    crawler = process.create_crawler(spider_cls)
+    results: list[CaptureResult] = []
+    progress = _Progress(label)
+
+    def collect(result: CaptureResult) -> None:
+        results.append(result)
+        progress.update(result)
+
+    crawler.signals.connect(collect, signal=capture_recorded)
+    try:
+        process.crawl(crawler, **kwargs)
+        process.start()
+    finally:
+        progress.stop()
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    return crawler.spider, stats, results
+
+
+def _status(stats: dict[str, Any]) -> str:
+    reason = stats.get("finish_reason")
+    return "finished" if reason == "finished" else "interrupted" if reason == "shutdown" else "failed"
+
+
+def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str, Any]) -> PassReport:
+    """Discover and fetch new articles of these sources, recorded as one CrawlRun."""
+    from crawler.spiders.source import SourceSpider
+
+    mark_interrupted(archive.sessions)
+    run_id = start_run(archive.sessions, "crawl", [s.name for s in sources])
+    throttle = overrides.get("AUTOTHROTTLE_ENABLED") not in (False, "False", "0", "false")
+    settings = build_settings(
+        archive.config,
+        {
+            **source_settings(sources, throttle),
+            "NEWSARCHIVE_VIA": "crawl",
+            "NEWSARCHIVE_CRAWL_RUN_ID": run_id,
+            **overrides,
+        },
+    )
+    report = PassReport(run_id, "failed")
+    try:
+        spider, stats, results = _run(SourceSpider, settings, "crawl", sources=list(sources))
+        report.status = _status(stats)
+        for name, counts in spider.counts.items():
+            counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
+            report.per_source[name] = counts
+            report.totals.update(counts)
+            documents_ok = counts["documents"] - counts["documents_failed"]
+            if counts["documents"] and documents_ok <= 0 and not counts["fetched"]:
+                report.failed_sources.append(name)
+        report.totals["skipped"] = sum(1 for r in results if r.outcome == "skipped")
+        if (
+            report.status == "finished"
+            and report.failed_sources
+            and len(report.failed_sources) == len(sources)
+        ):
+            report.status = "failed"
+    finally:
+        error = f"sources failed: {', '.join(report.failed_sources)}" if report.failed_sources else None
+        finish_run(archive.sessions, run_id, report.status, report.as_dict(), error)
+    return report
+
+
+def revisit_pass(
+    archive: Archive, due: Sequence[DueArticle], sources: Sequence[Source], overrides: dict[str, Any]
+) -> PassReport:
+    """Fetch these due articles again, recorded as one CrawlRun of kind "revisit"."""
+    from crawler.spiders.revisit import RevisitSpider
+
+    mark_interrupted(archive.sessions)
+    names = sorted({d.source for d in due if d.source})
+    run_id = start_run(archive.sessions, "revisit", names)
+    throttle = overrides.get("AUTOTHROTTLE_ENABLED") not in (False, "False", "0", "false")
+    settings = build_settings(
+        archive.config,
+        {
+            **source_settings(sources, throttle),
+            "NEWSARCHIVE_VIA": "revisit",
+            "NEWSARCHIVE_CRAWL_RUN_ID": run_id,
+            **overrides,
+        },
+    )
+    report = PassReport(run_id, "failed")
+    try:
+        if due:
+            _, stats, results = _run(RevisitSpider, settings, "revisit", due=list(due))
+            report.status = _status(stats)
+        else:
+            results, report.status = [], "finished"
+        report.totals.update(r.outcome for r in results)
+        report.totals["fetched"] = sum(report.totals[k] for k in FETCH_OUTCOMES)
+        report.totals["queued"] = len(due)
+    finally:
+        finish_run(archive.sessions, run_id, report.status, report.as_dict())
+    return report

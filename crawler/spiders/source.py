@@ -1,0 +1,250 @@
+"""The source crawl: discover article URLs from feeds, sitemaps and section pages, then fetch them.
+
+Discovery documents are parsed, never archived. Every article URL is put in
+canonical form and deduplicated within the run before anything is queued;
+URLs already archived are left to the revisit job. Queued URLs are written
+to the frontier table first, so a killed crawl loses nothing: the next run
+starts with what is still there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.discovery import Discovered
+from crawler.discovery.feeds import parse_feed
+from crawler.discovery.links import article_links, looks_like_listing, same_site
+from crawler.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
+from crawler.items import FailureItem, FetchContext, PageItem
+from crawler.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
+from crawler.signals import capture_recorded
+from crawler.sources import Source
+from storage.config import ArchiveConfig
+from storage.db import make_engine, session_factory
+from storage.dedup import BadURL, canonical_url
+from storage.frontier import Frontier, Queued
+from storage.service import CaptureResult
+
+# Sitemap indexes may nest; real ones go one level deep, never three.
+MAX_SITEMAP_DEPTH = 3
+# Discovery documents go before articles, so the frontier fills early.
+DISCOVERY_PRIORITY = 10
+# Recorded URLs leave the frontier in batches (one small transaction each). Should
+# the process die first, the next run finds them archived and drops them unfetched.
+DONE_BATCH = 50
+
+
+class SourceSpider(scrapy.Spider):
+    name = "source"
+
+    def __init__(self, sources: Sequence[Source] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources = list(sources)
+        self.seen: set[str] = set()  # canonical article URLs queued this run (all sources)
+        self.url_source: dict[str, str] = {}
+        self.counts: dict[str, Counter[str]] = {s.name: Counter() for s in self.sources}
+        self.frontier: Frontier | None = None
+        self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        config = ArchiveConfig.resolve(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
+        spider._engine = make_engine(config.db_url)
+        spider.frontier = Frontier(session_factory(spider._engine))
+        crawler.signals.connect(spider._recorded, signal=capture_recorded)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    def _closed(self) -> None:
+        self._flush_done()
+        self._engine.dispose()
+
+    # -- start: what the last run left, then the discovery documents ------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        assert self.frontier is not None
+        for source in self.sources:
+            pending = [q.url for q in self.frontier.pending(source.name)]
+            # Archived by a run killed before it could clear them: revisits' work now.
+            archived = self.frontier.archived(pending)
+            self.frontier.done(list(archived))
+            urls = [url for url in pending if url not in archived and url not in self.seen]
+            self.counts[source.name]["resumed"] += len(urls)
+            self.frontier.attempted(urls)
+            for url in urls:
+                self.seen.add(url)
+                yield self._article_request(source, url)
+            for url in source.feeds:
+                yield self._document(source, url, self.parse_feed)
+            for url in source.sitemaps:
+                yield self._document(source, url, self.parse_sitemap, depth=0)
+            for url in source.pages:
+                yield self._document(source, url, self.parse_page)
+            if source.robots_sitemaps:
+                for origin in sorted({_origin(u) for u in (*source.feeds, *source.sitemaps, *source.pages)}):
+                    yield self._document(source, origin + "/robots.txt", self.parse_robots)
+
+    def _document(self, source: Source, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        self.counts[source.name]["documents"] += 1
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.document_failed,
+            cb_kwargs={"source": source, **cb_kwargs},
+            priority=DISCOVERY_PRIORITY,
+            # A feed may be listed twice (two sources); each source reads it.
+            dont_filter=True,
+            meta={"newsarchive_source": source.name},
+            headers=_headers(source),
+        )
+
+    def document_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        name = request.meta["newsarchive_source"]
+        reason, _, _ = failure_reason(failure)
+        self.counts[name]["documents_failed"] += 1
+        self.logger.warning("source %s: discovery document %s failed: %s", name, request.url, reason)
+
+    # -- discovery callbacks ---------------------------------------------------
+
+    def parse_feed(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        entries = parse_feed(response.body, response.url)
+        if not entries:  # not a feed (an HTML error page, a moved URL) or an empty one
+            self.counts[source.name]["documents_failed"] += 1
+            self.logger.warning("source %s: no entries in feed %s", source.name, response.url)
+        yield from self._queue(source, entries)
+
+    def parse_sitemap(self, response: Response, source: Source, depth: int) -> Iterator[scrapy.Request]:
+        try:
+            doc = parse_sitemap(response.body, response.url)
+        except SitemapError as exc:
+            self.counts[source.name]["documents_failed"] += 1
+            self.logger.warning("source %s: sitemap %s: %s", source.name, response.url, exc)
+            return
+        if doc.truncated:
+            self.logger.warning("source %s: sitemap %s truncated at the URL limit", source.name, response.url)
+        if depth < MAX_SITEMAP_DEPTH:
+            for child in doc.sitemaps:
+                yield self._document(source, child, self.parse_sitemap, depth=depth + 1)
+        yield from self._queue(source, doc.urls)
+
+    def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        for url in robots_sitemaps(response.text, response.url):
+            if same_site(url, source.hosts):
+                yield self._document(source, url, self.parse_sitemap, depth=0)
+
+    def parse_page(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        links = article_links(response.body, response.url, source.hosts)
+        yield from self._queue(source, [Discovered(url, via="page") for url in links])
+
+    # -- queueing articles -------------------------------------------------------
+
+    def _queue(self, source: Source, entries: Sequence[Discovered]) -> Iterator[scrapy.Request]:
+        assert self.frontier is not None
+        counts = self.counts[source.name]
+        oldest = datetime.now(UTC) - source.max_age if source.max_age else None
+        fresh: dict[str, Discovered] = {}
+        for entry in entries:
+            try:
+                url = canonical_url(entry.url)
+            except BadURL:
+                continue
+            # A feed or sitemap listing other sites' pages (a sitemap may not, by
+            # its protocol) must not send the crawl to thousands of foreign hosts.
+            if not same_site(url, source.hosts):
+                counts["offsite"] += 1
+                continue
+            if not source.url_allowed(url) or looks_like_listing(url):
+                counts["filtered"] += 1
+                continue
+            newest = entry.newest_date
+            if oldest is not None and newest is not None and newest < oldest:
+                counts["too_old"] += 1
+                continue
+            if url in self.seen or url in fresh:
+                continue
+            fresh[url] = entry
+        archived = self.frontier.archived(list(fresh))
+        counts["discovered"] += len(fresh)
+        counts["already_archived"] += len(archived)
+        new = [url for url in fresh if url not in archived]
+        if source.max_urls is not None:
+            room = max(0, source.max_urls - counts["queued"])
+            counts["over_limit"] += max(0, len(new) - room)
+            new = new[:room]
+        self.seen.update(fresh)
+        self.frontier.add([Queued(url, source.name, fresh[url].via, _hints(fresh[url])) for url in new])
+        self.frontier.attempted(new)
+        counts["queued"] += len(new)
+        for url in new:
+            yield self._article_request(source, url, fresh[url])
+
+    def _article_request(self, source: Source, url: str, entry: Discovered | None = None) -> scrapy.Request:
+        self.url_source[url] = source.name
+        context = FetchContext(requested_url=url, via="crawl", source=source.name)
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={CONTEXT_KEY: context, "newsarchive_hints": _hints(entry) if entry else {}},
+            headers=_headers(source),
+        )
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        item = page_item(response)
+        item.hints = dict(response.meta.get("newsarchive_hints") or {})
+        yield item
+
+    def article_failed(self, failure: Failure) -> Iterator[FailureItem]:
+        yield failure_item(failure)
+
+    # -- bookkeeping ---------------------------------------------------------------
+
+    def _recorded(self, result: CaptureResult) -> None:
+        """A fetch is in the archive: it leaves the frontier, and counts for its source."""
+        self._done.append(result.url)
+        if len(self._done) >= DONE_BATCH:
+            self._flush_done()
+        name = self.url_source.get(result.url)
+        if name is not None:
+            self.counts[name][result.outcome] += 1
+
+    def _flush_done(self) -> None:
+        if self._done and self.frontier is not None:
+            self.frontier.done(self._done)
+            self._done = []
+
+
+def _headers(source: Source) -> dict[str, str]:
+    # A multilingual site picks the edition by Accept-Language; ask for the source's.
+    return {"Accept-Language": source.language} if source.language else {}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _hints(entry: Discovered | None) -> dict[str, str]:
+    if entry is None:
+        return {}
+    hints = {"via": entry.via, **entry.hints}
+    if entry.title:
+        hints["title"] = entry.title
+    if entry.published:
+        hints["published"] = entry.published.isoformat()
+    if entry.modified:
+        hints["modified"] = entry.modified.isoformat()
+    return hints

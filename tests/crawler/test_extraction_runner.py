@@ -1,0 +1,50 @@
+"""The extraction runner: when it uses a worker pool, and that the pool's answers are the extractor's."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+
+from crawler.extraction import ExtractionRunner, extract_fields
+from crawler.pipelines import _expected_pages
+
+HTML = (
+    b"<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>"
+    + b"<p>The harbour reopened on Monday after two weeks of repairs to the old sea wall.</p>" * 5
+    + b"</article></body></html>"
+)
+AT = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_a_few_known_pages_are_extracted_in_process_a_crawl_in_a_pool() -> None:
+    cores = os.cpu_count() or 1
+    assert ExtractionRunner(None, in_process_max=8).plan(3) == 0
+    assert ExtractionRunner(None, in_process_max=8).plan(9) == cores
+    assert ExtractionRunner(None).plan(None) == cores  # a crawl: the page count is unknown
+    assert ExtractionRunner(0).plan(10_000) == 0  # an explicit setting wins
+    assert ExtractionRunner(3).plan(1) == 3
+
+
+def test_the_spiders_page_count_decides() -> None:
+    class Capture:
+        urls = ["a", "b"]
+
+    class Revisit:
+        due = [object()] * 20
+
+    assert _expected_pages(Capture()) == 2
+    assert _expected_pages(Revisit()) == 20
+    assert _expected_pages(object()) is None
+
+
+def test_the_pool_gives_what_the_extractor_gives() -> None:
+    runner = ExtractionRunner(1)
+    runner.plan(None)
+    runner.start()
+    try:
+        pooled = asyncio.run(runner.extract(HTML, "http://127.0.0.1/harbour.html", AT))
+    finally:
+        runner.close()
+    assert pooled == extract_fields(HTML, "http://127.0.0.1/harbour.html", AT)
+    assert "sea wall" in pooled["text"]
