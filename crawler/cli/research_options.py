@@ -1,0 +1,90 @@
+"""The search filters as click options, shared by `search` and `export`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from storage.search import SearchQuery
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+_MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"])
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command with the search filters (applied bottom-up, so listed in reverse)."""
+    options = [
+        click.option("--changed", is_flag=True, help="Only articles edited at least once."),
+        click.option(
+            "--captured-to", type=_MOMENT, help="Version seen up to this UTC time (a day: its end)."
+        ),
+        click.option("--captured-from", type=_MOMENT, help="Version seen from this UTC time on."),
+        click.option("--published-to", type=_DATE, help="Published on or before YYYY-MM-DD."),
+        click.option("--published-from", type=_DATE, help="Published on or after YYYY-MM-DD."),
+        click.option("--author", help="Part of an author's name (case-insensitive)."),
+        click.option("--language", help="Language code, e.g. en (matches en-GB too)."),
+        click.option("--domain", help="Exact host name, e.g. www.example.com."),
+        click.option("--source", help="Source name from sources.toml."),
+        click.option("--all-versions", is_flag=True, help="Search every version, not only the latest."),
+    ]
+    for option in options:
+        command = option(command)
+    return command
+
+
+def _end_of_day(moment: datetime | None, raw_has_time: bool) -> datetime | None:
+    if moment is None or raw_has_time:
+        return moment
+    return moment + timedelta(days=1) - timedelta(microseconds=1)
+
+
+def build_query(text: str | None, options: dict[str, Any], **paging: Any) -> SearchQuery:
+    """A SearchQuery from the filter options (naive times are UTC, as the storage layer assumes)."""
+    from storage.search import SearchQuery
+
+    captured_to = options.get("captured_to")
+    has_time = captured_to is not None and (captured_to.hour, captured_to.minute, captured_to.second) != (
+        0,
+        0,
+        0,
+    )
+
+    def day(value: datetime | None) -> date | None:
+        return value.date() if value else None
+
+    return SearchQuery(
+        text=text,
+        all_versions=options.get("all_versions", False),
+        source=options.get("source"),
+        domain=options.get("domain"),
+        language=options.get("language"),
+        author=options.get("author"),
+        published_from=day(options.get("published_from")),
+        published_to=day(options.get("published_to")),
+        captured_from=options.get("captured_from"),
+        captured_to=_end_of_day(captured_to, has_time),
+        changed=options.get("changed", False),
+        **paging,
+    )
+
+
+FILTER_NAMES = (
+    "all_versions",
+    "source",
+    "domain",
+    "language",
+    "author",
+    "published_from",
+    "published_to",
+    "captured_from",
+    "captured_to",
+    "changed",
+)
+
+
+def pop_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {name: kwargs.pop(name) for name in FILTER_NAMES if name in kwargs}
