@@ -8,7 +8,8 @@ checking here checks every hop. robots.txt requests are downloaded through
 the same middleware chain, so they are checked as well.
 
 Switched on by NEWSARCHIVE_DENY_PRIVATE (the API sets it for each capture
-subprocess unless the server runs with --allow-private).
+subprocess unless the server runs with --allow-private, together with
+crawler.netguard_resolver, which re-checks the address actually connected to).
 """
 
 from __future__ import annotations

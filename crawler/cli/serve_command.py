@@ -1,0 +1,75 @@
+"""`serve`: the HTTP API and web pages over the archive."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from crawler.cli.context import CliContext, pass_cli
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@click.option(
+    "--capture-token",
+    envvar="NEWSARCHIVE_CAPTURE_TOKEN",
+    help="Bearer token for POST /captures (env NEWSARCHIVE_CAPTURE_TOKEN). Without one, "
+    "capture over HTTP is off.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let captures reach private, loopback and link-local addresses (a local or intranet site). "
+    "Cloud metadata addresses stay refused.",
+)
+@click.option(
+    "--capture-timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(1),
+    help="Seconds per capture.",
+)
+@pass_cli
+def serve(
+    cli: CliContext,
+    host: str,
+    port: int,
+    capture_token: str | None,
+    allow_private: bool,
+    capture_timeout: float,
+) -> None:
+    """Serve the JSON API (/docs) and the web pages (/) over the archive."""
+    try:
+        import uvicorn
+
+        from crawler.web.app import create_app
+        from crawler.web.config import WebSettings
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the web server needs the api extra (pip install 'newsarchive[api]'): {exc}"
+        ) from None
+    if capture_token and len(capture_token) < 16:
+        raise click.BadParameter("use at least 16 characters", param_hint="--capture-token")
+    if not _is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: the archive is readable by anyone who can reach it", err=True
+        )
+    settings = WebSettings(
+        capture_token=capture_token or None, allow_private=allow_private, capture_timeout=capture_timeout
+    )
+    cli.open_archive().close()  # a clean one-line error if the database is unreachable
+    app = create_app(cli.config(), settings)
+    uvicorn.run(app, host=host, port=port, log_level="info" if cli.verbose else "warning")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve)

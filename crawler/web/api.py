@@ -1,0 +1,174 @@
+"""The JSON API: search, articles, versions, diffs and on-demand capture."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from crawler.web import reads
+from crawler.web.capture import CaptureError, CaptureService
+from crawler.web.config import WebSettings
+from crawler.web.deps import get_capture_service, get_session, get_settings, token_problem
+from crawler.web.params import SearchParams
+from crawler.web.schemas import (
+    ArticleOut,
+    CaptureErrorOut,
+    CaptureIn,
+    CaptureOut,
+    DiffOut,
+    ErrorOut,
+    SearchOut,
+    VersionListOut,
+    VersionOut,
+)
+from storage.read import NotFound
+from storage.search import BadQuery, search
+
+router = APIRouter()
+bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ArticleId = Annotated[int, Path(ge=1, le=reads.MAX_ID, description="Article id.")]
+VersionNumber = Annotated[int | None, Query(ge=1, le=reads.MAX_ID)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "Unknown id"}}
+
+
+def _not_found(exc: NotFound) -> HTTPException:
+    return HTTPException(404, str(exc))
+
+
+@router.get(
+    "/articles",
+    response_model=SearchOut,
+    summary="Search articles",
+    description="Full-text search and filters over the archive; the latest version of each article "
+    "unless all_versions is set.",
+    tags=["articles"],
+    responses={400: {"model": ErrorOut, "description": "A query the search cannot run"}},
+)
+def search_articles(session: SessionDep, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
+    try:
+        page = search(session, params.to_query())
+    except BadQuery as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "hits": [hit.to_dict() for hit in page.hits],
+    }
+
+
+@router.get(
+    "/articles/{article_id}",
+    response_model=ArticleOut,
+    summary="An article with its latest version",
+    tags=["articles"],
+    responses=NOT_FOUND,
+)
+def get_article(session: SessionDep, article_id: ArticleId) -> dict[str, Any]:
+    try:
+        return reads.article_dict(session, reads.article_by_id(session, article_id))
+    except NotFound as exc:
+        raise _not_found(exc) from None
+
+
+@router.get(
+    "/articles/{article_id}/versions",
+    response_model=VersionListOut,
+    summary="An article's versions, oldest first",
+    tags=["articles"],
+    responses=NOT_FOUND,
+)
+def get_article_versions(session: SessionDep, article_id: ArticleId) -> dict[str, Any]:
+    try:
+        article = reads.article_by_id(session, article_id)
+    except NotFound as exc:
+        raise _not_found(exc) from None
+    return {
+        "article_id": article.id,
+        "url": article.canonical_url,
+        "versions": reads.version_summaries(session, article),
+    }
+
+
+@router.get(
+    "/articles/{article_id}/diff",
+    response_model=DiffOut,
+    summary="Word-level diff between two versions",
+    description="Headline, text and captions, as runs of equal, deleted and inserted text. "
+    "Defaults: `to` is the latest version, `from` the one before it.",
+    tags=["articles"],
+    responses=NOT_FOUND,
+)
+def get_article_diff(
+    session: SessionDep,
+    article_id: ArticleId,
+    from_version: Annotated[VersionNumber, Query(alias="from", description="Older version number.")] = None,
+    to_version: Annotated[VersionNumber, Query(alias="to", description="Newer version number.")] = None,
+) -> dict[str, Any]:
+    try:
+        article = reads.article_by_id(session, article_id)
+        return reads.version_pair(session, article, from_version, to_version).to_dict()
+    except NotFound as exc:
+        raise _not_found(exc) from None
+
+
+@router.get(
+    "/versions/{version_id}",
+    response_model=VersionOut,
+    summary="One archived version",
+    tags=["versions"],
+    responses=NOT_FOUND,
+)
+def get_version_by_id(
+    session: SessionDep, version_id: Annotated[int, Path(ge=1, le=reads.MAX_ID, description="Version id.")]
+) -> dict[str, Any]:
+    try:
+        article, version = reads.version_by_id(session, version_id)
+    except NotFound as exc:
+        raise _not_found(exc) from None
+    return reads.version_dict(article, version)
+
+
+@router.post(
+    "/captures",
+    response_model=CaptureOut,
+    status_code=201,
+    summary="Capture a URL now",
+    description="Fetches and archives one URL (robots.txt obeyed). 201: a new article or version; "
+    "200: unchanged. Needs the server's bearer token; private, loopback, link-local and cloud "
+    "metadata addresses are refused, on every redirect hop, unless the server runs with --allow-private.",
+    tags=["captures"],
+    responses={
+        200: {"model": CaptureOut, "description": "Captured; nothing changed"},
+        400: {"model": ErrorOut, "description": "Not a URL that can be captured"},
+        401: {"model": ErrorOut, "description": "Missing or wrong token"},
+        403: {"model": ErrorOut, "description": "Capture over HTTP is off, or the target is refused"},
+        502: {"model": CaptureErrorOut, "description": "The capture ran and failed"},
+        504: {"model": ErrorOut, "description": "The capture timed out"},
+    },
+)
+async def post_capture(
+    body: CaptureIn,
+    settings: Annotated[WebSettings, Depends(get_settings)],
+    service: Annotated[CaptureService, Depends(get_capture_service)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Any:
+    problem = token_problem(settings, credentials.credentials if credentials else None)
+    if problem is not None:
+        status, message = problem
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        raise HTTPException(status, message, headers=headers)
+    try:
+        status, result = await service.capture(body.url)
+    except CaptureError as exc:
+        content: dict[str, Any] = {"detail": exc.message}
+        if exc.result is not None:
+            content["result"] = CaptureOut.model_validate(exc.result).model_dump()
+        return JSONResponse(content, status_code=exc.status)
+    return JSONResponse(CaptureOut.model_validate(result).model_dump(), status_code=status)

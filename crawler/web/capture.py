@@ -1,0 +1,128 @@
+"""On-demand capture for the API: guard the target, run `newsarchive capture` as a subprocess.
+
+A Twisted reactor cannot run (or restart) inside the API process, so each
+capture is the CLI in a child process. The child gets the archive location
+through the environment rather than argv, so a PostgreSQL password never
+shows in the process list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.web.config import WebSettings
+from crawler.web.netguard import TargetRefused, check_url
+from storage.config import ArchiveConfig
+from storage.dedup import BadURL
+from storage.dedup import check_url as check_archivable
+
+# Outcomes that archived a new article or version (201), or confirmed one (200).
+CREATED = ("new_article", "new_version")
+CONFIRMED = ("unchanged", "not_modified")
+
+
+def resolver_setting() -> str:
+    """The setting that names Scrapy's DNS resolver (TWISTED_DNS_RESOLVER since Scrapy 2.19)."""
+    from scrapy.settings import default_settings
+
+    return "TWISTED_DNS_RESOLVER" if hasattr(default_settings, "TWISTED_DNS_RESOLVER") else "DNS_RESOLVER"
+
+
+class CaptureError(Exception):
+    """A capture that could not run or did not archive; `status` is the HTTP answer."""
+
+    def __init__(self, status: int, message: str, result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.result = result
+
+
+@dataclass
+class CaptureService:
+    config: ArchiveConfig
+    settings: WebSettings
+    _slots: asyncio.Semaphore | None = field(default=None, repr=False)
+
+    def command(self, url: str) -> list[str]:
+        cmd = [sys.executable, "-m", "crawler.cli", "capture", "--json", url]
+        if not self.settings.allow_private:
+            # The middleware checks every request and redirect hop before it is
+            # sent; the resolver checks the address actually connected to.
+            cmd += ["-s", "NEWSARCHIVE_DENY_PRIVATE=1"]
+            cmd += ["-s", f"{resolver_setting()}=crawler.netguard_resolver.DenyPrivateResolver"]
+        return cmd
+
+    async def guard(self, url: str) -> str:
+        """The URL as the archive keys it, once it is well formed and allowed (else CaptureError)."""
+        try:
+            url = check_archivable(url)
+        except BadURL as exc:
+            raise CaptureError(400, f"not a URL the archive can capture: {exc}") from None
+        loop = asyncio.get_running_loop()
+        try:
+            # getaddrinfo blocks; run it off the event loop, and bound it.
+            await asyncio.wait_for(
+                loop.run_in_executor(None, lambda: check_url(url, allow_private=self.settings.allow_private)),
+                self.settings.resolve_timeout,
+            )
+        except TimeoutError:
+            raise CaptureError(400, f"resolving the host of {url} timed out") from None
+        except ValueError as exc:  # TargetRefused (403) or TargetUnresolvable (400)
+            raise CaptureError(403 if isinstance(exc, TargetRefused) else 400, str(exc)) from None
+        return url
+
+    async def capture(self, url: str) -> tuple[int, dict[str, Any]]:
+        """Capture one URL: (HTTP status, the CLI's JSON result)."""
+        url = await self.guard(url)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.settings.max_parallel_captures)
+        async with self._slots:
+            stdout, stderr, code = await self._run(url)
+        results = _json_lines(stdout)
+        if not results:
+            tail = stderr.strip().splitlines()[-1:] or [f"exit status {code}"]
+            raise CaptureError(502, f"the capture produced no result: {tail[0]}")
+        result = results[0]
+        outcome = result.get("outcome")
+        if outcome in CREATED:
+            return 201, result
+        if outcome in CONFIRMED:
+            return 200, result
+        raise CaptureError(502, f"capture {outcome}: {result.get('reason') or 'no reason given'}", result)
+
+    async def _run(self, url: str) -> tuple[str, str, int]:
+        env = dict(os.environ, NEWSARCHIVE_HOME=str(self.config.home), NEWSARCHIVE_DB=self.config.db_url)
+        process = await asyncio.create_subprocess_exec(
+            *self.command(url),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        try:
+            out, err = await asyncio.wait_for(process.communicate(), self.settings.capture_timeout)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise CaptureError(
+                504, f"the capture took longer than {self.settings.capture_timeout:g} s and was stopped"
+            ) from None
+        return out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), process.returncode or 0
+
+
+def _json_lines(stdout: str) -> list[dict[str, Any]]:
+    results = []
+    for line in stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                results.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return results

@@ -1,0 +1,20 @@
+"""What the web app is told at start: who may capture, and where to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    # Bearer token for POST /captures; None switches capture over HTTP off.
+    capture_token: str | None = None
+    # Let captures reach private/loopback addresses (a local test site, an
+    # intranet). Cloud metadata addresses stay refused regardless.
+    allow_private: bool = False
+    # Seconds one capture subprocess may run before it is killed.
+    capture_timeout: float = 120.0
+    # Captures running at once; more wait (each is a Scrapy process).
+    max_parallel_captures: int = 2
+    # Seconds a DNS lookup for the target may take before it counts as failed.
+    resolve_timeout: float = 10.0

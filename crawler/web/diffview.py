@@ -1,0 +1,59 @@
+"""The diff between two versions in the shape the web side renders: a list of fields.
+
+storage.diffs.version_diff computes it (word-level runs for headline, text
+and captions; before/after for authors and dates); this adapter turns the
+three word-level fields into objects a template can lay out side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.diffs import version_diff
+from storage.models import Version
+from storage.versions import DiffOp
+
+FIELDS = (("title", "Headline"), ("text", "Text"), ("captions", "Captions"))
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    name: str
+    label: str
+    ops: list[DiffOp] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(op.op != "equal" for op in self.ops)
+
+    @property
+    def old_side(self) -> list[DiffOp]:
+        return [op for op in self.ops if op.op != "insert"]
+
+    @property
+    def new_side(self) -> list[DiffOp]:
+        return [op for op in self.ops if op.op != "delete"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.name,
+            "changed": self.changed,
+            "ops": [{"op": op.op, "text": op.text} for op in self.ops],
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    fields: list[FieldDiff]
+    values: dict[str, dict[str, Any]]  # short fields that changed: {"authors": {"from": .., "to": ..}}
+    summary: dict[str, Any] | None
+    changed: bool
+
+
+def diff_versions(old: Version, new: Version) -> Diff:
+    data = version_diff(old, new)
+    fields = [
+        FieldDiff(name, label, [DiffOp(op["op"], op["text"]) for op in data[name]]) for name, label in FIELDS
+    ]
+    return Diff(fields, data["values"], data["summary"], data["changed"])

@@ -1,0 +1,89 @@
+"""Search parameters, validated once for the JSON API and the search page alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from storage.search import SearchQuery
+
+MAX_LIMIT = 1000
+# Far beyond any useful page, but inside every backend's integer range.
+MAX_OFFSET = 1_000_000
+
+
+class SearchParams(BaseModel):
+    """Query-string filters of GET /articles (and the search page)."""
+
+    q: str | None = Field(
+        None,
+        max_length=500,
+        description='Full-text query (words, "phrases", -excluded).',
+        examples=["budget"],
+    )
+    source: str | None = Field(None, max_length=200, description="Source name from sources.toml.")
+    domain: str | None = Field(None, max_length=255, description="Site domain.", examples=["example.com"])
+    language: str | None = Field(None, max_length=20, description="Declared language.", examples=["en"])
+    author: str | None = Field(None, max_length=200, description="An author's name.")
+    published_from: date | None = Field(None, description="Declared publication date, from (inclusive).")
+    published_to: date | None = Field(None, description="Declared publication date, to (inclusive).")
+    captured_from: datetime | None = Field(None, description="Captured at or after (ISO 8601; UTC if naive).")
+    captured_to: datetime | None = Field(None, description="Captured at or before (ISO 8601; UTC if naive).")
+    changed: bool = Field(False, description="Only articles with more than one version.")
+    all_versions: bool = Field(False, description="Match every version, not only the latest.")
+    sort: Literal["relevance", "date"] = Field("relevance", description="Order of the hits.")
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Hits per page.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Hits to skip.")
+
+    @field_validator("captured_from", "captured_to")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        # The archive stores aware UTC datetimes and refuses naive ones.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    @field_validator("q", "source", "domain", "language", "author")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @classmethod
+    def from_form(cls, values: Mapping[str, str]) -> SearchParams:
+        """From an HTML form, where an untouched field arrives as an empty string."""
+        return cls.model_validate(
+            {k: v for k, v in values.items() if v.strip() != "" and k in cls.model_fields}
+        )
+
+    def to_query(self) -> SearchQuery:
+        return SearchQuery(
+            text=self.q,
+            all_versions=self.all_versions,
+            source=self.source,
+            domain=self.domain,
+            language=self.language,
+            author=self.author,
+            published_from=self.published_from,
+            published_to=self.published_to,
+            captured_from=self.captured_from,
+            captured_to=self.captured_to,
+            changed=self.changed,
+            sort=self.sort,
+            limit=self.limit,
+            offset=self.offset,
+        )
+
+    def as_form(self) -> dict[str, str]:
+        """Non-default values as query-string pairs (pagination links keep the filters)."""
+        out: dict[str, str] = {}
+        for name, value in self.model_dump(exclude_defaults=True).items():
+            if isinstance(value, bool):
+                out[name] = "true" if value else "false"
+            elif isinstance(value, date | datetime):
+                out[name] = value.isoformat()
+            else:
+                out[name] = str(value)
+        return out
