@@ -1,0 +1,63 @@
+"""`warc check` and `warc repair`: find and fix WARC files torn by a killed writer."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from crawler.cli.context import CliContext, pass_cli
+
+
+@click.group("warc")
+def warc_group() -> None:
+    """The archive's WARC files."""
+
+
+@warc_group.command("check")
+@pass_cli
+def check(cli: CliContext) -> None:
+    """Read every WARC file; list the torn ones. Exits 1 if any file is torn."""
+    from storage.warc_check import scan, warc_files
+
+    files = warc_files(cli.config().warc_dir)
+    torn = 0
+    for path in files:
+        found = scan(path)
+        if found.torn:
+            torn += 1
+            click.echo(found.describe())
+    click.echo(
+        f"{len(files)} WARC file(s), {torn} torn" + ("; run `newsarchive warc repair`" if torn else "")
+    )
+    if torn:
+        sys.exit(1)
+
+
+@warc_group.command("repair")
+@pass_cli
+def repair_command(cli: CliContext) -> None:
+    """Truncate torn files to their last complete record (files being written are left alone).
+
+    Only bytes no capture refers to are removed: a record is on disk before
+    the database row that points at it is committed.
+    """
+    from storage.warc_check import repair, warc_files
+
+    files = warc_files(cli.config().warc_dir)
+    repaired = busy = 0
+    for path in files:
+        try:
+            found = repair(path)
+        except BlockingIOError:
+            busy += 1
+            click.echo(f"{path.name}: in use by a running writer, left alone", err=True)
+            continue
+        if found.torn:
+            repaired += 1
+            click.echo(f"repaired {found.describe()}")
+    click.echo(f"{len(files)} WARC file(s), {repaired} repaired, {busy} in use")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(warc_group)
