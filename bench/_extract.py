@@ -1,0 +1,60 @@
+"""Plain trafilatura (`bare_extraction` with metadata) in a process pool: the extraction ceiling.
+
+The options are the ones bench/extraction.py uses for plain trafilatura
+and that our extractor needs (metadata, dates with a reference date).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+REFERENCE = datetime(2026, 11, 1)
+
+
+def plain(path: str) -> int:
+    from trafilatura import bare_extraction
+
+    html = Path(path).read_bytes()
+    doc = bare_extraction(
+        html,
+        url="http://127.0.0.1/" + Path(path).name,
+        include_comments=False,
+        favor_precision=True,
+        with_metadata=True,
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": True,
+            "max_date": REFERENCE.date().isoformat(),
+        },
+    )
+    return len(doc.text or "") if doc is not None else 0
+
+
+def ours(path: str) -> int:
+    from crawler.extract import extract_article
+
+    return len(extract_article(Path(path).read_bytes(), "http://127.0.0.1/x.html", fetched_at=REFERENCE).text)
+
+
+def _warm(_: int) -> int:
+    import trafilatura  # noqa: F401
+
+    import crawler.extract  # noqa: F401
+
+    return 0
+
+
+def pool_rate(paths: list[Path], workers: int, fn_name: str = "plain") -> tuple[int, float]:
+    """Pages and seconds for extracting every path on `workers` processes (start-up excluded)."""
+    fn = plain if fn_name == "plain" else ours
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        list(pool.map(_warm, range(workers * 2)))
+        list(pool.map(fn, [str(paths[0])] * workers))  # first-call caches, as a warm crawl has
+        began = time.perf_counter()
+        done = list(pool.map(fn, [str(p) for p in paths], chunksize=4))
+        return len(done), time.perf_counter() - began

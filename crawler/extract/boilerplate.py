@@ -1,0 +1,167 @@
+"""Page furniture that must not reach the archived text.
+
+Two passes, both generic: XPath expressions for widgets that are recognisable
+by their markup (comment forms, share bars, back-to-top buttons, related
+links), given to trafilatura as ``prune_xpath``; and a line filter over the
+extracted text for the same furniture when it comes without telling markup.
+The line filter matches whole lines only, so an article that *discusses*
+"leave a reply" keeps its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+# Class/id tokens of widgets; matched with contains() on @class/@id.
+_WIDGET_TOKENS = (
+    "comment-respond",
+    "comment-form",
+    "commentform",
+    "comments-area",
+    "comment-list",
+    "back-to-top",
+    "backtotop",
+    "back_to_top",
+    "scroll-to-top",
+    "scrolltop",
+    "go-to-top",
+    "sharedaddy",
+    "share-buttons",
+    "social-share",
+    "share-bar",
+    "sharebar",
+    "social-icons",
+    "jp-relatedposts",
+    "related-posts",
+    "relatedposts",
+    "yarpp-related",
+    "newsletter-signup",
+    "post-navigation",
+    "author-bio",
+    "cookie-banner",
+)
+# Weaker signals: themes also put these words on big content wrappers
+# ("cc-newsletter" on a whole post section), so only small elements go.
+_SMALL_WIDGET_TOKENS = (
+    "table-of-contents",
+    "ez-toc",
+    "toc-container",
+    "newsletter",
+    "subscribe-box",
+    "breadcrumb",
+    "post-tags",
+    "tag-list",
+    "disclosure",
+    "author-box",
+    "read-time",
+    "reading-time",
+)
+
+
+_WIDGET = re.compile("|".join(re.escape(t) for t in _WIDGET_TOKENS), re.IGNORECASE)
+_SMALL_WIDGET = re.compile("|".join(re.escape(t) for t in _SMALL_WIDGET_TOKENS), re.IGNORECASE)
+_SMALL = 600  # characters of text
+_WIDGET_IDS = frozenset({"respond", "comments", "reply-title", "disqus_thread"})
+_BACK_TO_TOP = re.compile(r"^\W*(?:back to top|to top|top|nach oben|haut de page)\W*(?:button)?\W*$", re.I)
+# Never prune the document skeleton, even when a theme puts a token on it.
+_KEEP = frozenset({"html", "body", "main", "article"})
+
+
+def _remove(node: HtmlElement) -> None:
+    """Remove ``node`` but keep its tail text, which belongs to the parent."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail and node.tail.strip():
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def _widget_nodes(tree: HtmlElement) -> list[HtmlElement]:
+    # Attribute values come back from XPath as plain strings: testing them
+    # avoids building a Python proxy for every element of the page, which
+    # costs more than the rest of this pass.
+    found: dict[int, HtmlElement] = {}
+    for value in tree.xpath("//@class | //@id"):
+        strong = bool(_WIDGET.search(value)) or value.lower() in _WIDGET_IDS
+        if not strong and not _SMALL_WIDGET.search(value):
+            continue
+        node = value.getparent()
+        if node is None or not isinstance(node.tag, str) or node.tag in _KEEP:
+            continue
+        if not strong and len(node.text_content()) >= _SMALL:
+            continue
+        found[id(node)] = node
+    for node in tree.xpath("//form[.//textarea]"):
+        found[id(node)] = node
+    for node in tree.xpath("//a[not(*[3])] | //button[not(*[3])]"):
+        if _BACK_TO_TOP.match(node.text_content() or ""):
+            found[id(node)] = node
+    return list(found.values())
+
+
+def prune_widgets(tree: HtmlElement) -> int:
+    """Remove comment forms, share bars, back-to-top links and related-link widgets in place."""
+    doomed = _widget_nodes(tree)
+    for node in doomed:
+        _remove(node)
+    return len(doomed)
+
+
+# Whole lines of furniture, in English and the other languages of our sources.
+_LINE_PATTERNS = [
+    r"leave a (?:reply|comment)(?: cancel reply)?",
+    r"(?:cancel reply|post comment|submit comment|add comment|comments?|\d+ comments?|no comments(?: yet)?)",
+    r"your email address will not be published\.?(?: required fields are marked \*?)?",
+    r"required fields are marked \*?",
+    r"save my name, email, and website in this browser for the next time i comment\.?",
+    r"back to top(?: button)?",
+    r"(?:go|scroll) to top",
+    r"nach oben(?: scrollen)?",
+    r"(?:share|teilen|partager|compartir)(?: (?:this|on|via|the|article|story|post|artikel)\b.*)?:?",
+    r"click to (?:share|email|print) .*",
+    r"(?:related (?:articles?|posts?|stories|content|news)|you (?:may|might) also like|read (?:more|next)|"
+    r"more from .{1,40}|recommended(?: for you)?|mehr zum thema|das könnte sie auch interessieren|"
+    r"lesen sie auch)\s*:?",
+    r"(?:like this|like loading)\.*",
+    r"(?:advertisement|anzeige|werbung|publicité|publicidad)",
+    r"skip to (?:main )?content",
+    r"(?:follow us|folgen sie uns)(?: on .{1,40})?:?",
+    r"(?:tweet|pin it|email|print|whatsapp|facebook|twitter|linkedin|reddit)",
+    r"(?:sign up|subscribe) (?:to|for) (?:our|the) .{0,40}newsletter.{0,60}",
+    r"this (?:site|website) uses cookies.*",
+    r"(?:advertisement|anzeige|werbung)+(?::.{0,60})?",
+    r"(?:table of contents|inhaltsverzeichnis|contents|inhalt|sommaire|índice)",
+    r"back to (?:blogs?|news|articles?|home|all (?:posts|articles)|overview)",
+    r"skip (?:to|navigation).{0,30}",
+    r"tags?:.{0,200}",
+    r"(?:trending(?: now)?|sign (?:up|in)|log ?in|register|subscribe(?: now| here| today)?!?|newsletters?)",
+    r"(?:join|sign up for|subscribe to|get) (?:our|the|my) .{0,40}(?:newsletter|mailing list).{0,120}",
+    r"(?:next|previous|prev) (?:article|post|story):?.{0,120}",
+    r"(?:written|posted|reviewed|edited|fact[- ]checked) by .{2,60}",
+    r"[-–•]?\s*\d+\s*(?:min(?:ute)?s?|minuten?) (?:read|lesezeit|de lecture)(?: time)?",
+    r"(?:lesezeit|reading time|read time):?\s*\d+\s*(?:min(?:ute)?s?|minuten?)",
+    r"(?:you (?:may|might) also like|lesen sie auch|auch interessant):.{0,160}",
+    r"follow (?:us|me)\b.{0,40}|follow (?:(?-i:[A-Z])[\w.-]*\s?){1,4}",
+    r"(?:pin (?:it|for later)|print(?: this)?(?: article| recipe| page)?|jump to (?:the )?(?:list|recipe|section|content))",
+    r"(?:book a (?:free )?(?:demo|call|consultation)|request a (?:free )?(?:quote|demo)|contact us|get in touch"
+    r"|share your story|learn more|read more|get started(?: today| now| for free)?|sign up(?: now| today| for free)?"
+    r"|subscribe(?: to (?:us|our \w+))?|join (?:our|the) \w+(?: \w+)?|partner links|browse related articles)[.!:]?",
+    r"(?:was this (?:article|issue|page|post) helpful\??|how was this (?:issue|article)\??)",
+]
+_LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
+
+
+def is_furniture(line: str) -> bool:
+    return bool(_LINE.match(line))
+
+
+def filter_lines(text: str) -> str:
+    """Drop furniture lines; keep everything else exactly."""
+    return "\n".join(line for line in text.split("\n") if not is_furniture(line))

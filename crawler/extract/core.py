@@ -1,0 +1,212 @@
+"""``extract_article``: one page of HTML in, one :class:`Article` out.
+
+trafilatura finds the main text; the DOM passes of this package supply what
+it gets wrong or leaves out (captions, clean titles and authors, declared
+dates, canonical URL, quality flags). The HTML is parsed once; trafilatura
+works on its own copy of the tree, our passes read the untouched original.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from crawler.extract import body, boilerplate, bylines, dates, fallbacks, flags
+from crawler.extract.article import Article, Caption
+from crawler.extract.authors import clean_authors
+from crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
+from crawler.extract.encoding import decode_html
+from crawler.extract.jsonld import by_id, find_article, is_free, jsonld_nodes, person_names, text_value
+from crawler.extract.lede import visible_lede, with_lede
+from crawler.extract.meta import absolute, canonical_url, language, meta_tags
+from crawler.extract.text import remove_lines, tidy_text
+from crawler.extract.titles import choose_title, clean_space, h1_texts
+
+LOG = logging.getLogger(__name__)
+
+# Pages above this size are cut before parsing: real articles are far below
+# it, and lxml plus trafilatura's heuristics grow superlinearly on huge trees.
+MAX_INPUT_CHARS = 4_000_000
+# With no fetch time, htmldate still needs a fixed reference instead of today.
+FAR_REFERENCE = date(2100, 1, 1)
+
+
+def _empty(url: str | None, flag_list: list[str]) -> Article:
+    return Article(url=url, title=None, text="", flags=sorted({*flag_list, "empty"}))
+
+
+def _parse(html: str) -> HtmlElement | None:
+    try:
+        return load_html(html)
+    except Exception:  # noqa: BLE001 - lxml raises a zoo of errors on junk; junk is an empty page
+        return None
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """Extract the article from one page. Never raises on bad input; see ``Article.flags``."""
+    flag_list: list[str] = []
+    text_in = decode_html(html) if isinstance(html, bytes | bytearray) else (html or "")
+    if len(text_in) > MAX_INPUT_CHARS:
+        text_in = text_in[:MAX_INPUT_CHARS]
+        flag_list.append("truncated")
+    # NUL bytes make lxml stop; binary junk is full of them.
+    text_in = text_in.replace("\x00", "")
+    if "<" not in text_in:
+        return _empty(url, flag_list)
+    tree = _parse(text_in)
+    if tree is None:
+        return _empty(url, flag_list)
+    reference = fetched_at.date() if fetched_at else FAR_REFERENCE
+    return _assemble(tree, url, reference, flag_list)
+
+
+def _body_text(tree: HtmlElement, url: str | None, reference: date) -> str:
+    """trafilatura's main text, from a tree cleared of widgets (trafilatura works on a copy)."""
+    boilerplate.prune_widgets(tree)
+    return body.main_text(tree, url, reference)
+
+
+def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: list[str]) -> Article:
+    meta = meta_tags(tree)
+    nodes = jsonld_nodes(tree)
+    art = find_article(nodes) or {}
+    refs = by_id(nodes)
+    base = url or canonical_url(tree, meta, None)
+
+    publisher = art.get("publisher")
+    sites = [
+        s
+        for s in (
+            meta.get("og:site_name"),
+            text_value(publisher.get("name")) if isinstance(publisher, dict) else None,
+            meta.get("application-name"),
+            meta.get("twitter:site", "").lstrip("@") or None,
+        )
+        if s
+    ]
+    # Everything read from the untouched page comes first: the body pass prunes the tree.
+    h1s, article_h1s = h1_texts(tree)
+    html_title = next((clean_space(t.text_content()) for t in tree.iterfind(".//title")), None)
+    title = choose_title(
+        jsonld_headline=text_value(art.get("headline")) or text_value(art.get("name")),
+        og_title=meta.get("og:title"),
+        twitter_title=meta.get("twitter:title"),
+        html_title=html_title,
+        h1s=h1s,
+        article_h1s=article_h1s,
+        fallback=None,
+        sites=sites,
+        url=url,
+    )
+
+    authors, organisation_authors = _authors(tree, art, refs, meta)
+
+    # Declared metadata first; the microdata and <time> scans only when it is silent.
+    published = dates.first_date(
+        [text_value(art.get("datePublished")), text_value(art.get("dateCreated"))]
+        + [meta.get(k) for k in dates.PUBLISHED_META]
+    ) or dates.first_date(dates.itemprop_dates(tree, "datePublished") + dates.time_element_dates(tree))
+    modified = dates.first_date(
+        [text_value(art.get("dateModified"))] + [meta.get(k) for k in dates.MODIFIED_META]
+    ) or dates.first_date(dates.itemprop_dates(tree, "dateModified"))
+
+    captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs))
+    canonical = canonical_url(tree, meta, url)
+    lang = language(tree, meta, text_value(art.get("inLanguage")))
+
+    description = clean_space(
+        text_value(art.get("description")) or meta.get("og:description") or meta.get("description")
+    )
+    lede = visible_lede(tree, description)
+    text = _body_text(tree, url, reference)
+    # Fallbacks that search the page text, only when nothing was declared.
+    if not authors:
+        authors = clean_authors(fallbacks.byline(tree)) or organisation_authors
+    if not published:
+        published = fallbacks.guessed_date(tree, url, reference)
+    text = boilerplate.filter_lines(text)
+    text = remove_lines(
+        text, [c.caption for c in captions] + [_full(c) for c in captions], [c.credit for c in captions]
+    )
+    text = tidy_text(with_lede(text, lede))
+
+    images = []
+    for candidate in [meta.get("og:image")] + [c.src for c in captions]:
+        found = absolute(candidate, base)
+        if found and found not in images:
+            images.append(found)
+
+    if flags.paywalled(meta, is_free(art)):
+        flag_list.append("paywall")
+    if flags.consent_walled(text):
+        flag_list.append("consent-wall")
+    if not text.strip():
+        flag_list.append("empty")
+
+    return Article(
+        url=url,
+        title=title,
+        text=text,
+        authors=authors,
+        published=published,
+        modified=modified,
+        language=lang,
+        sitename=clean_space(sites[0]) if sites else None,
+        description=description,
+        captions=captions,
+        images=images,
+        flags=sorted(set(flag_list)),
+        canonical_url=canonical,
+    )
+
+
+def _authors(
+    tree: HtmlElement, art: dict[str, Any], refs: dict[str, dict[str, Any]], meta: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """People credited with the article, and organisations as a last resort.
+
+    JSON-LD persons first; an Organization as JSON-LD author is usually the
+    publisher standing in for the byline, so the page's own byline markup
+    is tried before falling back to it.
+    """
+    declared = art.get("author") or art.get("creator")
+    people = person_names(declared, refs, kind="person")
+    organisations = clean_authors(person_names(declared, refs, kind="organization"))
+    if people:
+        return clean_authors(people), organisations
+    meta_names = [
+        v
+        for v in (
+            meta.get("author"),
+            meta.get("article:author"),
+            meta.get("dc.creator"),
+            meta.get("parsely-author"),
+            meta.get("sailthru.author"),
+        )
+        if v
+    ]
+    for candidates in (
+        bylines.microdata_authors(tree),
+        [v for v in meta_names if len(v.split()) >= 2 or v.startswith("http")],
+        bylines.linked_authors(tree),
+        bylines.classed_authors(tree),
+        bylines.labelled_authors(tree),
+        bylines.by_lines(tree),
+    ):
+        found = clean_authors(candidates)
+        if found:
+            return found, organisations
+    return [], organisations or clean_authors(meta_names)
+
+
+def _full(caption: Caption) -> str:
+    return f"{caption.caption} {caption.credit}" if caption.credit else caption.caption
