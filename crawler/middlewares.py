@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Self
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.response import response_status_message
 
 from crawler.responses import FETCHED_AT_KEY, WARC_KEY, decoded_headers
 from storage.config import ArchiveConfig
@@ -25,23 +31,30 @@ class WarcRecorderMiddleware:
 
     def __init__(self, store: WarcStore) -> None:
         self.store = store
+        # One thread writes (gzips) the records, in order: zlib releases the
+        # GIL, so the reactor keeps fetching and feeding extraction meanwhile.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="warc-write")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         config = ArchiveConfig.resolve(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
-        middleware = cls(WarcStore(config.warc_dir))
+        # "batch": the archive pipeline syncs the WARC file before each database
+        # commit (crawler/archive_writer.py) instead of once per record.
+        sync_each = settings.get("NEWSARCHIVE_WARC_SYNC", "record") != "batch"
+        middleware = cls(WarcStore(config.warc_dir, sync_each=sync_each))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_closed(self) -> None:
+        self._writer.shutdown(wait=True)
         self.store.close()
 
     def process_request(self, request: Request) -> None:
         request.meta[FETCHED_AT_KEY] = datetime.now(UTC)
         return None
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         fetched_at = request.meta.get(FETCHED_AT_KEY) or datetime.now(UTC)
         request_headers = [("Host", urlsplit(request.url).netloc)]
         for name, values in request.headers.items():
@@ -57,5 +70,62 @@ class WarcRecorderMiddleware:
             fetched_at=fetched_at,
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
-        request.meta[WARC_KEY] = self.store.write(exchange)
+        request.meta[WARC_KEY] = await asyncio.wrap_future(self._writer.submit(self.store.write, exchange))
         return response
+
+
+def retry_wait(retry_after: str | None, attempt: int, base: float, cap: float) -> float:
+    """Seconds to wait before retrying a 429/503: Retry-After if the server gave one, else backoff.
+
+    Retry-After is either delta-seconds or an HTTP date. Either way the wait is
+    capped, so a server asking for a day cannot stall a crawl.
+    """
+    wait: float | None = None
+    if retry_after:
+        value = retry_after.strip()
+        if value.isdigit():
+            wait = float(value)
+        else:
+            try:
+                when = parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                when = None
+            if when is not None:
+                when = when if when.tzinfo else when.replace(tzinfo=UTC)
+                wait = (when - datetime.now(UTC)).total_seconds()
+    if wait is None:
+        wait = base * 2 ** max(0, attempt - 1)
+    return max(0.0, min(wait, cap))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, plus a wait before retrying 429 and 503 answers.
+
+    Scrapy retries at once and ignores Retry-After. Here the retry request is
+    returned only after an asyncio sleep (the reactor keeps serving other
+    requests meanwhile), honouring Retry-After up to NEWSARCHIVE_RETRY_MAX_WAIT
+    and otherwise backing off exponentially from NEWSARCHIVE_RETRY_BACKOFF.
+    """
+
+    BACKOFF_STATUSES = (429, 503)
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("NEWSARCHIVE_RETRY_MAX_WAIT", 120.0)
+        self.backoff = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF", 1.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        if response.status in self.BACKOFF_STATUSES:
+            header = response.headers.get("Retry-After")
+            attempt = int(retry.meta.get("retry_times", 1))
+            wait = retry_wait(
+                header.decode("latin-1") if header else None, attempt, self.backoff, self.max_wait
+            )
+            if wait > 0:
+                await asyncio.sleep(wait)
+        return retry

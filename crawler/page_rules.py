@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from urllib.parse import urlsplit
 
 from crawler.items import FailureItem, PageItem
@@ -66,3 +68,30 @@ def redirected_home(requested_url: str, final_url: str) -> bool:
     """A request for an article that ended on the site's front page."""
     requested, final = urlsplit(requested_url), urlsplit(final_url)
     return final.path in ("", "/") and requested.path not in ("", "/") and not final.query
+
+
+# Labels browsers read as windows-1252 (WHATWG Encoding Standard): a server
+# saying latin-1 almost always means cp1252 (curly quotes, the euro sign).
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii"}
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def header_decoded(body: bytes, content_type: str | None) -> str | bytes:
+    """The page as text when the HTTP header names a charset the bytes really are in.
+
+    The header outranks a <meta> declaration (HTML standard), and the
+    extractor only sees bytes, so it must be applied here. A byte-order mark
+    outranks both; a header that does not fit the bytes is ignored, and the
+    bytes go to the extractor's own detection.
+    """
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
+    if match is None or body.startswith(_BOMS):
+        return body
+    label = match.group(1).lower()
+    try:
+        codec = codecs.lookup("cp1252" if label in _WINDOWS_1252_LABELS else label).name
+        if codec.startswith(("utf-16", "utf-32")):  # without a BOM, a lie that would decode anything
+            return body
+        return body.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return body

@@ -1,21 +1,33 @@
-"""The archive pipeline: a thin Scrapy adapter over the page rules and the archive service."""
+"""The archive pipeline: a thin Scrapy adapter over the page rules and the archive service.
+
+The reactor thread only routes: extraction runs in worker processes
+(crawler.extraction) and database work on the archive writer's threads
+(crawler.archive_writer), so fetching never waits for either except through
+the bounded queues that keep memory flat.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Self
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
 
-from crawler.extraction import ExtractionRunner
+from crawler.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
+from crawler.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
 from crawler.items import FailureItem, PageItem
 from crawler.page_rules import fetch_record, html_problem, redirected_home
 from crawler.signals import capture_recorded
 from storage.archive import Archive
 from storage.fetch import Fetch
-from storage.service import CaptureResult, ExtractedContent
+from storage.revisit import RevisitStep
+from storage.service import CaptureResult, ExtractedContent, Write
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ArchivePipeline:
@@ -26,24 +38,57 @@ class ArchivePipeline:
         settings = crawler.settings
         self.html_types = tuple(settings.getlist("NEWSARCHIVE_HTML_TYPES"))
         self.crawl_run_id = settings.getint("NEWSARCHIVE_CRAWL_RUN_ID") or None
+        self.max_batch = settings.getint("NEWSARCHIVE_DB_BATCH", DEFAULT_MAX_BATCH)
+        self.writer: ArchiveWriter | None = None
+        archive.service.revisit_schedules = {
+            source: [RevisitStep(timedelta(seconds=a), timedelta(seconds=b)) for a, b in steps]
+            for source, steps in settings.getdict("NEWSARCHIVE_REVISIT_SCHEDULES").items()
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         archive = Archive.open(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
         workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
-        extraction = ExtractionRunner(None if workers is None else int(workers))
+        extraction = ExtractionRunner(
+            None if workers in (None, "", "None") else int(workers),
+            settings.getint("NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX", DEFAULT_IN_PROCESS_MAX),
+        )
         return cls(crawler, archive, extraction)
 
+    def open_spider(self) -> None:
+        workers = self.extraction.plan(_expected_pages(self.crawler.spider))
+        self.extraction.start()
+        self.writer = ArchiveWriter(self.archive.service, _warc_sync(self.crawler), self.max_batch)
+        log.info("extracting in %s", f"{workers} worker processes" if workers else "the crawl process")
+
     def close_spider(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            stats = self.crawler.stats
+            if stats is not None:
+                stats.set_value("newsarchive/db_batches", self.writer.batches)
         self.extraction.close()
         self.archive.close()
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        if self.writer is None:  # used without open_spider (a test calling process_item)
+            return fn(*args)
+        return await asyncio.wrap_future(self.writer.read(fn, *args))
+
+    async def _write(self, write: Write) -> CaptureResult:
+        if self.writer is None:
+            result = self.archive.service.record_many([write])[0]
+            if isinstance(result, Exception):
+                raise result
+            return result
+        return await asyncio.wrap_future(self.writer.write(write))
 
     async def process_item(self, item: object) -> object:
         if isinstance(item, PageItem):
             result = await self._page(item)
         elif isinstance(item, FailureItem):
-            result = self.archive.service.record_failure(fetch_record(item, self.crawl_run_id))
+            result = await self._write(Write("failure", fetch_record(item, self.crawl_run_id)))
         else:
             return item
         stats = self.crawler.stats
@@ -56,30 +101,56 @@ class ArchivePipeline:
         service = self.archive.service
         fetch = fetch_record(item, self.crawl_run_id)
         if item.status == 304:
-            article_id = service.article_id_for_url(item.context.requested_url)
+            article_id = await self._read(service.article_id_for_url, item.context.requested_url)
             if article_id is not None:
-                return service.record_not_modified(fetch, article_id)
-            return service.record_failure(_failed(fetch, "304 Not Modified for a URL not in the archive"))
+                return await self._write(Write("not_modified", fetch, article_id=article_id))
+            return await self._write(
+                Write("failure", _failed(fetch, "304 Not Modified for a URL not in the archive"))
+            )
         problem = html_problem(item, self.html_types)
         if problem:
-            return service.record_failure(_failed(fetch, problem))
+            return await self._write(Write("failure", _failed(fetch, problem)))
         if redirected_home(item.context.requested_url, item.final_url):
-            return service.record_redirected_home(fetch)
+            return await self._write(Write("redirected_home", fetch))
         assert fetch.body_sha256 is not None
-        same = service.latest_body_match(item.final_url, fetch.body_sha256)
+        same = await self._read(service.latest_body_match, item.final_url, fetch.body_sha256)
         if same is not None:
-            return service.record_same_body(fetch, same)
+            return await self._write(Write("same_body", fetch, article_id=same))
         try:
-            fields = await self.extraction.extract(item.body, item.final_url, item.fetched_at)
+            fields = await self.extraction.extract(
+                item.body, item.final_url, item.fetched_at, item.content_type
+            )
         except Exception as exc:  # an extractor bug must cost one page, not the crawl
             log.exception("extraction failed for %s", item.final_url)
-            return service.record_failure(
-                _failed(fetch, f"extraction failed: {type(exc).__name__}: {exc}"[:300])
+            return await self._write(
+                Write("failure", _failed(fetch, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
             )
         if not (fields.get("text") or "").strip():
-            return service.record_failure(_failed(fetch, "no article text found on the page"))
+            return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
         content = ExtractedContent(fields, self.extraction.extractor, self.extraction.extractor_version)
-        return service.record_capture(fetch, content)
+        return await self._write(Write("capture", fetch, content))
+
+
+def _expected_pages(spider: object) -> int | None:
+    """How many pages a spider will fetch, when it knows up front (captures, revisits)."""
+    for name in ("urls", "due"):
+        known = getattr(spider, name, None)
+        if isinstance(known, list):
+            return len(known)
+    return None
+
+
+def _warc_sync(crawler: Crawler) -> Callable[[], None] | None:
+    """The WARC recorder's sync, to run before each database commit (see storage.warc sync_each)."""
+    from crawler.middlewares import WarcRecorderMiddleware
+
+    engine = crawler.engine
+    if engine is None:
+        return None
+    for middleware in engine.downloader.middleware.middlewares:
+        if isinstance(middleware, WarcRecorderMiddleware):
+            return middleware.store.sync
+    return None
 
 
 def _failed(fetch: Fetch, reason: str) -> Fetch:

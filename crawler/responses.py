@@ -55,7 +55,9 @@ def failure_reason(failure: Failure) -> tuple[str, str, Response | None]:
         text = str(exc) or type(exc).__name__
         if "robots.txt" in text.lower():
             return "forbidden by robots.txt", "skipped", None
-        return text, "failed", None
+        if "DOWNLOAD_MAXSIZE" in text:  # HttpCompressionMiddleware: a gzip bomb or a huge page
+            return "body over the size limit once decompressed (DOWNLOAD_MAXSIZE)", "failed", None
+        return text.splitlines()[0][:300], "failed", None
     name = type(exc).__name__
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if "download max size" in detail or "download maxsize" in detail:
@@ -84,7 +86,9 @@ _FRIENDLY_ERRORS = {
     "ResponseNeverReceived": "no response received",
     "ResponseFailed": "connection lost mid-body",
     "ResponseDataLossError": "connection lost mid-body",
-    "DownloadCancelledError": "download cancelled",
+    # Scrapy cancels a body of unknown length when it passes DOWNLOAD_MAXSIZE
+    # (the only other cancel is a crawl shutting down).
+    "DownloadCancelledError": "download cancelled: body over the size limit (DOWNLOAD_MAXSIZE)",
     "DownloadFailedError": "download failed",
     "UnsupportedURLSchemeError": "unsupported URL scheme",
 }

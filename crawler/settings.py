@@ -56,6 +56,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Closest to the network, so it records every exchange (redirects and
     # retried errors included) with the body exactly as it arrived.
     "crawler.middlewares.WarcRecorderMiddleware": 950,
+    # Scrapy's retries, waiting as Retry-After asks (capped) on 429/503.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -65,9 +68,24 @@ ITEM_PIPELINES = {
 # Where the archive lives (None: NEWSARCHIVE_HOME / NEWSARCHIVE_DB / the default).
 NEWSARCHIVE_HOME = None
 NEWSARCHIVE_DB = None
-# Extraction processes: 0 runs the extractor in the crawl process itself
-# (fine for a handful of captures); None means one per core.
-NEWSARCHIVE_EXTRACT_WORKERS = 0
+# Extraction processes: 0 runs the extractor in the crawl process itself,
+# N a pool of N; None: in-process for a capture or revisit of at most
+# NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX pages, else one worker per core (started
+# and warmed when the crawl opens).
+NEWSARCHIVE_EXTRACT_WORKERS = None
+NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX = 8
+# Database writes are committed in batches of at most this many fetches (one
+# writer thread; a batch is whatever queued up during the last commit).
+NEWSARCHIVE_DB_BATCH = 200
+# WARC durability: "batch" fsyncs before each database commit that points at
+# the records (a row never points at unsynced bytes); "record" after each record.
+NEWSARCHIVE_WARC_SYNC = "batch"
+# Distributed workers (crawler/distributed.py; on with `crawl --redis URL`):
+# the prefix of the shared frontier's Redis keys, and how long a popped
+# request stays leased to a worker before others may take it (renewed by a
+# live worker every third of it).
+NEWSARCHIVE_REDIS_PREFIX = "newsarchive"
+NEWSARCHIVE_REDIS_LEASE = 300
 # Content types archived as articles; anything else is recorded as a failure.
 NEWSARCHIVE_HTML_TYPES = ["text/html", "application/xhtml+xml"]
 # How the current run is recorded (set by the runner).
@@ -76,3 +94,9 @@ NEWSARCHIVE_CRAWL_RUN_ID = None
 # Refuse private, loopback, link-local and metadata addresses (every redirect
 # hop too): set by the HTTP API for captures it starts on a user's behalf.
 NEWSARCHIVE_DENY_PRIVATE = False
+# Retries of 429/503 wait Retry-After seconds, at most this long; without the
+# header, NEWSARCHIVE_RETRY_BACKOFF * 2**(attempt-1) seconds.
+NEWSARCHIVE_RETRY_MAX_WAIT = 120.0
+NEWSARCHIVE_RETRY_BACKOFF = 1.0
+# Per-source revisit schedules, {source: [[younger_than_s, every_s], ...]} (set by `crawl`/`revisit`).
+NEWSARCHIVE_REVISIT_SCHEDULES: dict[str, list[list[float]]] = {}

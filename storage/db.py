@@ -91,6 +91,20 @@ def ensure_schema(engine: Engine) -> None:
         _upgraded.add(key)
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Keep SQLite's query planner statistics current (PostgreSQL's autovacuum does this itself).
+
+    Without them SQLite ignores the covering indexes that filtered searches
+    rely on (measured: 7 ms became 19 ms at 100k articles). analysis_limit
+    makes ANALYZE sample, so it stays cheap on a large archive.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        connection.exec_driver_sql("ANALYZE")
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -21,7 +21,10 @@ class BadURL(ValueError):
 
 
 FETCHABLE_SCHEMES = ("http", "https")
-MAX_URL_LENGTH = 4096
+# In bytes. Long enough for any real article URL, and short enough that a URL
+# always fits a PostgreSQL b-tree index entry (about 2.7 kB), which the
+# unique canonical_url and the capture URL indexes need.
+MAX_URL_LENGTH = 2048
 
 
 def check_url(url: str) -> str:
@@ -29,8 +32,8 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         raise BadURL("empty URL")
-    if len(url) > MAX_URL_LENGTH:
-        raise BadURL(f"URL longer than {MAX_URL_LENGTH} characters")
+    if len(url.encode("utf-8")) > MAX_URL_LENGTH:
+        raise BadURL(f"URL longer than {MAX_URL_LENGTH} bytes")
     try:
         parts = urlsplit(url)
         port = parts.port  # raises on a malformed port

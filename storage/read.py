@@ -77,6 +77,9 @@ class HistoryEntry:
     captures: int
     words: int
     changes: dict[str, Any] | None
+    # The publisher's declared dates, beside our observed ones above.
+    published: str | None = None
+    modified: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +87,8 @@ class HistoryEntry:
             "title": self.title,
             "first_seen": self.first_seen.isoformat(),
             "last_seen": self.last_seen.isoformat(),
+            "published": self.published,
+            "modified": self.modified,
             "captures": self.captures,
             "words": self.words,
             "changes": self.changes,
@@ -93,7 +98,15 @@ class HistoryEntry:
 def history(session: Session, article: Article) -> list[HistoryEntry]:
     return [
         HistoryEntry(
-            v.number, v.title, v.first_seen_at, v.last_seen_at, v.capture_count, v.word_count, v.changes
+            v.number,
+            v.title,
+            v.first_seen_at,
+            v.last_seen_at,
+            v.capture_count,
+            v.word_count,
+            v.changes,
+            published=v.published,
+            modified=v.modified,
         )
         for v in list_versions(session, article)
     ]
@@ -133,6 +146,7 @@ def version_to_dict(article: Article, version: Version) -> dict[str, Any]:
         "first_seen": version.first_seen_at.isoformat(),
         "last_seen": version.last_seen_at.isoformat(),
         "article_first_seen": article.first_seen_at.isoformat(),
+        "article_last_seen": article.last_seen_at.isoformat(),
         "last_checked": article.last_checked_at.isoformat(),
         "changes": version.changes,
     }

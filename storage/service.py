@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -63,6 +63,16 @@ class ExtractedContent:
     extractor_version: str
 
 
+@dataclass(frozen=True)
+class Write:
+    """One record_* call, kept as data so several can share a transaction (record_many)."""
+
+    kind: Literal["capture", "same_body", "not_modified", "failure", "redirected_home"]
+    fetch: Fetch
+    content: ExtractedContent | None = None  # for "capture"
+    article_id: int | None = None  # for "same_body" and "not_modified"
+
+
 def _content_of(version: Version) -> dict[str, Any]:
     return {
         "title": version.title,
@@ -110,12 +120,18 @@ class ArchiveService:
 
     def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
         """A successful fetch with its extracted article."""
+        return self._in_transaction(self._capture_work(fetch, content))
+
+    def _capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
         final_url = fetch.final_url or fetch.requested_url
         key = choose_article_url(final_url, content.fields.get("canonical_url"))
         digest = content_hash(content.fields)
 
         def work(session: Session) -> CaptureResult:
-            article = session.scalar(select(Article).where(Article.canonical_url == key))
+            # FOR UPDATE (a no-op on SQLite, which serialises writers itself): on
+            # PostgreSQL two captures of one article would otherwise both read
+            # capture_count/version_count and one increment would be lost.
+            article = session.scalar(select(Article).where(Article.canonical_url == key).with_for_update())
             created = article is None
             if article is None:
                 article = Article(
@@ -149,7 +165,7 @@ class ArchiveService:
             latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
             if latest is not None and latest.content_hash == digest:
                 latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
-                latest.capture_count += 1
+                _count_capture(session, latest)
                 capture.version_id = latest.id
                 outcome, number = "unchanged", latest.number
             else:
@@ -168,13 +184,17 @@ class ArchiveService:
                 outcome, fetch.requested_url, capture.id, article.id, key, number, content.fields.get("title")
             )
 
-        return self._in_transaction(work)
+        return work
 
     def record_same_body(self, fetch: Fetch, article_id: int, outcome: str = "unchanged") -> CaptureResult:
         """A fetch whose bytes equal the latest version's: no re-extraction needed."""
+        return self._in_transaction(self._same_body_work(fetch, article_id, outcome))
 
+    def _same_body_work(
+        self, fetch: Fetch, article_id: int, outcome: str = "unchanged"
+    ) -> Callable[[Session], CaptureResult]:
         def work(session: Session) -> CaptureResult:
-            article = session.get(Article, article_id)
+            article = session.get(Article, article_id, with_for_update=True)  # see _capture_work
             if article is None or article.latest_version_id is None:
                 raise LookupError(f"article {article_id} has no version to match")
             latest = session.get(Version, article.latest_version_id)
@@ -184,7 +204,7 @@ class ArchiveService:
             session.add(capture)
             session.flush()
             latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
-            latest.capture_count += 1
+            _count_capture(session, latest)
             _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
             return CaptureResult(
                 outcome,
@@ -196,7 +216,7 @@ class ArchiveService:
                 latest.title,
             )
 
-        return self._in_transaction(work)
+        return work
 
     def record_not_modified(self, fetch: Fetch, article_id: int) -> CaptureResult:
         """A 304 answer to a conditional revisit: the latest version still stands."""
@@ -208,6 +228,9 @@ class ArchiveService:
         A 404/410 on a URL we already archive is recorded as the article
         going away, an event in its history; nothing is deleted.
         """
+        return self._in_transaction(self._failure_work(fetch))
+
+    def _failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
         reason = fetch.error or "failed"
 
         def work(session: Session) -> CaptureResult:
@@ -243,10 +266,13 @@ class ArchiveService:
                 reason=reason,
             )
 
-        return self._in_transaction(work)
+        return work
 
     def record_redirected_home(self, fetch: Fetch) -> CaptureResult:
         """A revisit redirected to the site's home page: the article is gone."""
+        return self._in_transaction(self._redirected_home_work(fetch))
+
+    def _redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
         fetch.error = fetch.error or f"redirected to the home page {fetch.final_url}"
 
         def work(session: Session) -> CaptureResult:
@@ -278,7 +304,51 @@ class ArchiveService:
                 reason=fetch.error,
             )
 
-        return self._in_transaction(work)
+        return work
+
+    # -- batched writes (crawls) ---------------------------------------------
+
+    def record_many(self, writes: Sequence[Write]) -> list[CaptureResult | Exception]:
+        """Record several fetches in one transaction: one commit (and fsync) for the lot.
+
+        Each write means exactly what its record_* call means. If anything in
+        the batch fails (a race on a unique constraint, a lock, a bad row),
+        the whole batch is rolled back and every write is recorded again on
+        its own, retried as usual; so per capture it is still all or nothing,
+        and one bad write costs only itself. A write's exception is returned
+        in its place, not raised.
+        """
+        if not writes:
+            return []
+        session = self.sessions()
+        try:
+            with session.begin():
+                return list(self._work_for(w)(session) for w in writes)
+        except Exception as exc:  # fall back to one transaction each
+            log.info("batch of %d writes fell back to one transaction each: %s", len(writes), exc)
+        finally:
+            session.close()
+        results: list[CaptureResult | Exception] = []
+        for write in writes:
+            try:
+                results.append(self._in_transaction(self._work_for(write)))
+            except Exception as exc:  # returned in place of this write's result
+                results.append(exc)
+        return results
+
+    def _work_for(self, write: Write) -> Callable[[Session], CaptureResult]:
+        if write.kind == "capture":
+            assert write.content is not None
+            return self._capture_work(write.fetch, write.content)
+        if write.kind in ("same_body", "not_modified"):
+            assert write.article_id is not None
+            outcome = "not_modified" if write.kind == "not_modified" else "unchanged"
+            return self._same_body_work(write.fetch, write.article_id, outcome)
+        if write.kind == "failure":
+            return self._failure_work(write.fetch)
+        if write.kind == "redirected_home":
+            return self._redirected_home_work(write.fetch)
+        raise ValueError(f"unknown write kind {write.kind!r}")
 
     # -- reads the crawler needs -----------------------------------------------
 
@@ -325,6 +395,17 @@ def _article_for_url(session: Session, url: str) -> Article | None:
         .limit(1)
     )
     return session.get(Article, article_id) if article_id else None
+
+
+def _count_capture(session: Session, version: Version) -> None:
+    """One more capture of this version, as an increment in SQL.
+
+    Python's `+= 1` would write back a count read earlier: on SQLite the
+    driver runs a transaction's first SELECTs before BEGIN, so two processes
+    recording captures of one version at once could both write n + 1.
+    """
+    version.capture_count = Version.capture_count + 1  # type: ignore[assignment]
+    session.flush()
 
 
 def _capture_row(fetch: Fetch, *, outcome: str, article_id: int | None) -> Capture:

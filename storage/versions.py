@@ -66,7 +66,8 @@ def change_summary(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dic
         return {"first": True}
     a, b = normalised_content(old), normalised_content(new)
     added, removed = _word_changes(a["text"], b["text"])
-    old_notes = set(_NOTE_PATTERNS.findall(a["text"]))
+    # Notes appear in the body or as a headline prefix ("CORRECTION: ...").
+    old_notes = set(_NOTE_PATTERNS.findall(f"{a['title']}\n{a['text']}"))
     summary: dict[str, Any] = {
         "headline_changed": a["title"] != b["title"],
         "words_added": added,
@@ -74,7 +75,7 @@ def change_summary(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dic
         "captions_changed": a["captions"] != b["captions"],
         "authors_changed": a["authors"] != b["authors"],
         "dates_changed": (a["published"], a["modified"]) != (b["published"], b["modified"]),
-        "note_appeared": bool(set(_NOTE_PATTERNS.findall(b["text"])) - old_notes),
+        "note_appeared": bool(set(_NOTE_PATTERNS.findall(f"{b['title']}\n{b['text']}")) - old_notes),
     }
     if summary["headline_changed"]:
         summary["old_headline"] = normalise_line(old.get("title"))

@@ -19,6 +19,11 @@ from crawler.cli.context import CliContext
 COMMAND_MODULES = (
     "crawler.cli.extract_command",
     "crawler.cli.archive_commands",
+    "crawler.cli.serve_command",
+    "crawler.cli.crawl_commands",
+    "crawler.cli.warc_commands",
+    "crawler.cli.research_commands",
+    "crawler.cli.distributed_commands",
 )
 
 

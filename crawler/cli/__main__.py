@@ -1,4 +1,4 @@
-"""`python -m crawler.cli`: the same command as the `newsarchive` script."""
+"""`python -m crawler.cli`: the `newsarchive` command without the console script."""
 
 from crawler.cli import main
 

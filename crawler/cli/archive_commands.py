@@ -116,11 +116,14 @@ def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
     click.secho(data["title"] or "(no title)", bold=True)
     byline = ", ".join(data["authors"]) if data["authors"] else "unknown author"
     click.echo(f"{data['url']}")
+    click.echo(f"{byline} · version {data['version']} of {data['versions']} · {data['status']}")
+    # Our observations and the publisher's declarations side by side: they often disagree.
     click.echo(
-        f"{byline} · published {data['published'] or '?'} · modified {data['modified'] or '?'} · "
-        f"version {data['version']} of {data['versions']} · "
-        f"seen {data['first_seen'][:19]} to {data['last_seen'][:19]}"
+        f"observed (UTC): article first seen {data['article_first_seen'][:16]} · "
+        f"this version {data['first_seen'][:16]} .. {data['last_seen'][:16]} · "
+        f"last checked {data['last_checked'][:16]}"
     )
+    click.echo(f"declared: published {data['published'] or '?'} · modified {data['modified'] or '?'}")
     click.echo()
     click.echo(data["text"])
     if data["captions"]:
@@ -150,16 +153,25 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
             entries = read_history(session, article)
             article_events = events(session, article)
             canonical, status = article.canonical_url, article.status
+            observed = (article.first_seen_at, article.last_seen_at, article.last_checked_at)
     finally:
         archive.close()
     if as_json:
         _echo_json([entry.to_dict() for entry in entries])
         return
     click.echo(f"{canonical}  ({status}, {len(entries)} version{'s' if len(entries) != 1 else ''})")
+    click.echo(
+        f"  observed (UTC): first seen {observed[0]:%Y-%m-%d %H:%M} · last seen {observed[1]:%Y-%m-%d %H:%M}"
+        f" · last checked {observed[2]:%Y-%m-%d %H:%M}"
+    )
     for entry in entries:
         seen = f"{entry.first_seen:%Y-%m-%d %H:%M} .. {entry.last_seen:%Y-%m-%d %H:%M}"
+        declared = f"published {entry.published or '?'}" + (
+            f", modified {entry.modified}" if entry.modified else ""
+        )
         click.echo(
-            f"  v{entry.version:<3} {seen}  {entry.captures:>3} capture(s)  {entry.title or '(no title)'}"
+            f"  v{entry.version:<3} seen {seen}  {entry.captures:>3} capture(s)  [{declared}]  "
+            f"{entry.title or '(no title)'}"
         )
     for event in article_events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.kind}: {event.detail or ''}")
@@ -174,10 +186,11 @@ def db() -> None:
 @pass_cli
 def upgrade(cli: CliContext) -> None:
     """Create or upgrade the archive's schema to the newest revision."""
-    from storage.db import current_revision, head_revision
+    from storage.db import current_revision, head_revision, refresh_statistics
 
     archive = cli.open_archive()
     try:
+        refresh_statistics(archive.engine)
         click.echo(f"schema at revision {current_revision(archive.engine)} (head {head_revision()})")
     finally:
         archive.close()

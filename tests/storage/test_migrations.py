@@ -7,12 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from storage.db import alembic_config, current_revision, head_revision, make_engine, table_names, upgrade
+from storage.migrations.schema_filter import include_name, include_object
 from storage.models import Base
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    # Tables not owned by our models (APScheduler's job store) are not ours to compare.
-    return not (type_ == "table" and reflected and compare_to is None and name not in Base.metadata.tables)
 
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(db_url: str) -> None:
@@ -21,7 +17,9 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(db_url: str) 
         upgrade(engine)
         assert current_revision(engine) == head_revision()
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"include_object": include_object})
+            context = MigrationContext.configure(
+                connection, opts={"include_object": include_object, "include_name": include_name}
+            )
             diff = compare_metadata(context, Base.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         cfg = alembic_config()
