@@ -40,17 +40,6 @@ def _side(version: Version) -> dict[str, Any]:
     }
 
 
-def _content(version: Version) -> dict[str, Any]:
-    return {
-        "title": version.title,
-        "text": version.text,
-        "authors": version.authors,
-        "captions": version.captions,
-        "published": version.published,
-        "modified": version.modified,
-    }
-
-
 def version_diff(old: Version, new: Version) -> dict[str, Any]:
     """The diff of `new` against `old` (normally its predecessor, but any two versions work)."""
     if old.article_id != new.article_id:
@@ -68,7 +57,7 @@ def version_diff(old: Version, new: Version) -> dict[str, Any]:
     # The stored summary compares a version with its predecessor only; for
     # any other pair it is recomputed so it describes exactly this diff.
     adjacent = new.number == old.number + 1 and new.changes is not None
-    summary = new.changes if adjacent else change_summary(_content(old), _content(new))
+    summary = new.changes if adjacent else change_summary(old.content(), new.content())
     return {
         "article_id": new.article_id,
         "from": _side(old),

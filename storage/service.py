@@ -73,17 +73,6 @@ class Write:
     article_id: int | None = None  # for "same_body" and "not_modified"
 
 
-def _content_of(version: Version) -> dict[str, Any]:
-    return {
-        "title": version.title,
-        "text": version.text,
-        "authors": version.authors,
-        "captions": version.captions,
-        "published": version.published,
-        "modified": version.modified,
-    }
-
-
 class ArchiveService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -462,7 +451,7 @@ def _new_version(
         last_seen_at=fetched_at,
         capture_count=1,
         first_capture_id=capture_id,
-        changes=change_summary(_content_of(previous) if previous else None, fields),
+        changes=change_summary(previous.content() if previous else None, fields),
     )
 
 

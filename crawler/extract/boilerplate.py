@@ -63,6 +63,13 @@ _SMALL_WIDGET_TOKENS = (
 _WIDGET = re.compile("|".join(re.escape(t) for t in _WIDGET_TOKENS), re.IGNORECASE)
 _SMALL_WIDGET = re.compile("|".join(re.escape(t) for t in _SMALL_WIDGET_TOKENS), re.IGNORECASE)
 _SMALL = 600  # characters of text
+# Every token above contains one of these: a C-level substring test on them
+# skips the regexes for the great majority of class names.
+_KEYWORDS = (
+    "comment", "top", "share", "social", "related", "newsletter", "navigation", "bio", "cookie", "toc",
+    "contents", "breadcrumb", "tag", "disclosure", "author", "time", "subscribe", "respond", "reply",
+    "disqus", "sharedaddy", "relatedposts",
+)  # fmt: skip
 _WIDGET_IDS = frozenset({"respond", "comments", "reply-title", "disqus_thread"})
 _BACK_TO_TOP = re.compile(r"^\W*(?:back to top|to top|top|nach oben|haut de page)\W*(?:button)?\W*$", re.I)
 # Never prune the document skeleton, even when a theme puts a token on it.
@@ -89,6 +96,9 @@ def _widget_nodes(tree: HtmlElement) -> list[HtmlElement]:
     # costs more than the rest of this pass.
     found: dict[int, HtmlElement] = {}
     for value in tree.xpath("//@class | //@id"):
+        low = value.lower()
+        if not any(k in low for k in _KEYWORDS):
+            continue
         strong = bool(_WIDGET.search(value)) or value.lower() in _WIDGET_IDS
         if not strong and not _SMALL_WIDGET.search(value):
             continue
@@ -100,7 +110,7 @@ def _widget_nodes(tree: HtmlElement) -> list[HtmlElement]:
         found[id(node)] = node
     for node in tree.xpath("//form[.//textarea]"):
         found[id(node)] = node
-    for node in tree.xpath("//a[not(*[3])] | //button[not(*[3])]"):
+    for node in tree.xpath("//a[starts-with(@href, '#')][not(*[3])] | //button[not(*[3])]"):
         if _BACK_TO_TOP.match(node.text_content() or ""):
             found[id(node)] = node
     return list(found.values())

@@ -9,7 +9,6 @@ text. The description alone is never added: it must be visible on the page.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from lxml.html import HtmlElement
@@ -19,11 +18,10 @@ from crawler.extract.regions import in_furniture
 _TAGS = ("p", "div", "h2", "span", "strong", "section", "header")
 # Class names CMSs give the standfirst; the markup must say "lede", not only
 # the text: a description repeated in a teaser box elsewhere is not a lede.
-_LEDE_CLASS = re.compile(
-    r"lead|lede|teaser|intro|standfirst|summary|description|dek|subtitle|subline|sub-title|excerpt|abstract|"
-    r"vorspann|chapeau|entradilla|sottotitolo",
-    re.I,
-)
+_LEDE_WORDS = (
+    "lead", "lede", "teaser", "intro", "standfirst", "summary", "description", "dek", "subtitle", "subline",
+    "sub-title", "excerpt", "abstract", "vorspann", "chapeau", "entradilla", "sottotitolo",
+)  # fmt: skip
 
 
 def _key(text: str) -> str:
@@ -41,7 +39,8 @@ def visible_lede(tree: HtmlElement, description: str | None) -> str | None:
     # class on the element itself or on its parent.
     candidates: list[HtmlElement] = []
     for value in tree.xpath("//body//@class | //body//@itemprop"):
-        if not _LEDE_CLASS.search(value):
+        low = value.lower()
+        if not any(word in low for word in _LEDE_WORDS):
             continue
         holder = value.getparent()
         if holder is None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.dedup import VERSIONED_FIELDS
 from storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 
@@ -42,6 +43,10 @@ class Version(Base):
     first_capture_id: Mapped[int | None] = mapped_column(Integer)
     # What changed against the previous version (storage.versions.change_summary).
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    def content(self) -> dict[str, Any]:
+        """The fields whose change makes a new version, as the extractor gave them."""
+        return {name: getattr(self, name) for name in VERSIONED_FIELDS}
 
     def __repr__(self) -> str:
         return f"<Version {self.article_id}#{self.number}>"
