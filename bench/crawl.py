@@ -66,13 +66,14 @@ class Measured:
     wall: float | None = None
     peak_rss_mb: float | None = None
     detail: str = ""
+    cpu: float | None = None  # CPU seconds of the process tree (load-independent, unlike seconds)
 
     @property
     def rate(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def run_tree(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
+def run_tree(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float, float]:
     """Run a command; return its stdout, wall seconds and the peak RSS (MB) of its process tree."""
     import psutil
 
@@ -103,7 +104,7 @@ def run_tree(command: list[str], env: dict[str, str] | None = None) -> tuple[str
         print(f"  cpu of {command[-1]!r}...: {parts}", file=sys.stderr)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return out, wall, peak / 2**20
+    return out, wall, peak / 2**20, sum(cpu.values())
 
 
 def pg_schema(server_url: str) -> tuple[str, Any]:
@@ -181,12 +182,12 @@ def newsarchive(home: Path, db_url: str, *args: str) -> list[str]:
 
 
 def measure_crawl(name: str, home: Path, db_url: str, command: list[str], pages: int) -> Measured:
-    out, wall, rss = run_tree(newsarchive(home, db_url, *command))
+    out, wall, rss, cpu = run_tree(newsarchive(home, db_url, *command))
     seconds, stats = last_run_seconds(db_url)
     totals = stats.get("totals", {})
     fetched = totals.get("fetched", 0)
     detail = ", ".join(f"{k} {v}" for k, v in totals.items() if v)
-    return Measured(name, fetched if fetched else pages, seconds, wall, rss, detail)
+    return Measured(name, fetched if fetched else pages, seconds, wall, rss, detail, cpu)
 
 
 def measure_workers(n: int, args: argparse.Namespace, tmp: Path, sources: Path, urls: list[str]) -> Measured:
@@ -284,16 +285,20 @@ def main() -> None:
             urls_file = tmp_path / "urls.txt"
             urls_file.write_text("\n".join(site.urls))
             if "fetch" not in skip:
-                out, wall, rss = run_tree([sys.executable, str(BENCH / "_fetch.py"), str(urls_file), "16"])
+                out, wall, rss, cpu = run_tree(
+                    [sys.executable, str(BENCH / "_fetch.py"), str(urls_file), "16"]
+                )
                 data = json.loads(out.strip().splitlines()[-1])
-                results.append(Measured("fetch (raw Scrapy)", data["pages"], data["seconds"], wall, rss))
+                results.append(
+                    Measured("fetch (raw Scrapy)", data["pages"], data["seconds"], wall, rss, cpu=cpu)
+                )
             docs = sorted((tmp_path / "site" / "docroot" / "news").rglob("*.html"))
             if "extract" not in skip:
-                n, seconds = pool_rate(docs, args.workers, "plain")
-                results.append(Measured(f"extract (trafilatura, {args.workers} procs)", n, seconds))
+                n, seconds, cpu = pool_rate(docs, args.workers, "plain")
+                results.append(Measured(f"extract (trafilatura, {args.workers} procs)", n, seconds, cpu=cpu))
             if "ours" not in skip:
-                n, seconds = pool_rate(docs, args.workers, "ours")
-                results.append(Measured(f"extract (ours, {args.workers} procs)", n, seconds))
+                n, seconds, cpu = pool_rate(docs, args.workers, "ours")
+                results.append(Measured(f"extract (ours, {args.workers} procs)", n, seconds, cpu=cpu))
             sources = tmp_path / "sources.toml"
             sources.write_text(
                 f'[[source]]\nname = "bench"\nfeeds = ["{site.base_url}/rss.xml"]\n'
@@ -331,14 +336,27 @@ def report(
     crawl = next((m for m in results if m.name.startswith("crawl (")), None)
     print(f"pages {args.pages}, server {server}, cores {os.cpu_count()}")
     print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
+    base = next((m for m in results if m.name.startswith("extract (trafilatura")), None)
+    base_cpu = base.cpu / base.pages if base is not None and base.cpu and base.pages else None
     print(
         f"{'step':<34}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'vs ceiling':>11}{'wall s':>8}{'peak RSS':>10}"
+        f"{'CPU ms/page':>12}{'vs ceiling (CPU)':>17}"
     )
     for m in results:
         ratio = f"{m.rate / ceiling:.0%}" if ceiling else ""
         wall = f"{m.wall:.1f}" if m.wall is not None else ""
         rss = f"{m.peak_rss_mb:.0f} MB" if m.peak_rss_mb is not None else ""
-        print(f"{m.name:<34}{m.pages:>7}{m.seconds:>9.1f}{m.rate:>9.1f}{ratio:>11}{wall:>8}{rss:>10}")
+        per_page = m.cpu / m.pages if m.cpu and m.pages else None
+        cpu_text = f"{per_page * 1000:.1f}" if per_page else ""
+        cpu_ratio = f"{base_cpu / per_page:.0%}" if per_page and base_cpu else ""
+        print(
+            f"{m.name:<34}{m.pages:>7}{m.seconds:>9.1f}{m.rate:>9.1f}{ratio:>11}{wall:>8}{rss:>10}"
+            f"{cpu_text:>12}{cpu_ratio:>17}"
+        )
+    print(
+        "  vs ceiling (CPU): the ceiling's CPU per page over this step's (crawl process + workers,"
+        " start-up included): the throughput ratio on an idle machine whose cores are all busy"
+    )
     for m in results:
         if m.detail:
             print(f"  {m.name}: {m.detail}")

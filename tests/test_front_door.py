@@ -57,7 +57,8 @@ def test_every_readme_command_exists_and_takes_its_options(words: list[str]) -> 
 
 def test_example_sources_file_is_valid(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["--home", str(tmp_path), "sources", "check", "--sources", str(ROOT / "docs/sources.example.toml")]
+        main,
+        ["--home", str(tmp_path), "sources", "check", "--sources", str(ROOT / "docs/sources.example.toml")],
     )
     assert result.exit_code == 0, result.output
     assert "all valid" in result.output

@@ -127,12 +127,13 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         text_value(art.get("description")) or meta.get("og:description") or meta.get("description")
     )
     lede = visible_lede(tree, description)
-    text = _body_text(tree, url, reference)
-    # Fallbacks that search the page text, only when nothing was declared.
+    # Fallbacks that search the page text, only when nothing was declared;
+    # before the body pass, which prunes the tree (author boxes included).
     if not authors:
         authors = clean_authors(fallbacks.byline(tree)) or organisation_authors
     if not published:
         published = fallbacks.guessed_date(tree, url, reference)
+    text = _body_text(tree, url, reference)
     text = boilerplate.filter_lines(text)
     text = remove_lines(
         text, [c.caption for c in captions] + [_full(c) for c in captions], [c.credit for c in captions]
