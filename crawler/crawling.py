@@ -6,20 +6,17 @@ pass runs Scrapy, so it can run once per process (the reactor cannot restart).
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
-
-from crawler.runner import build_settings
-from crawler.signals import capture_recorded
+from crawler.runner import build_settings, run_spider
 from crawler.sources import Source
 from storage.archive import Archive
 from storage.crawl_runs import finish_run, mark_interrupted, start_run
+from storage.db import refresh_statistics
 from storage.revisit_due import DueArticle
 from storage.service import CaptureResult
 
@@ -118,32 +115,12 @@ class _Progress:
 
 
 def _run(spider_cls: type, settings: Any, label: str, **kwargs: Any) -> tuple[Any, dict[str, Any], list[Any]]:
-    quiet = logging.getLevelName(settings.get("LOG_LEVEL")) > logging.INFO
-    if quiet:  # Scrapy's start-up banner is logged at INFO while it sets itself up
-        logging.disable(logging.INFO)
-    try:
-        process = CrawlerProcess(settings)
-    finally:
-        logging.disable(logging.NOTSET)
-    # Scrapy's logging config sets its loggers to DEBUG and, with no root handler
-    # of its own, they would reach the CLI's stderr handler unfiltered.
-    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
-    crawler = process.create_crawler(spider_cls)
-    results: list[CaptureResult] = []
     progress = _Progress(label)
-
-    def collect(result: CaptureResult) -> None:
-        results.append(result)
-        progress.update(result)
-
-    crawler.signals.connect(collect, signal=capture_recorded)
     try:
-        process.crawl(crawler, **kwargs)
-        process.start()
+        report = run_spider(spider_cls, settings, on_result=progress.update, **kwargs)
     finally:
         progress.stop()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    return crawler.spider, stats, results
+    return report.spider, report.stats, report.results
 
 
 def _status(stats: dict[str, Any]) -> str:
@@ -188,6 +165,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     finally:
         error = f"sources failed: {', '.join(report.failed_sources)}" if report.failed_sources else None
         finish_run(archive.sessions, run_id, report.status, report.as_dict(), error)
+        refresh_statistics(archive.engine)
     return report
 
 
@@ -222,4 +200,5 @@ def revisit_pass(
         report.totals["queued"] = len(due)
     finally:
         finish_run(archive.sessions, run_id, report.status, report.as_dict())
+        refresh_statistics(archive.engine)
     return report

@@ -7,6 +7,7 @@ scheduler starts each crawl as a subprocess of its own.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,13 +38,23 @@ def build_settings(config: ArchiveConfig, overrides: dict[str, Any] | None = Non
 class RunReport:
     results: list[CaptureResult] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    spider: Any = None
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
 
 
-def run_spider(spider_cls: type, settings: Settings, **spider_kwargs: Any) -> RunReport:
-    """Run one spider to completion in this process (once per process)."""
+def run_spider(
+    spider_cls: type,
+    settings: Settings,
+    *,
+    on_result: Callable[[CaptureResult], None] | None = None,
+    **spider_kwargs: Any,
+) -> RunReport:
+    """Run one spider to completion in this process (once per process).
+
+    `on_result` sees each capture as it is recorded (progress displays).
+    """
     report = RunReport()
     # Scrapy's logging config puts its own logger at DEBUG while the CLI owns
     # the root handler (stderr): make that config honour LOG_LEVEL. One crawl
@@ -60,9 +71,12 @@ def run_spider(spider_cls: type, settings: Settings, **spider_kwargs: Any) -> Ru
 
     def collect(result: CaptureResult) -> None:
         report.results.append(result)
+        if on_result is not None:
+            on_result(result)
 
     crawler.signals.connect(collect, signal=capture_recorded)
     process.crawl(crawler, **spider_kwargs)
     process.start()
     report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    report.spider = crawler.spider
     return report
