@@ -163,8 +163,17 @@ def clean_name(raw: str) -> str | None:
     return name
 
 
+# Reviewers and editors credited after the byline are not its authors.
+_CREDIT_TAIL = re.compile(
+    r"\s*[,;|·•]?\s*\b(?:(?:medically|expert|legally)\s+)?(?:reviewed|edited|fact[- ]?checked|verified)\s+by\b.*$",
+    re.IGNORECASE,
+)
+
+
 def split_names(value: str) -> list[str]:
-    value = _BY.sub("", " ".join(value.split()))
+    value = " ".join(value.split())
+    cut = _CREDIT_TAIL.sub("", value)
+    value = _BY.sub("", cut if cut.strip() else value)
     return [p for p in _SPLIT.split(value) if p]
 
 

@@ -164,6 +164,52 @@ _LINE_PATTERNS = [
     r"|share your story|learn more|read more|get started(?: today| now| for free)?|sign up(?: now| today| for free)?"
     r"|subscribe(?: to (?:us|our \w+))?|join (?:our|the) \w+(?: \w+)?|partner links|browse related articles)[.!:]?",
     r"(?:was this (?:article|issue|page|post) helpful\??|how was this (?:issue|article)\??)",
+    # Navigation crumbs and labels standing alone on a line.
+    r"(?:home|tags?|categories|category|menu|search)",
+    # Affiliate and sponsorship disclosures.
+    r"(?:(?:affiliate )?disclosure|advertiser disclosure|editorial disclosure):.{0,400}",
+    r"(?:products are (?:chosen|selected) independently|we (?:may )?earn (?:a )?(?:small )?commission"
+    r"|this (?:post|article|page) (?:may )?contains? affiliate links).{0,300}",
+    # Calls to action: newsletters, notifications, social groups, support.
+    r"stay (?:connected|in touch|tuned)(?: with (?:me|us))?[.!]?",
+    r"would you like to receive notifications.{0,80}",
+    r"get (?:the best of )?.{1,60} delivered (?:straight )?to your inbox.{0,40}",
+    r"join medium for free.{0,80}",
+    r"(?:please )?select which sections you would like to print:?",
+    r"want to use code from this post\?.{0,60}",
+    r"this (?:story|article|journalism|work) is (?:funded|made possible|supported) by (?:readers|members|donors).{0,60}",
+    r"help (?:me|us) spread the word.{0,80}",
+    r"join (?:the|our|my) .{0,40}(?:facebook|telegram|discord|whatsapp) (?:group|community|channel).{0,120}",
+    r"why trust us\??",
+    r"(?:love|enjoy(?:ing)?|like) .{1,60}\? (?:tell|share (?:it )?with) your friends.{0,80}",
+    r"want more from .{1,40}\? (?:sign up|subscribe|follow).{0,160}",
+    r"(?:see also|also read|read also|related):.{0,160}",
+    r"(?:featured? image|header image|cover image|hero image)(?: credits?)?(?: by| via|:).{0,300}",
+    r"did you (?:make|try) (?:one of my|this|these|any of my) recipes?\?.{0,400}",
+    r".{0,150}\bif you (?:liked|enjoyed) this (?:article|post|story|piece|issue)\b.{0,300}",
+    r".{0,150}\bfollow us on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube|threads|bluesky)\b.{0,150}",
+    r"fill out (?:the|our|this) (?:short )?form (?:for|to|and|below).{0,200}",
+    # Article tools and reprint notices.
+    r"[-•]?\s*(?:order reprints?|print article|reprint rights|reprints? (?:&|and) permissions)",
+    r"this copy is for your personal,? non-commercial use only.{0,300}",
+    r"an error has occurred,? please try again(?: later)?\.?",
+    r"(?:write to|e-?mail) .{2,60} at \S+@\S+\.\w+\.?",
+    # A line that is only a publication or update stamp.
+    r"(?:updated|last updated|published|aktualisiert|veröffentlicht|mis à jour|publié)(?: on| at| am| le|:)?"
+    r"\s+[\w ,.:/-]{0,40}\d[\w ,.:/-]{0,40}",
+    r"\d{4}年\d{1,2}月\d{1,2}日[\s\d時分:：()（）月日更新]*",
+    r"(?:おすすめ情報|関連記事|関連ニュース|相关新闻|相關新聞|관련기사)",
+    r"\[?(?:read more|related|see also|also read):.{1,160}\]?",
+    r"(?:you (?:may|might) also like|recommended (?:videos?|stories|articles|reading))[.…:]*",
+    r"(?:lesedauer|lesezeit):?\s*\d+\s*(?:min(?:ute)?n?|minuten?)\.?",
+    r"(?:sign up for our (?:e-?mails?|newsletters?|alerts)|get the latest .{1,60} in your inbox)[.!]?",
+    r"we independently (?:select|choose|review|research).{0,300}",
+    r"filed under:.{1,160}",
+    r"follow (?:us|the \S+(?: \S+){0,5}) on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube)\b.{0,150}",
+    r"[—–-]?\s*(?:\S+(?: \S+){0,12} )?contributed to this (?:report|story|article)\.?",
+    r"\((?:quelle|source|fuente|fonte|źródło):? .{1,60}\)",
+    r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}\b).{0,120}",
+    r".{0,120}\ball rights reserved\b.{0,120}",
 ]
 _LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
 

@@ -26,7 +26,7 @@ _AUTHOR_PATH = re.compile(
     re.IGNORECASE,
 )
 _BY_LINE = re.compile(
-    r"^\s*(?:by|written by|posted by|words by|von|par|por|di|door|av|af|text:?)\s+(.{3,80}?)\s*$",
+    r"^\s*(?:by|written by|posted by|words by|von|par|por|di|door|av|af|text)\s*:?\s+(.{3,80}?)\s*$",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
@@ -136,7 +136,9 @@ def classed_authors(tree: HtmlElement) -> list[str]:
 
 
 _LABEL_ONLY = re.compile(
-    r"^\s*(?:by|author|written by|posted by|von|autor(?:in)?|par|por)\s*:?\s*$", re.IGNORECASE
+    r"^\s*(?:by|author|written by|posted by|article by|story by|words by|reported by|von|autor(?:in)?|par|por)"
+    r"\s*:?\s*$",
+    re.IGNORECASE,
 )
 
 

@@ -3,9 +3,12 @@
 Order of trust: a byte-order mark (unambiguous), then strict UTF-8 (bytes
 in a legacy 8-bit encoding practically never form valid multi-byte UTF-8,
 while pages that declare latin-1 but are UTF-8 are common), then the page's
-own ``<meta charset>`` when the bytes decode with it, then
-charset_normalizer's guess, and as a last resort UTF-8 with replacement
-characters so that decoding can never raise.
+own ``<meta charset>`` when the bytes decode with it, then the WHATWG
+default for undeclared pages: windows-1252, unless charset_normalizer is
+confident of another encoding that decodes the bytes cleanly where
+windows-1252 reads as gibberish (a Cyrillic or Greek legacy page). The
+windows-1252 decoding is total (the five bytes it leaves undefined become the
+C1 controls, as in browsers), so decoding can never raise.
 """
 
 from __future__ import annotations
@@ -32,6 +35,30 @@ _ALIASES = {
     "ascii": "cp1252",
     "us-ascii": "cp1252",
 }
+
+
+# charset_normalizer's "chaos" (share of implausible characters): a guess
+# replaces windows-1252 only when it reads clean and windows-1252 clearly does not.
+_CLEAN_CHAOS = 0.05
+_CHAOS_MARGIN = 0.05
+_LATIN_FAMILY = frozenset({"cp1252", "latin_1", "iso8859_15", "ascii"})
+# Below this many non-ASCII bytes no guess is better than the default.
+_MIN_EVIDENCE = 16
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _c1_controls(error: UnicodeError) -> tuple[str, int]:
+    """WHATWG windows-1252: the bytes cp1252 leaves undefined map to U+0080..U+009F."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "".join(chr(b) for b in error.object[error.start : error.end]), error.end
+
+
+codecs.register_error("newsarchive-c1", _c1_controls)
+
+
+def windows_1252(data: bytes) -> str:
+    return data.decode("cp1252", errors="newsarchive-c1")
 
 
 def _normal_codec(label: str) -> str | None:
@@ -61,16 +88,35 @@ def decode_html(data: bytes) -> str:
     declared = declared_charset(data)
     # A UTF-16 declaration inside an ASCII-readable file is a lie by definition.
     if declared and not declared.startswith("utf-16") and not declared.startswith("utf-32"):
+        if declared == "cp1252":
+            return windows_1252(data)
         try:
             return data.decode(declared)
         except (UnicodeDecodeError, LookupError):
             pass
+    return _confident_guess(data) or windows_1252(data)
+
+
+def _confident_guess(data: bytes) -> str | None:
+    """Another encoding than windows-1252, only when the detector is sure of it."""
+    if len(_NON_ASCII.findall(data, 0, 200_000)) < _MIN_EVIDENCE:
+        return None
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding:
-            return data.decode(best.encoding, errors="replace")
+        results = list(from_bytes(data[:200_000]))
     except Exception:  # noqa: BLE001 - a guesser failing must not fail the extraction
-        pass
-    return data.decode("utf-8", errors="replace")
+        return None
+    if not results:
+        return None
+    best = results[0]
+    if not best.encoding or _normal_codec(best.encoding) in _LATIN_FAMILY:
+        return None
+    latin = [r.percent_chaos / 100 for r in results if _normal_codec(r.encoding) in _LATIN_FAMILY]
+    best_chaos = best.percent_chaos / 100
+    if best_chaos > _CLEAN_CHAOS or (latin and min(latin) <= best_chaos + _CHAOS_MARGIN):
+        return None
+    try:
+        return data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None

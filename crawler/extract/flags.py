@@ -1,7 +1,8 @@
 """Quality flags: facts about a page that make its text incomplete or suspect.
 
 - "empty": no article text could be extracted.
-- "truncated": the input was cut to the size limit before extraction.
+- "truncated": the input was cut to the size limits (characters, tags) before extraction.
+- "error": the extractor failed on this page (logged); the Article is empty.
 - "paywall": the publisher marks the article as not freely accessible
   (schema.org ``isAccessibleForFree: false``, or a paywall meta tag).
 - "consent-wall": what was fetched is a cookie/consent interstitial, not the

@@ -54,29 +54,39 @@ def _loads(raw: str) -> Any:
     raw = raw.strip().rstrip(";")
     try:
         return json.loads(raw)
+    except RecursionError:  # nested deeper than the interpreter allows: not metadata
+        return None
     except ValueError:
         pass
     # The usual defects: raw newlines/tabs inside strings, trailing commas.
     try:
         return json.loads(_TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", raw)), strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
-def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 6:
-        return
-    if isinstance(node, list):
-        for item in node:
-            yield from _walk(item, depth + 1)
-    elif isinstance(node, dict):
-        yield node
-        graph = node.get("@graph")
-        if graph is not None:
-            yield from _walk(graph, depth + 1)
-        main = node.get("mainEntity")
-        if isinstance(main, dict | list):
-            yield from _walk(main, depth + 1)
+def _walk(root: Any, max_depth: int = 6) -> Iterator[dict[str, Any]]:
+    """Objects of a parsed JSON-LD value, in document order: lists, ``@graph`` and ``mainEntity`` opened.
+
+    Iterative and depth-bounded: a hostile page can nest thousands of levels.
+    """
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            continue
+        children: list[Any] = []
+        if isinstance(node, list):
+            children = node
+        elif isinstance(node, dict):
+            yield node
+            graph = node.get("@graph")
+            if graph is not None:
+                children.append(graph)
+            main = node.get("mainEntity")
+            if isinstance(main, dict | list):
+                children.append(main)
+        stack.extend((child, depth + 1) for child in reversed(children))
 
 
 def types_of(node: dict[str, Any]) -> set[str]:

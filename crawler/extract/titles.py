@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -116,6 +117,32 @@ def _overlap(a: str, b: str) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# A date printed before the headline in the same element: "Dec 18 2025 Headline", "2025-12-18 Headline".
+_LEADING_DATE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\s*[|·•:–—-]?\s+(?=\S+ \S+ \S+)",
+    re.IGNORECASE,
+)
+_DECORATION = " ⋆★☆•·|–—-:"
+
+
+def _polish(title: str | None, url: str | None) -> str | None:
+    """The chosen title without dangling decoration or a bare host name before or after it."""
+    if not title:
+        return title
+    title = title.strip(_DECORATION) or title
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
+    words = title.split()
+    if host and len(words) > 2:
+        if words[0].lower() == host:
+            title = " ".join(words[1:])
+        elif words[-1].lower() == host:
+            title = " ".join(words[:-1])
+    return title
+
+
 def fix_text(text: str | None) -> str | None:
     """Whitespace-normalised text with stray HTML entities and UTF-8-read-as-latin-1 repaired."""
     if not text:
@@ -129,10 +156,45 @@ def fix_text(text: str | None) -> str | None:
                 break
             except (UnicodeEncodeError, UnicodeDecodeError):
                 continue
-    return clean_space(text)
+    text = _MARKDOWN_HEADING.sub("", text.strip())
+    return clean_space(_LEADING_DATE.sub("", text))
 
 
-def choose_title(
+# "Kicker: Headline", "Kicker - Headline": a short topic label before the headline.
+_KICKER = re.compile(r"^(.{2,60}?)(?::\s+|\s+[-–—|]\s+)(.{15,})$")
+
+
+def _without_kicker(candidates: list[str]) -> str | None:
+    """The headline without a kicker, when the page's own titles vote for that.
+
+    A title "Kicker: Headline" is cut to "Headline" only when at least as
+    many of the page's titles (visible h1, JSON-LD, og, twitter, <title>)
+    read "Headline" alone as carry a kicker before it.
+    """
+    keys = [squash(c) for c in candidates]
+    split = [_KICKER.match(c) for c in candidates]
+    for match in split:
+        if not match or len(match.group(1).split()) > 6:
+            continue
+        rest = match.group(2).strip()
+        rest_key = squash(rest)
+        lacking = keys.count(rest_key)
+        having = sum(1 for m in split if m and squash(m.group(2)) == rest_key)
+        if lacking and lacking >= having:
+            return rest
+    return None
+
+
+def choose_title(**candidates: Any) -> str | None:
+    """The headline; see :func:`_choose_title` for the order of trust."""
+    try:
+        url = candidates.get("url")
+        return _polish(_choose_title(**candidates), url)
+    except ValueError:  # a malformed URL
+        return _choose_title(**candidates)
+
+
+def _choose_title(
     *,
     jsonld_headline: str | None,
     og_title: str | None,
@@ -155,6 +217,10 @@ def choose_title(
         key = squash(h1)
         if key in keys:
             return cleaned[keys.index(key)]
+    # A kicker on some of the titles only ("Topic: Headline" beside "Headline").
+    bare = _without_kicker(h1s[:1] + cleaned)
+    if bare:
+        return bare
     # The visible headline inside a longer title: "Kicker: Headline" or "Headline: teaser".
     for h1 in h1s:
         key = squash(h1)
