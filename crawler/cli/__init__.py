@@ -27,7 +27,36 @@ COMMAND_MODULES = (
 )
 
 
-@click.group()
+class ArchiveGroup(click.Group):
+    """Turns database and disk failures into a one-line error instead of a traceback.
+
+    A locked, unreachable, full or damaged archive is the user's environment,
+    not a bug: say what failed and exit 1 (`-v` keeps the traceback in the log).
+    Any other exception is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if not _environmental(exc):
+                raise
+            logging.getLogger("newsarchive").debug("command failed", exc_info=True)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise click.ClickException(f"{_kind(exc)}: {first[:300]}") from None
+
+
+def _environmental(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("sqlalchemy") or isinstance(exc, OSError)
+
+
+def _kind(exc: BaseException) -> str:
+    return "database error" if type(exc).__module__.startswith("sqlalchemy") else "file system error"
+
+
+@click.group(cls=ArchiveGroup)
 @click.option(
     "--home",
     envvar="NEWSARCHIVE_HOME",
