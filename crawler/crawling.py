@@ -128,22 +128,29 @@ def _status(stats: dict[str, Any]) -> str:
     return "finished" if reason == "finished" else "interrupted" if reason == "shutdown" else "failed"
 
 
+def _pass_settings(
+    archive: Archive, sources: Sequence[Source], via: str, run_id: int, overrides: dict[str, Any]
+) -> Any:
+    """Scrapy settings of one pass: the sources' politeness, how captures are recorded, the user's -s."""
+    throttle = overrides.get("AUTOTHROTTLE_ENABLED") not in (False, "False", "0", "false")
+    return build_settings(
+        archive.config,
+        {
+            **source_settings(sources, throttle),
+            "NEWSARCHIVE_VIA": via,
+            "NEWSARCHIVE_CRAWL_RUN_ID": run_id,
+            **overrides,
+        },
+    )
+
+
 def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str, Any]) -> PassReport:
     """Discover and fetch new articles of these sources, recorded as one CrawlRun."""
     from crawler.spiders.source import SourceSpider
 
     mark_interrupted(archive.sessions)
     run_id = start_run(archive.sessions, "crawl", [s.name for s in sources])
-    throttle = overrides.get("AUTOTHROTTLE_ENABLED") not in (False, "False", "0", "false")
-    settings = build_settings(
-        archive.config,
-        {
-            **source_settings(sources, throttle),
-            "NEWSARCHIVE_VIA": "crawl",
-            "NEWSARCHIVE_CRAWL_RUN_ID": run_id,
-            **overrides,
-        },
-    )
+    settings = _pass_settings(archive, sources, "crawl", run_id, overrides)
     report = PassReport(run_id, "failed")
     try:
         spider, stats, results = _run(SourceSpider, settings, "crawl", sources=list(sources))
@@ -178,16 +185,7 @@ def revisit_pass(
     mark_interrupted(archive.sessions)
     names = sorted({d.source for d in due if d.source})
     run_id = start_run(archive.sessions, "revisit", names)
-    throttle = overrides.get("AUTOTHROTTLE_ENABLED") not in (False, "False", "0", "false")
-    settings = build_settings(
-        archive.config,
-        {
-            **source_settings(sources, throttle),
-            "NEWSARCHIVE_VIA": "revisit",
-            "NEWSARCHIVE_CRAWL_RUN_ID": run_id,
-            **overrides,
-        },
-    )
+    settings = _pass_settings(archive, sources, "revisit", run_id, overrides)
     report = PassReport(run_id, "failed")
     try:
         if due:

@@ -17,7 +17,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 from crawler.responses import FETCHED_AT_KEY, WARC_KEY, decoded_headers
-from storage.config import ArchiveConfig
+from crawler.runner import archive_config
 from storage.warc import HttpExchange, WarcStore
 
 
@@ -38,7 +38,7 @@ class WarcRecorderMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        config = ArchiveConfig.resolve(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
+        config = archive_config(settings)
         # "batch": the archive pipeline syncs the WARC file before each database
         # commit (crawler/archive_writer.py) instead of once per record.
         sync_each = settings.get("NEWSARCHIVE_WARC_SYNC", "record") != "batch"

@@ -20,6 +20,7 @@ from crawler.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
 from crawler.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
 from crawler.items import FailureItem, PageItem
 from crawler.page_rules import fetch_record, html_problem, redirected_home
+from crawler.runner import archive_config
 from crawler.signals import capture_recorded
 from storage.archive import Archive
 from storage.fetch import Fetch
@@ -48,7 +49,7 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        archive = Archive.open(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
+        archive = Archive(archive_config(settings))
         workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
         extraction = ExtractionRunner(
             None if workers in (None, "", "None") else int(workers),

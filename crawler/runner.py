@@ -34,6 +34,11 @@ def build_settings(config: ArchiveConfig, overrides: dict[str, Any] | None = Non
     return settings
 
 
+def archive_config(settings: Settings) -> ArchiveConfig:
+    """The archive a crawl's settings point at (what build_settings put there)."""
+    return ArchiveConfig.resolve(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
+
+
 @dataclass
 class RunReport:
     results: list[CaptureResult] = field(default_factory=list)

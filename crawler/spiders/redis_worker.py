@@ -32,9 +32,9 @@ from crawler.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitem
 from crawler.items import FailureItem, FetchContext, PageItem
 from crawler.redis_queue import LEASE_KEY, LeasedPriorityQueue
 from crawler.responses import CONTEXT_KEY, failure_item, page_item
+from crawler.runner import archive_config
 from crawler.signals import capture_recorded
 from crawler.sources import Source
-from storage.config import ArchiveConfig
 from storage.db import make_engine, session_factory
 from storage.dedup import BadURL, canonical_url
 from storage.frontier import Frontier
@@ -70,7 +70,7 @@ class RedisWorkerSpider(RedisSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        config = ArchiveConfig.resolve(settings.get("NEWSARCHIVE_HOME"), settings.get("NEWSARCHIVE_DB"))
+        config = archive_config(settings)
         spider._engine = make_engine(config.db_url)
         spider.frontier = Frontier(session_factory(spider._engine))
         spider.lease_seconds = settings.getint("NEWSARCHIVE_REDIS_LEASE")
