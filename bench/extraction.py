@@ -187,13 +187,16 @@ def run_set(set_dir: Path, names: list[str], limit: int | None, jobs: int) -> di
 
 
 def main() -> int:
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", default="", help="comma-separated set names (default: all)")
     ap.add_argument("--limit", type=int, default=None, help="first N documents of each set")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--extractors", default="ours,trafilatura,newspaper4k,readability")
+    ap.add_argument("--out", type=Path, default=OUT, help="directory for predictions (default: bench/out)")
     args = ap.parse_args()
-    OUT.mkdir(exist_ok=True)
+    OUT = args.out.resolve()
+    OUT.mkdir(parents=True, exist_ok=True)
     # Generated files: keep them out of git without touching the repo's .gitignore.
     (OUT / ".gitignore").write_text("*\n", encoding="utf-8")
     names = [n for n in args.extractors.split(",") if n in EXTRACTORS and available(n)]
