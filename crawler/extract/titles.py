@@ -23,6 +23,8 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+")
 # "â€™" and friends: UTF-8 bytes that were decoded as windows-1252 somewhere upstream.
 _MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u20ac\u2122]")
 _WORD = re.compile(r"\w+")
+# Soft hyphens and zero-width characters: hyphenation and line-break hints, invisible on the page.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _HOST_NOISE = re.compile(r"^(?:www\d?|m|amp|mobile|news|edition)\.")
 
 
@@ -98,6 +100,29 @@ def strip_site_name(title: str, sites: Iterable[str], url: str | None) -> str:
     return out.strip()
 
 
+def _without_site_tails(titles: list[str], sites: Iterable[str], url: str | None) -> list[str]:
+    """Each title cut back to a shorter one it starts with, when the rest ends in the site name.
+
+    Catches site suffixes the separator rules miss: "Headline-Section|Site",
+    "Headline（Site）" — written without spaces, or with a section between.
+    """
+    keys = [squash(s) for s in sites if s]
+    host = _host_key(url)
+    if host:
+        keys.append(host)
+    keys = [k for k in keys if len(k) > 1]
+    out = []
+    for title in titles:
+        for other in titles:
+            if len(other) < len(title) and title.startswith(other):
+                rest = squash(title[len(other) :])
+                if rest and any(rest.endswith(k) for k in keys):
+                    title = other
+                    break
+        out.append(title)
+    return out
+
+
 def h1_texts(tree: HtmlElement) -> tuple[list[str], list[str]]:
     """Visible top-level headlines in document order, and those inside <article>/<main>."""
     found, in_article = [], []
@@ -128,11 +153,29 @@ _LEADING_DATE = re.compile(
 _DECORATION = " ⋆★☆•·|–—-:"
 
 
+_PIPE = re.compile(r"\s+[|｜]\s+")
+
+
+def _without_pipe_tail(title: str) -> str:
+    """The title without short "| Section" or "| Tagline" parts after it.
+
+    A pipe separates labels, not clauses: headlines use a colon or a dash.
+    A part of at most three words after one ("| Opinion", "| Top 19
+    Companies", "| WFA") is a section, a tagline or a brand; a longer part
+    is kept (it may be a second clause the site chose to separate so).
+    """
+    parts = _PIPE.split(title)
+    while len(parts) > 1 and len(_WORD.findall(parts[-1])) <= 3 and len(_WORD.findall(" ".join(parts[:-1]))) >= 3:
+        parts.pop()
+    return " | ".join(parts) if len(parts) > 1 else parts[0]
+
+
 def _polish(title: str | None, url: str | None) -> str | None:
     """The chosen title without dangling decoration or a bare host name before or after it."""
     if not title:
         return title
     title = title.strip(_DECORATION) or title
+    title = _without_pipe_tail(title)
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
     words = title.split()
     if host and len(words) > 2:
@@ -149,6 +192,7 @@ def fix_text(text: str | None) -> str | None:
         return None
     if "&" in text:
         text = html.unescape(text)
+    text = _INVISIBLE.sub("", text)
     if _MOJIBAKE.search(text):
         for codec in ("cp1252", "latin-1"):
             try:
@@ -179,10 +223,22 @@ def _without_kicker(candidates: list[str]) -> str | None:
         rest = match.group(2).strip()
         rest_key = squash(rest)
         lacking = keys.count(rest_key)
-        having = sum(1 for m in split if m and squash(m.group(2)) == rest_key)
-        if lacking and lacking >= having:
+        kickers = [m.group(1) for m in split if m and squash(m.group(2)) == rest_key]
+        # Two unrelated kickers before the same headline: neither is part of it.
+        unrelated = any(_overlap(a, b) == 0 for a in kickers for b in kickers)
+        if (lacking and lacking >= len(kickers)) or unrelated:
             return rest
     return None
+
+
+# JSON-LD types whose headline is written by an editor for the story. Blog
+# and page types (BlogPosting, WebPage) are mostly filled by SEO plugins from
+# the <title> setting, so there the visible headline is the better witness.
+_EDITORIAL_TYPES = frozenset({"article", "newsarticle", "report", "scholarlyarticle", "techarticle"})
+
+
+def _editorial(types: Iterable[str]) -> bool:
+    return any(t in _EDITORIAL_TYPES or t.endswith("newsarticle") for t in types)
 
 
 def choose_title(**candidates: Any) -> str | None:
@@ -202,13 +258,15 @@ def _choose_title(
     html_title: str | None,
     h1s: list[str],
     article_h1s: list[str] = (),  # type: ignore[assignment]
+    jsonld_types: Iterable[str] = (),
+    microdata_headline: str | None = None,
     fallback: str | None,
     sites: list[str],
     url: str | None,
 ) -> str | None:
-    metas = [fix_text(t) for t in (jsonld_headline, og_title, twitter_title, html_title)]
+    metas = [fix_text(t) for t in (jsonld_headline, microdata_headline, og_title, twitter_title, html_title)]
     cleaned = [clean_space(strip_site_name(t, sites, url)) if t else None for t in metas]
-    cleaned = [c for c in cleaned if c]
+    cleaned = _without_site_tails([c for c in cleaned if c], sites, url)
     keys = [squash(c) for c in cleaned]
     h1s = [h for h in (fix_text(h) for h in h1s) if h]
     # The visible headline confirmed by a machine-readable one: take the
@@ -230,11 +288,11 @@ def _choose_title(
     # the visible headline is what readers see as the title; <title> and
     # og:title there are often SEO variants. It must still resemble them a
     # little, or it is a logo, a widget title or a section name.
-    if not jsonld_headline:
+    if not jsonld_headline or not _editorial(jsonld_types):
         sites_keys = {squash(s) for s in sites}
         pool = [h for h in article_h1s if h in h1s] or (h1s if len(h1s) == 1 else [])
         pool = [h for h in pool if squash(h) not in sites_keys and len(h.split()) >= 2]
-        if pool and (not cleaned or max(_overlap(pool[0], c) for c in cleaned) >= 0.3):
+        if pool and (not cleaned or max(_overlap(pool[0], c) for c in cleaned) >= 0.2):
             return pool[0]
     # Two machine-readable titles that agree.
     for i, first in enumerate(cleaned):
