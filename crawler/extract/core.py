@@ -126,6 +126,8 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
     html_title = next((clean_space(t.text_content()) for t in tree.iterfind(".//title")), None)
     title = choose_title(
         jsonld_headline=text_value(art.get("headline")) or text_value(art.get("name")),
+        jsonld_type=art.get("@type"),
+        microdata_headline=meta.get("headline"),
         og_title=meta.get("og:title"),
         twitter_title=meta.get("twitter:title"),
         html_title=html_title,
