@@ -111,6 +111,9 @@ def _choose_title(
     url: str | None,
 ) -> str | None:
     metas = [fix_text(t) for t in (jsonld_headline, microdata_headline, og_title, twitter_title, html_title)]
+    # A "site name" that repeats a headline is a misfilled tag, not a name to strip.
+    headlines = {squash(t) for t in metas}
+    sites = [s for s in sites if squash(s) not in headlines]
     cleaned = [clean_space(strip_site_name(t, sites, url)) for t in metas if t]
     cleaned = without_site_tails([c for c in cleaned if c], sites, url)
     keys = [squash(c) for c in cleaned]
@@ -120,7 +123,11 @@ def _choose_title(
     for h1 in h1s:
         key = squash(h1)
         if key in keys:
-            return cleaned[keys.index(key)]
+            meta = cleaned[keys.index(key)]
+            # <title> and og:title often drop the headline's final "?" or "!".
+            if h1.startswith(meta) and h1[len(meta) :] in ("?", "!", ".", "…"):
+                return h1
+            return meta
     # A kicker on some of the titles only ("Topic: Headline" beside "Headline").
     bare = _without_kicker(h1s[:1] + cleaned)
     if bare:
