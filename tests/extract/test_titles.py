@@ -1,0 +1,183 @@
+"""Title choice and title cleaning: one small hand-written page or candidate set per rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extract import extract_article
+from crawler.extract.title_text import fix_text, strip_site_name, without_pipe_tail, without_site_tails
+from crawler.extract.titles import choose_title
+
+HEADLINE = "Council keeps the riverside library open for another year"
+
+
+def _title(**kw):
+    base = dict(
+        jsonld_headline=None,
+        og_title=None,
+        twitter_title=None,
+        html_title=None,
+        h1s=[],
+        fallback=None,
+        sites=["Daily"],
+        url="https://daily.example/a",
+    )
+    return choose_title(**{**base, **kw})
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}<p>{'Some words of the story. ' * 40}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("jsonld_type", "want"),
+    [
+        # Blog and page schema is filled from the SEO title: the visible h1 is the headline.
+        ("BlogPosting", HEADLINE),
+        ("WebPage", HEADLINE),
+        # A news article's JSON-LD headline is the editor's: it wins over an unconfirmed h1.
+        ("NewsArticle", "Library stays open: council vote"),
+        (["Article", "BlogPosting"], "Library stays open: council vote"),
+    ],
+)
+def test_unconfirmed_h1_against_jsonld_depends_on_the_schema_type(jsonld_type, want):
+    seo = "Library stays open: council vote"
+    got = _title(
+        jsonld_headline=seo,
+        jsonld_type=jsonld_type,
+        og_title=seo,
+        html_title=f"{seo} | Daily",
+        h1s=[HEADLINE],
+        article_h1s=[HEADLINE],
+    )
+    assert got == want
+
+
+def test_h1_must_share_some_words_with_the_meta_titles():
+    # A call to action in the h1 of a blog post is not its title.
+    got = _title(
+        jsonld_headline=HEADLINE,
+        jsonld_type="BlogPosting",
+        og_title=HEADLINE,
+        h1s=["Subscribe to our newsletter today"],
+        article_h1s=["Subscribe to our newsletter today"],
+    )
+    assert got == HEADLINE
+
+
+def test_microdata_headline_confirms_the_bare_headline():
+    # No h1, no JSON-LD; every meta title carries a section and the site name
+    # glued on without spaces; <meta itemprop="headline"> has the bare headline.
+    glued = f"{HEADLINE}-Politics|Daily"
+    got = _title(og_title=glued, twitter_title=glued, html_title=glued, microdata_headline=HEADLINE)
+    assert got == HEADLINE
+
+
+def test_site_tail_is_cut_only_when_it_ends_in_the_site_name():
+    assert without_site_tails([f"{HEADLINE}-Politics Daily", HEADLINE], ["Daily"], None) == [
+        HEADLINE,
+        HEADLINE,
+    ]
+    # The longer title goes on with words that are not the site: a subtitle, kept.
+    longer = f"{HEADLINE}, says mayor"
+    assert without_site_tails([longer, HEADLINE], ["Daily"], None) == [longer, HEADLINE]
+
+
+def test_unrelated_kickers_before_the_same_headline_are_both_dropped():
+    quote = "«We will not close a single reading room»"
+    got = _title(
+        og_title=f"Budget row in the city: {quote}",
+        html_title=f"Budget row in the city: {quote} | Daily",
+        h1s=[f"Libraries - {quote}"],
+        article_h1s=[f"Libraries - {quote}"],
+    )
+    assert got == quote
+
+
+def test_kickers_sharing_words_are_a_rewording_not_two_kickers():
+    # "Johannesburg has failed" and "Joburg has failed" are the same clause reworded.
+    full = "Johannesburg has failed its traders: there is a solution for the city"
+    got = _title(
+        jsonld_headline=full,
+        jsonld_type="NewsArticle",
+        og_title=full,
+        h1s=["Joburg has failed its traders: there is a solution for the city"],
+    )
+    assert got == full
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        (f"{HEADLINE} | Opinion", HEADLINE),
+        (f"{HEADLINE} | Top 19 Companies", HEADLINE),
+        (f"{HEADLINE} | Patient Education | Health", HEADLINE),
+        # A long part after the pipe may be a second clause: kept.
+        (
+            f"{HEADLINE} | The best reading rooms in the county",
+            f"{HEADLINE} | The best reading rooms in the county",
+        ),
+        # A pipe after a short kicker: the headline is after it, nothing to cut.
+        ("BUDGET 3.0 | Tax office hires debt collectors", "BUDGET 3.0 | Tax office hires debt collectors"),
+        ("Short | Tag", "Short | Tag"),
+    ],
+)
+def test_short_pipe_tails_are_labels(raw, want):
+    assert without_pipe_tail(raw) == want
+
+
+def test_invisible_characters_are_removed():
+    assert fix_text("Ver\u00adfas\u00adsungs\u00adbe\u00adschwerde ein\u200b") == "Verfassungsbeschwerde ein"
+    assert fix_text("Word\u2060joiner and \ufeffBOM") == "Wordjoiner and BOM"
+
+
+def test_full_width_bar_separates_a_cjk_site_name():
+    assert (
+        strip_site_name("図書館の開館延長が決定｜デイリー新聞", ["デイリー新聞"], None)
+        == "図書館の開館延長が決定"
+    )
+
+
+def test_a_site_name_that_repeats_the_headline_is_not_stripped():
+    # application-name misfilled with the headline must not eat the headline's first part.
+    full = "Artificial intelligence in school - Children get faster"
+    got = _title(
+        jsonld_headline=full,
+        jsonld_type="NewsArticle",
+        html_title=full,
+        h1s=[full],
+        sites=["Daily", full],
+    )
+    assert got == full
+
+
+def test_h1_keeps_the_final_question_mark_the_title_tag_drops():
+    got = _title(html_title="Will the library stay open | Daily", h1s=["Will the library stay open?"])
+    assert got == "Will the library stay open?"
+    # Other differences keep the machine-readable spelling (a kicker's colon lost in a <span>).
+    got = _title(og_title="Libraries: the vote is in", h1s=["Libraries the vote is in"])
+    assert got == "Libraries: the vote is in"
+
+
+def test_extract_article_passes_schema_type_and_microdata():
+    seo = "Best library apps of 2026 - Daily Blog"
+    blog = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": seo}
+    html = _page(
+        f'<title>{seo}</title><meta property="og:title" content="{seo}">'
+        f'<script type="application/ld+json">{json.dumps(blog)}</script>',
+        "<article><h1>The best library apps of 2026, tested for a month</h1></article>",
+    )
+    assert (
+        extract_article(html, "https://blog.example/apps").title
+        == "The best library apps of 2026, tested for a month"
+    )
+
+    glued = f"{HEADLINE}-Politics|Daily"
+    html = _page(
+        f'<title>{glued}</title><meta property="og:title" content="{glued}">'
+        f'<meta property="og:site_name" content="Daily"><meta itemprop="headline" content="{HEADLINE}">',
+        "<div>no headline element</div>",
+    )
+    assert extract_article(html, "https://daily.example/a").title == HEADLINE
