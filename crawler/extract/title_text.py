@@ -167,16 +167,15 @@ def without_pipe_tail(title: str) -> str:
 
 
 def polish(title: str | None, url: str | None) -> str | None:
-    """The chosen title without dangling decoration, "| Section" labels or a bare host name."""
+    """The chosen title without dangling decoration, "| Section" labels or a leading bare host name."""
     if not title:
         return title
     title = title.strip(_DECORATION) or title
     title = without_pipe_tail(title)
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
     words = title.split()
-    if host and len(words) > 2:
-        if words[0].lower() == host:
-            title = " ".join(words[1:])
-        elif words[-1].lower() == host:
-            title = " ".join(words[:-1])
+    # Only before the headline: at its end a host name is often part of the
+    # sentence ("… according to Example.com").
+    if host and len(words) > 2 and words[0].lower() == host:
+        title = " ".join(words[1:])
     return title

@@ -43,7 +43,9 @@ def h1_texts(tree: HtmlElement) -> tuple[list[str], list[str]]:
     """Visible top-level headlines in document order, and those inside <article>/<main>."""
     found, in_article = [], []
     for node in tree.iterfind(".//h1"):
-        text = clean_space(node.text_content())
+        # Repaired like the meta titles, so that the body pass recognises a
+        # first line that repeats it ("&#x26;" left in the text, a date before it).
+        text = fix_text(node.text_content())
         if text and len(text) < 400:
             found.append(text)
             if any(a.tag in ("article", "main") for a in node.iterancestors()):
