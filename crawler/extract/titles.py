@@ -90,6 +90,11 @@ def _without_kicker(candidates: list[str]) -> str | None:
     return None
 
 
+def _visible(h1s: Iterable[str], sites: list[str], url: str | None) -> list[str]:
+    """The h1 texts repaired, without the site name an h1 copied from <title> carries."""
+    return [strip_site_name(t, sites, url) for t in (fix_text(h) for h in h1s) if t]
+
+
 def choose_title(**candidates: Any) -> str | None:
     """The headline; see :func:`_choose_title` for the order of trust."""
     try:
@@ -119,7 +124,7 @@ def _choose_title(
     cleaned = [clean_space(strip_site_name(t, sites, url)) for t in metas if t]
     cleaned = without_site_tails([c for c in cleaned if c], sites, url)
     keys = [squash(c) for c in cleaned]
-    h1s = [h for h in (fix_text(h) for h in h1s) if h]
+    h1s = _visible(h1s, sites, url)
     # The visible headline confirmed by a machine-readable one: take the
     # machine-readable spelling (kickers in a <span> lose their colon in the h1).
     for h1 in h1s:
@@ -146,7 +151,7 @@ def _choose_title(
     # action or a section name.
     if not jsonld_headline or not _editorial(jsonld_type):
         sites_keys = {squash(s) for s in sites}
-        in_article = [h for h in (fix_text(h) for h in article_h1s) if h in h1s]
+        in_article = [h for h in _visible(article_h1s, sites, url) if h in h1s]
         pool = in_article or (h1s if len(h1s) == 1 else [])
         pool = [h for h in pool if squash(h) not in sites_keys and len(h.split()) >= 2]
         if pool and (not cleaned or max(_overlap(pool[0], c) for c in cleaned) >= 0.2):

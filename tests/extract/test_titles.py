@@ -181,3 +181,14 @@ def test_extract_article_passes_schema_type_and_microdata():
         "<div>no headline element</div>",
     )
     assert extract_article(html, "https://daily.example/a").title == HEADLINE
+
+
+def test_h1_copied_from_the_title_tag_loses_the_site_name():
+    # The site name is too long to pass for a "| Section" label.
+    site = "Riverside County Public Library System"
+    got = _title(
+        sites=[site],
+        html_title=f"How to renew a loan | Help Desk | {site}",
+        h1s=[f"How to renew a loan | Help Desk | {site}"],
+    )
+    assert got == "How to renew a loan"
