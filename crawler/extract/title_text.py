@@ -86,12 +86,18 @@ def _is_site_part(part: str, sites: list[str], host: str) -> bool:
     key = squash(part)
     if not key:
         return True
-    if any(key == s or (len(s) > 3 and (key.startswith(s) or s.startswith(key))) for s in sites if s):
+    short = len(part.split()) <= 4
+    # "Spiegel Online" for the site "Spiegel", "Daily" for "Daily News"; but a
+    # clause that starts with the site's name ("Acme at the trade fair 2018") is
+    # part of the headline.
+    if any(
+        key == s or (len(s) > 3 and (s.startswith(key) or (short and key.startswith(s)))) for s in sites if s
+    ):
         return True
     if host and len(host) > 2 and (host in key or (len(key) > 3 and key in host)):
         # "Spiegel Online" for spiegel.de; "NYTimes.com"; but a long part that
         # merely mentions the site is a headline, not a site name.
-        return len(part.split()) <= 4
+        return short
     return False
 
 

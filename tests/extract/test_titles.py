@@ -192,3 +192,25 @@ def test_h1_copied_from_the_title_tag_loses_the_site_name():
         h1s=[f"How to renew a loan | Help Desk | {site}"],
     )
     assert got == "How to renew a loan"
+
+
+@pytest.mark.parametrize(
+    ("raw", "sites", "want"),
+    [
+        # A clause that starts with the site's name belongs to the headline.
+        (
+            "Take care - Acme at the trade fair in Cologne 2018",
+            ["Acme"],
+            "Take care - Acme at the trade fair in Cologne 2018",
+        ),
+        (
+            "The Daily view on the bridge - a city divided",
+            ["The Daily"],
+            "The Daily view on the bridge - a city divided",
+        ),
+        # A short part that extends the site's name is the site.
+        ("Bridge reopens after two years - Acme Online", ["Acme"], "Bridge reopens after two years"),
+    ],
+)
+def test_site_name_at_the_start_of_a_clause_is_not_stripped(raw, sites, want):
+    assert strip_site_name(raw, sites, None) == want
