@@ -144,12 +144,13 @@ def _choose_title(
         key = squash(h1)
         if len(key) > 15 and any(k.startswith(key) or k.endswith(key) for k in keys):
             return h1
-    # No agreement. Unless an editorial JSON-LD headline says otherwise
-    # (blogs, guides, company pages), the visible headline is what readers
-    # see as the title; <title> and og:title there are often SEO variants.
+    # No agreement. Unless an editorial JSON-LD headline or a microdata
+    # headline says otherwise (blogs, guides, company pages), the visible
+    # headline is what readers see as the title; <title> and og:title there
+    # are often SEO variants.
     # It must still share a few words with them, or it is a logo, a call to
     # action or a section name.
-    if not jsonld_headline or not _editorial(jsonld_type):
+    if (not jsonld_headline or not _editorial(jsonld_type)) and not microdata_headline:
         sites_keys = {squash(s) for s in sites}
         in_article = [h for h in _visible(article_h1s, sites, url) if h in h1s]
         pool = in_article or (h1s if len(h1s) == 1 else [])

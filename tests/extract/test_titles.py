@@ -214,3 +214,23 @@ def test_h1_copied_from_the_title_tag_loses_the_site_name():
 )
 def test_site_name_at_the_start_of_a_clause_is_not_stripped(raw, sites, want):
     assert strip_site_name(raw, sites, None) == want
+
+
+def test_microdata_headline_outranks_an_unconfirmed_h1():
+    declared = "Best riverside libraries of 2026"
+    got = _title(
+        og_title=f"{declared} | Daily",
+        html_title=f"{declared} | Daily",
+        microdata_headline=declared,
+        h1s=["Visiting riverside libraries"],
+        article_h1s=["Visiting riverside libraries"],
+    )
+    assert got == declared
+    # Without it, the visible h1 of a page without JSON-LD is the headline.
+    got = _title(
+        og_title=f"{declared} | Daily",
+        html_title=f"{declared} | Daily",
+        h1s=["Visiting riverside libraries"],
+        article_h1s=["Visiting riverside libraries"],
+    )
+    assert got == "Visiting riverside libraries"
