@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from crawler.extract import body, boilerplate, bylines, dates, fallbacks, flags
 from crawler.extract.article import Article, Caption
@@ -24,6 +23,7 @@ from crawler.extract.encoding import decode_html
 from crawler.extract.jsonld import by_id, find_article, is_free, jsonld_nodes, person_names, text_value
 from crawler.extract.lede import visible_lede, with_lede
 from crawler.extract.meta import absolute, canonical_url, language, meta_tags
+from crawler.extract.parsing import parse_html
 from crawler.extract.text import remove_lines, tidy_text
 from crawler.extract.titles import choose_title, clean_space, h1_texts, squash
 
@@ -48,7 +48,7 @@ def _empty(url: str | None, flag_list: list[str]) -> Article:
 
 def _parse(html: str) -> HtmlElement | None:
     try:
-        return load_html(html)
+        return parse_html(html)
     except Exception:  # noqa: BLE001 - lxml raises a zoo of errors on junk; junk is an empty page
         return None
 
