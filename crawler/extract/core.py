@@ -79,8 +79,8 @@ def _collector_paused() -> Iterator[None]:
     object the collector tracks, so it runs a few times per page (and now
     and then over every object of the process) to find nothing: the trees
     and everything built from them are freed by reference counting when the
-    call returns. Measured: about 2% of the CPU of an extraction in a bare
-    worker process; more in a process holding more objects. The rare
+    call returns. Measured: 2-3% of the CPU of an extraction in a bare
+    worker process (same process, pages interleaved). The rare
     reference cycle (an exception and its traceback) waits for the next
     collection after the call; inputs are bounded (``bounded``), so the
     garbage held back is too.
