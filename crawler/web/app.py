@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from crawler.web import api, errors, pages, render
 from crawler.web.capture import CaptureService
 from crawler.web.config import WebSettings
+from crawler.web.docs import documented_app
 from storage.archive import Archive
 from storage.config import ArchiveConfig
 
@@ -40,7 +41,7 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
         finally:
             archive.close()
 
-    app = FastAPI(
+    app = documented_app(
         title="newsarchive",
         summary="Every version of every archived news article.",
         description=DESCRIPTION,
