@@ -7,6 +7,8 @@ Redis keys, all under one prefix (NEWSARCHIVE_REDIS_PREFIX, default
 "newsarchive"), so several archives can share a server:
 
     <prefix>:start_urls            discovery documents, scrapy-redis JSON start requests (list)
+    <prefix>:start_urls:leases, :deadlines
+                                   documents a worker has popped and not yet queued
     <prefix>:requests              the shared request queue (sorted set, scrapy-redis)
     <prefix>:requests:leases, :lease-scores, :deadlines
                                    requests a worker has popped and not yet archived
@@ -15,10 +17,11 @@ Redis keys, all under one prefix (NEWSARCHIVE_REDIS_PREFIX, default
 Guarantees: the duplicate filter admits a URL once per pass, so no URL is
 queued (hence fetched) twice by the workers of a pass, except that a lease
 outliving NEWSARCHIVE_REDIS_LEASE (a stalled or dead worker) is fetched
-again; a dead worker's requests are re-queued when their leases expire;
+again; a dead worker's requests and documents are re-queued when their
+leases expire;
 the archive's unique constraints and retried transactions keep articles and
 versions single however many workers record the same URL. A pass ends when
-the start list, the queue and the leases are all empty; the next `enqueue`
+the start list, the queue and both kinds of lease are all empty; the next `enqueue`
 then starts a new pass (a fresh duplicate filter).
 """
 
@@ -92,28 +95,30 @@ def connect(redis_url: str) -> Any:
 @dataclass
 class FrontierStatus:
     start_urls: int
+    documents_leased: int
     queued: int
     leased: int
-    expired: int
+    expired: int  # leases of either kind past their deadline: a dead worker's
     seen: int
 
     @property
     def drained(self) -> bool:
-        return not (self.start_urls or self.queued or self.leased)
+        return not (self.start_urls or self.documents_leased or self.queued or self.leased)
 
 
 def frontier_status(server: Any, prefix: str = DEFAULT_PREFIX) -> FrontierStatus:
-    """What to monitor: documents waiting, requests queued and leased (expired leases), URLs seen."""
+    """What to monitor: documents waiting and leased, requests queued and leased (expired leases), URLs seen."""
     from crawler.redis_queue import LeaseKeys
 
     keys = FrontierKeys(prefix)
-    lease_keys = LeaseKeys(keys.requests)
+    requests, documents = LeaseKeys(keys.requests), LeaseKeys(keys.start_urls)
     now = server.time()[0]
     return FrontierStatus(
         start_urls=int(server.llen(keys.start_urls)),
+        documents_leased=int(server.zcard(documents.deadlines)),
         queued=int(server.zcard(keys.requests)),
-        leased=int(server.zcard(lease_keys.deadlines)),
-        expired=int(server.zcount(lease_keys.deadlines, "-inf", now)),
+        leased=int(server.zcard(requests.deadlines)),
+        expired=sum(int(server.zcount(k.deadlines, "-inf", now)) for k in (requests, documents)),
         seen=int(server.scard(keys.dupefilter)),
     )
 

@@ -14,6 +14,14 @@ is fetched twice only if a worker stalls past the lease time (or dies after
 recording but before acknowledging), and the archive's unique constraints
 make that repeat harmless (one more capture row, never a second article or
 version).
+
+Discovery documents (feeds, sitemaps, section pages) wait in the start list
+(a Redis list, scrapy-redis's start URLs) and are leased the same way: a pop
+moves the message into `<start list>:leases`, and the lease ends when the
+document's request is in the shared queue (where it is leased again, until
+its links are queued). A worker killed in between, for instance with a batch
+of documents still waiting in its start-request iterator, leaves leases that
+expire and put the messages back at the head of the start list.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
 LEASE_KEY = "newsarchive_lease"
+DOCUMENT_LEASE_KEY = "newsarchive_document_lease"
 DEFAULT_LEASE_SECONDS = 300
 
 # KEYS: queue, leases, scores, deadlines. ARGV: token, lease seconds.
@@ -38,6 +47,15 @@ redis.call('HSET', KEYS[2], ARGV[1], item[1])
 redis.call('HSET', KEYS[3], ARGV[1], item[2])
 redis.call('ZADD', KEYS[4], tonumber(now[1]) + tonumber(ARGV[2]), ARGV[1])
 return item[1]
+"""
+# The start list is a Redis list: KEYS: list, leases, scores (unused), deadlines. ARGV: token, lease seconds.
+_POP_LIST = """
+local item = redis.call('LPOP', KEYS[1])
+if not item then return false end
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[2], ARGV[1], item)
+redis.call('ZADD', KEYS[4], tonumber(now[1]) + tonumber(ARGV[2]), ARGV[1])
+return item
 """
 # KEYS: leases, scores, deadlines. ARGV: tokens.
 _ACK = """
@@ -72,6 +90,18 @@ for _, token in ipairs(expired) do
 end
 return #expired
 """
+# KEYS: list, leases, scores (unused), deadlines. ARGV: max count. Back at the head: first out again.
+_REQUEUE_LIST = """
+local now = redis.call('TIME')
+local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now[1], 'LIMIT', 0, tonumber(ARGV[1]))
+for _, token in ipairs(expired) do
+  local data = redis.call('HGET', KEYS[2], token)
+  if data then redis.call('LPUSH', KEYS[1], data) end
+  redis.call('HDEL', KEYS[2], token)
+  redis.call('ZREM', KEYS[4], token)
+end
+return #expired
+"""
 
 
 class LeaseKeys:
@@ -88,16 +118,19 @@ class LeaseKeys:
 
 
 class Leases:
-    """Lease operations on a queue: usable by workers and by monitoring alike."""
+    """Lease operations on the request queue (a sorted set): usable by workers and by monitoring alike."""
+
+    pop_script = _POP
+    requeue_script = _REQUEUE
 
     def __init__(self, server: Any, queue_key: str, seconds: int = DEFAULT_LEASE_SECONDS) -> None:
         self.server = server
         self.keys = LeaseKeys(queue_key)
         self.seconds = seconds
-        self._pop = server.register_script(_POP)
+        self._pop = server.register_script(self.pop_script)
         self._ack = server.register_script(_ACK)
         self._renew = server.register_script(_RENEW)
-        self._requeue = server.register_script(_REQUEUE)
+        self._requeue = server.register_script(self.requeue_script)
 
     def pop(self) -> tuple[str, bytes] | None:
         token = uuid.uuid4().hex
@@ -128,21 +161,33 @@ class Leases:
         return int(self.server.zcard(self.keys.queue))
 
 
+class DocumentLeases(Leases):
+    """The same leases on the start list of discovery documents (a Redis list, in arrival order)."""
+
+    pop_script = _POP_LIST
+    requeue_script = _REQUEUE_LIST
+
+    def queued(self) -> int:
+        return int(self.server.llen(self.keys.queue))
+
+
 class LeasedPriorityQueue(PriorityQueue):
     """scrapy-redis's priority queue (SCHEDULER_QUEUE_CLASS), popping into leases.
 
     The lease token travels in request.meta (kept across redirects and
     retries); the worker spider acknowledges it. Tokens this process holds
-    are in `held`, for renewal.
+    are in `held`, for renewal. The spider's start list (its `redis_key`) is
+    leased through `documents`, with the tokens this process holds in
+    `held_documents`.
     """
 
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
-        settings = spider.crawler.settings
-        self.leases = Leases(
-            server, self.key, settings.getint("NEWSARCHIVE_REDIS_LEASE", DEFAULT_LEASE_SECONDS)
-        )
+        seconds = spider.crawler.settings.getint("NEWSARCHIVE_REDIS_LEASE", DEFAULT_LEASE_SECONDS)
+        self.leases = Leases(server, self.key, seconds)
         self.held: set[str] = set()
+        self.documents = DocumentLeases(server, spider.redis_key, seconds)
+        self.held_documents: set[str] = set()
         spider.lease_queue = self  # the worker spider acknowledges and renews through it
 
     def pop(self, timeout: int = 0) -> Request | None:
@@ -156,16 +201,54 @@ class LeasedPriorityQueue(PriorityQueue):
         return request
 
     def push(self, request: Request) -> None:
-        # A redirect or retry of a leased request: once the follow-up is in the
-        # queue it stands for the original's work, so the original lease ends.
+        # A redirect or retry of a leased request, or a document's first
+        # request: once it is in the queue it stands for the original's work
+        # (or the start message), so that lease ends.
         token = request.meta.pop(LEASE_KEY, None)
+        document = request.meta.pop(DOCUMENT_LEASE_KEY, None)
         super().push(request)
         self.ack(token)
+        self.ack_document(document)
 
     def ack(self, token: str | None) -> None:
         if token and token in self.held:
             self.held.discard(token)
             self.leases.ack([token])
+
+    def pop_document(self) -> tuple[str, bytes] | None:
+        """The next start message as (lease token, data), or None when the start list is empty."""
+        popped = self.documents.pop()
+        if popped is not None:
+            self.held_documents.add(popped[0])
+        return popped
+
+    def ack_document(self, token: str | None) -> None:
+        if token and token in self.held_documents:
+            self.held_documents.discard(token)
+            self.documents.ack([token])
+
+    def release_documents(self) -> int:
+        """End every document lease this process holds; how many there were.
+
+        For an idle worker only: with no start request left anywhere in the
+        process, a document still leased never reached the queue (a spider
+        middleware dropped its request), and would otherwise be renewed forever.
+        """
+        tokens, self.held_documents = list(self.held_documents), set()
+        return self.documents.ack(tokens)
+
+    def renew_held(self) -> None:
+        self.leases.renew(self.held)
+        self.documents.renew(self.held_documents)
+
+    def requeue_expired(self) -> None:
+        """Dead workers' requests and documents back where workers find them."""
+        self.leases.requeue_expired()
+        self.documents.requeue_expired()
+
+    def work_pending(self) -> bool:
+        """Requests queued, or requests or documents leased by any worker (this one too)."""
+        return bool(self.leases.queued() or self.leases.held() or self.documents.held())
 
     def clear(self) -> None:
         self.server.delete(*self.leases.keys.all())

@@ -56,7 +56,7 @@ def enqueue(
 @prefix_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def frontier(redis_url: str, prefix: str, as_json: bool) -> None:
-    """The shared frontier: documents waiting, requests queued and leased, URLs seen this pass."""
+    """The shared frontier: documents waiting and leased, requests queued and leased, URLs seen this pass."""
     from crawler.distributed import connect, frontier_status
 
     status = frontier_status(connect(redis_url), prefix)
@@ -65,7 +65,8 @@ def frontier(redis_url: str, prefix: str, as_json: bool) -> None:
         click.echo(json.dumps(data))
         return
     click.echo(
-        f"documents {status.start_urls}, queued {status.queued}, leased {status.leased} "
+        f"documents {status.start_urls} (leased {status.documents_leased}), "
+        f"queued {status.queued}, leased {status.leased} "
         f"({status.expired} expired), seen this pass {status.seen}" + (" (drained)" if status.drained else "")
     )
 

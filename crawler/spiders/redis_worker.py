@@ -6,7 +6,8 @@ worker takes them, parses them, and queues the article URLs in the shared
 request queue, where scrapy-redis's shared duplicate filter lets each URL
 in once per pass; URLs already in the archive are skipped, as `crawl` does.
 Every request is popped as a lease (crawler.redis_queue) and acknowledged
-once its fetch is recorded in the archive or its links are queued.
+once its fetch is recorded in the archive or its links are queued; so is
+every start message, until its document's request is in the shared queue.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from crawler.discovery.feeds import parse_feed
 from crawler.discovery.links import article_links, same_site
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from crawler.items import FailureItem, FetchContext, PageItem
-from crawler.redis_queue import LEASE_KEY, LeasedPriorityQueue
+from crawler.redis_queue import DOCUMENT_LEASE_KEY, LEASE_KEY, LeasedPriorityQueue
 from crawler.responses import CONTEXT_KEY, failure_item, page_item
 from crawler.runner import archive_config
 from crawler.signals import capture_recorded
@@ -95,9 +96,8 @@ class RedisWorkerSpider(RedisSpider):
         self._renewal.start(max(1.0, self.lease_seconds / 3), now=False)
 
     def _maintain_leases(self) -> None:
-        queue = self.queue
-        queue.leases.renew(queue.held)
-        queue.leases.requeue_expired()
+        self.queue.renew_held()
+        self.queue.requeue_expired()
 
     def _closed(self) -> None:
         if self._renewal is not None and self._renewal.running:
@@ -110,12 +110,16 @@ class RedisWorkerSpider(RedisSpider):
     def _dropped(self, request: scrapy.Request) -> None:
         """A follow-up refused by the duplicate filter: the original's work is done."""
         self._ack(request.meta.get(LEASE_KEY))
+        self.queue.ack_document(request.meta.get(DOCUMENT_LEASE_KEY))
 
     def spider_idle(self) -> None:
         """Close only when the whole frontier is empty: no start data, no queue, no leases anywhere."""
         queue = self.queue
-        queue.leases.requeue_expired()
-        if queue.leases.queued() or queue.leases.held():
+        lost = queue.release_documents()
+        if lost:
+            self.logger.warning("%d discovery document(s) were dropped before reaching the queue", lost)
+        queue.requeue_expired()
+        if queue.work_pending():
             self.spider_idle_start_time = int(time.time())
         super().spider_idle()
 
@@ -123,6 +127,28 @@ class RedisWorkerSpider(RedisSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.next_requests():
+            yield request
+
+    def next_requests(self) -> Iterator[scrapy.Request]:
+        """Up to a batch of discovery documents, each popped from the start list as a lease.
+
+        Replaces scrapy-redis's, which pops the whole batch at once and
+        forgets it: a worker killed before the engine took every request of
+        the batch lost the rest. Here each message is popped only when the
+        engine asks for the next request, and stays leased until push() has
+        put its request in the shared queue.
+        """
+        queue = self.queue
+        for _ in range(self.redis_batch_size):
+            popped = queue.pop_document()
+            if popped is None:
+                return
+            token, data = popped
+            request = self.make_request_from_data(data)
+            if not isinstance(request, scrapy.Request):
+                queue.ack_document(token)  # not a document: nothing to come back for
+                continue
+            request.meta[DOCUMENT_LEASE_KEY] = token
             yield request
 
     def make_request_from_data(self, data: bytes) -> scrapy.Request | list[scrapy.Request]:

@@ -1,4 +1,9 @@
-"""The JSON API: search, articles, versions, diffs and on-demand capture."""
+"""The JSON API: search, articles, versions, diffs and on-demand capture.
+
+Unknown ids (storage.read.NotFound) and queries the search cannot run
+(storage.search.BadQuery) propagate: crawler.web.errors answers them as
+404 and 400 with `{"detail": message}`.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,7 @@ from crawler.web.schemas import (
     VersionListOut,
     VersionOut,
 )
-from storage.read import NotFound
-from storage.search import BadQuery, search
+from storage.search import search
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")
@@ -35,10 +39,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ArticleId = Annotated[int, Path(ge=1, le=reads.MAX_ID, description="Article id.")]
 VersionNumber = Annotated[int | None, Query(ge=1, le=reads.MAX_ID)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "Unknown id"}}
-
-
-def _not_found(exc: NotFound) -> HTTPException:
-    return HTTPException(404, str(exc))
 
 
 @router.get(
@@ -51,10 +51,7 @@ def _not_found(exc: NotFound) -> HTTPException:
     responses={400: {"model": ErrorOut, "description": "A query the search cannot run"}},
 )
 def search_articles(session: SessionDep, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
-    try:
-        page = search(session, params.to_query())
-    except BadQuery as exc:
-        raise HTTPException(400, str(exc)) from None
+    page = search(session, params.to_query())
     return {
         "total": page.total,
         "limit": page.limit,
@@ -71,10 +68,7 @@ def search_articles(session: SessionDep, params: Annotated[SearchParams, Query()
     responses=NOT_FOUND,
 )
 def get_article(session: SessionDep, article_id: ArticleId) -> dict[str, Any]:
-    try:
-        return reads.article_dict(session, reads.article_by_id(session, article_id))
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    return reads.article_dict(session, reads.article_by_id(session, article_id))
 
 
 @router.get(
@@ -85,10 +79,7 @@ def get_article(session: SessionDep, article_id: ArticleId) -> dict[str, Any]:
     responses=NOT_FOUND,
 )
 def get_article_versions(session: SessionDep, article_id: ArticleId) -> dict[str, Any]:
-    try:
-        article = reads.article_by_id(session, article_id)
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    article = reads.article_by_id(session, article_id)
     return {
         "article_id": article.id,
         "url": article.canonical_url,
@@ -111,11 +102,8 @@ def get_article_diff(
     from_version: Annotated[VersionNumber, Query(alias="from", description="Older version number.")] = None,
     to_version: Annotated[VersionNumber, Query(alias="to", description="Newer version number.")] = None,
 ) -> dict[str, Any]:
-    try:
-        article = reads.article_by_id(session, article_id)
-        return reads.version_pair(session, article, from_version, to_version).to_dict()
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    article = reads.article_by_id(session, article_id)
+    return reads.version_pair(session, article, from_version, to_version).to_dict()
 
 
 @router.get(
@@ -128,10 +116,7 @@ def get_article_diff(
 def get_version_by_id(
     session: SessionDep, version_id: Annotated[int, Path(ge=1, le=reads.MAX_ID, description="Version id.")]
 ) -> dict[str, Any]:
-    try:
-        article, version = reads.version_by_id(session, version_id)
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    article, version = reads.version_by_id(session, version_id)
     return reads.version_dict(article, version)
 
 

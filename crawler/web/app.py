@@ -9,9 +9,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from crawler.web import api, pages
+from crawler.web import api, errors, pages, render
 from crawler.web.capture import CaptureService
 from crawler.web.config import WebSettings
+from crawler.web.docs import documented_app
 from storage.archive import Archive
 from storage.config import ArchiveConfig
 
@@ -40,7 +41,7 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
         finally:
             archive.close()
 
-    app = FastAPI(
+    app = documented_app(
         title="newsarchive",
         summary="Every version of every archived news article.",
         description=DESCRIPTION,
@@ -55,7 +56,8 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.state.archive = archive
     app.state.settings = settings
     app.state.capture = CaptureService(config, settings)
-    app.state.templates = pages.templates(HERE / "templates")
+    app.state.templates = render.templates(HERE / "templates")
+    errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -1,7 +1,7 @@
 """Reads the API and the pages share: an article, its versions, a version pair.
 
 Everything raises storage.read.NotFound for an unknown id or number; the
-routes turn that into a 404.
+app turns that into a 404 (crawler.web.errors).
 """
 
 from __future__ import annotations

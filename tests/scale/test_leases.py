@@ -1,4 +1,4 @@
-"""The leased request queue on a real Redis: pop, acknowledge, renew, expire and requeue."""
+"""The leased request queue and start list on a real Redis: pop, acknowledge, renew, expire and requeue."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from crawler.redis_queue import Leases
+from crawler.distributed import frontier_status
+from crawler.redis_queue import DocumentLeases, Leases
 from tests.scale.conftest import RedisFrontier
 
 pytestmark = pytest.mark.redis
@@ -60,3 +61,24 @@ def test_two_poppers_never_get_the_same_request(redis_url: RedisFrontier) -> Non
         if not (a or b):
             break
     assert sorted(got) == sorted(f"r{i}".encode() for i in range(50))
+
+
+def test_a_popped_document_is_leased_and_an_expired_one_comes_back_first(redis_url: RedisFrontier) -> None:
+    starts = f"{redis_url.prefix}:start_urls"
+    redis_url.server.rpush(starts, b"feed-1", b"feed-2")
+    dead = DocumentLeases(redis_url.server, starts, seconds=1)
+    token, data = dead.pop()
+    assert data == b"feed-1"  # arrival order, as scrapy-redis reads the list
+    assert (dead.queued(), dead.held()) == (1, 1)
+    status = frontier_status(redis_url.server, redis_url.prefix)
+    assert (status.start_urls, status.documents_leased, status.drained) == (1, 1, False)
+
+    # The worker that popped it dies: nobody acknowledges, the lease runs out.
+    assert dead.requeue_expired() == 0
+    time.sleep(2.1)
+    survivor = DocumentLeases(redis_url.server, starts, seconds=60)
+    assert survivor.requeue_expired() == 1
+    assert redis_url.server.lrange(starts, 0, -1) == [b"feed-1", b"feed-2"]
+    assert dead.ack([token]) == 0  # too late: the document is someone else's now
+    _, again = survivor.pop()
+    assert again == b"feed-1" and survivor.held() == 1

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from crawler.distributed import frontier_status
+from crawler.distributed import FrontierKeys, frontier_status
+from crawler.redis_queue import DocumentLeases
 from storage.archive import Archive
 from storage.config import ArchiveConfig
 from storage.models import Article, Capture, Version
@@ -155,4 +156,27 @@ def test_a_dead_workers_requests_are_taken_over(
     twice = [p for p in paths if news_site.request_count(p) > 1]
     assert all(news_site.request_count(p) == 2 for p in twice)
     assert len(twice) <= abandoned
+    assert frontier_status(redis_url.server, redis_url.prefix).drained
+
+
+def test_a_document_a_dead_worker_popped_is_fetched_by_another(
+    setup: tuple[ArchiveConfig, Path, list[str]], news_site: NewsSite, redis_url: RedisFrontier
+) -> None:
+    config, sources, paths = setup
+    _enqueue(config, sources, redis_url)
+    # A worker pops the feed from the start list and is killed before its
+    # request reaches the shared queue: only the lease is left of it.
+    starts = FrontierKeys(redis_url.prefix).start_urls
+    _token, message = DocumentLeases(redis_url.server, starts, seconds=4).pop()
+    assert json.loads(message)["url"].endswith("/gen.xml")
+    status = frontier_status(redis_url.server, redis_url.prefix)
+    assert (status.start_urls, status.documents_leased, status.drained) == (0, 1, False)
+
+    # Idle for longer than MAX_IDLE_TIME_BEFORE_CLOSE (3 s) while the lease runs:
+    # the worker waits for it, takes the document back, and does the pass.
+    report = _finish(_worker(config, sources, redis_url, "-s", "NEWSARCHIVE_REDIS_LEASE=4"))
+
+    assert report["totals"]["fetched"] == PAGES
+    assert news_site.request_count("/gen.xml") == 1
+    assert _counts(config)["articles"] == PAGES
     assert frontier_status(redis_url.server, redis_url.prefix).drained

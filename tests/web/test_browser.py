@@ -137,3 +137,27 @@ def test_search_article_and_diff_in_a_browser(page: Any, server: str) -> None:
     page.wait_for_url("**/web/articles/*")
     assert page.inner_text("h1") == XSS_TITLE
     assert dialogs == []
+
+
+def test_api_docs_render_with_no_request_leaving_the_machine(page: Any, server: str) -> None:
+    # Everything not for the server itself is refused, as on a machine without internet access.
+    outside: list[str] = []
+
+    def local_only(route: Any) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary", timeout=20_000)  # Swagger UI rendered the operations
+    assert page.locator(".opblock-summary-path", has_text="/articles/{article_id}/diff").count() == 1
+    assert outside == []
+    page.goto(server + "/redoc")
+    # ReDoc rendered the operations.
+    page.get_by_role("heading", name="Search articles").wait_for(timeout=20_000)
+    # Only ReDoc's "API docs by Redocly" footer logo is fetched from outside;
+    # refused, ReDoc hides it (its onError) and the page is whole.
+    assert [url.rsplit("/", 1)[-1] for url in outside] in ([], ["logo-mini.svg"])

@@ -1,0 +1,67 @@
+"""What went wrong, answered once for the whole app: JSON for the API, the error page for the pages.
+
+Routes raise (storage.read.NotFound, storage.search.BadQuery, RequestError)
+and the handlers installed here answer. The answer's form follows the route
+that raised: the pages router is built with PageRoute, so an unknown article
+is the HTML error page under /web/ and `{"detail": ...}` (what FastAPI's
+HTTPException gives) under the API, from the same exception.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+
+from crawler.web.render import error_page
+from storage.read import NotFound
+from storage.search import BadQuery
+
+# Exception classes the archive raises, and the HTTP status each one means.
+STATUSES: tuple[tuple[type[Exception], int], ...] = ((NotFound, 404), (BadQuery, 400))
+
+
+class PageRoute(APIRoute):
+    """The route class of the HTML pages: their errors are answered with the error page."""
+
+
+class RequestError(Exception):
+    """A request a route refuses, with the HTTP status and a message for the reader."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def is_page(request: Request) -> bool:
+    # FastAPI records the matched route in the scope; unmatched paths have none
+    # and keep FastAPI's own JSON 404.
+    return isinstance(request.scope.get("route"), PageRoute)
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    if is_page(request):
+        return error_page(request, status, message)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def status_of(exc: Exception) -> int:
+    if isinstance(exc, RequestError):
+        return exc.status
+    for cls, status in STATUSES:
+        if isinstance(exc, cls):
+            return status
+    raise TypeError(f"no HTTP status for {type(exc).__name__}")  # only installed for the classes above
+
+
+async def _answer(request: Request, exc: Exception) -> Response:
+    message = exc.message if isinstance(exc, RequestError) else str(exc)
+    return error_response(request, status_of(exc), message)
+
+
+def install(app: FastAPI) -> None:
+    """Answer the archive's errors for every route of `app`."""
+    for cls, _status in STATUSES:
+        app.add_exception_handler(cls, _answer)
+    app.add_exception_handler(RequestError, _answer)
