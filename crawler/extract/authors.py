@@ -41,7 +41,8 @@ _GLUED = re.compile(
 )
 _GLUED_BY = re.compile(r"^(?:By|Von|Par|Por)(?=[A-Z])")
 _LEAD_IN = re.compile(
-    r"^(?:read more (?:about|from)|more (?:about|from)|about the author:?)\s+", re.IGNORECASE
+    r"^(?:read more (?:about|from)|more (?:about|from)|about the author:?|this (?:post|article|story|piece) was written by)\s+",
+    re.IGNORECASE,
 )
 _NOT_NAME_WORDS = re.compile(
     r"\b(?:privacy|policy|terms|cookies?|subscribe|newsletter|login|sign in)\b", re.I
@@ -191,3 +192,13 @@ def clean_authors(values: list[str]) -> list[str]:
                 seen.add(key)
                 names.append(name)
     return names
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def is_site_name(name: str, sites: list[str]) -> bool:
+    """True when ``name`` is the site's own name ("USA TODAY", ", USA TODAY", "Cleveland Clinic")."""
+    key = _squash(name)
+    return bool(key) and any(key == _squash(site) for site in sites if site)

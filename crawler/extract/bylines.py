@@ -82,13 +82,17 @@ def linked_authors(tree: HtmlElement) -> list[str]:
             continue
         text = _text(link)
         text = re.sub(r"^(?:by|von|par|por)\s+", "", text, flags=re.I)
-        if not looks_like_name(text) or in_furniture(link):
+        slug = _squash(match.group(1)) if match else ""
+        # A one-word name ("Amanda") is credible only when the author page's slug spells exactly it.
+        single = bool(slug) and slug == _squash(text) and len(slug) >= 3 and _NAME_WORD.match(text)
+        if not (looks_like_name(text) or single) or in_furniture(link):
             continue
-        if match and not rel_author:
-            slug = _squash(match.group(1))
-            # The slug must spell the name (allowing for ids or initials around it).
-            if not slug or _squash(text) not in slug and slug not in _squash(text):
-                continue
+        # The slug must spell the name (allowing for ids or initials around it).
+        if match and not rel_author and (not slug or _squash(text) not in slug and slug not in _squash(text)):
+            continue
+        if _in_sentence(link, text):
+            # An author page linked from running text cites someone (an expert, a colleague).
+            continue
         if names and not _near(first, link):
             # Later author links outside the first byline are reviewers,
             # "tested by" credits or other articles' authors.
@@ -100,6 +104,16 @@ def linked_authors(tree: HtmlElement) -> list[str]:
         if len(names) >= 6:
             break
     return names
+
+
+def _in_sentence(link: HtmlElement, text: str) -> bool:
+    """True when the link sits in a paragraph of prose rather than a byline."""
+    for block in link.iterancestors():
+        if block.tag in ("p", "li", "blockquote", "td"):
+            return len(_text(block)) > 3 * len(text) + 60
+        if block.tag in ("div", "section", "article", "header", "main", "body"):
+            return False
+    return False
 
 
 def _near(a: HtmlElement, b: HtmlElement, levels: int = 3) -> bool:

@@ -16,14 +16,15 @@ from typing import Any
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from crawler.extract import body, boilerplate, bylines, dates, fallbacks, flags
+from crawler.extract import body, boilerplate, bylines, fallbacks, flags
 from crawler.extract.article import Article, Caption
-from crawler.extract.authors import clean_authors
+from crawler.extract.authors import clean_authors, is_site_name
 from crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
 from crawler.extract.encoding import decode_html
 from crawler.extract.jsonld import by_id, find_article, is_free, jsonld_nodes, person_names, text_value
 from crawler.extract.lede import visible_lede, with_lede
 from crawler.extract.meta import absolute, canonical_url, language, meta_tags
+from crawler.extract.pubdate import page_dates
 from crawler.extract.text import remove_lines, tidy_text
 from crawler.extract.titles import choose_title, clean_space, h1_texts, squash
 
@@ -136,20 +137,13 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         url=url,
     )
 
-    authors, organisation_authors = _authors(tree, art, refs, meta)
+    authors, organisation_authors = _authors(tree, art, refs, meta, sites)
 
-    # Declared metadata first; the microdata and <time> scans only when it is silent.
-    published = dates.first_date(
-        [text_value(art.get("datePublished")), text_value(art.get("dateCreated"))]
-        + [meta.get(k) for k in dates.PUBLISHED_META]
-    ) or dates.first_date(dates.itemprop_dates(tree, "datePublished") + dates.time_element_dates(tree))
-    modified = dates.first_date(
-        [text_value(art.get("dateModified"))] + [meta.get(k) for k in dates.MODIFIED_META]
-    ) or dates.first_date(dates.itemprop_dates(tree, "dateModified"))
+    lang = language(tree, meta, text_value(art.get("inLanguage")))
+    published, modified = page_dates(tree, art, nodes, meta, lang, title, reference)
 
     captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs))
     canonical = canonical_url(tree, meta, url)
-    lang = language(tree, meta, text_value(art.get("inLanguage")))
 
     description = clean_space(
         text_value(art.get("description")) or meta.get("og:description") or meta.get("description")
@@ -199,7 +193,11 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
 
 
 def _authors(
-    tree: HtmlElement, art: dict[str, Any], refs: dict[str, dict[str, Any]], meta: dict[str, str]
+    tree: HtmlElement,
+    art: dict[str, Any],
+    refs: dict[str, dict[str, Any]],
+    meta: dict[str, str],
+    sites: list[str],
 ) -> tuple[list[str], list[str]]:
     """People credited with the article, and organisations as a last resort.
 
@@ -210,6 +208,9 @@ def _authors(
     declared = art.get("author") or art.get("creator")
     people = person_names(declared, refs, kind="person")
     organisations = clean_authors(person_names(declared, refs, kind="organization"))
+    # A "Person" named like the site is the publisher standing in for the byline.
+    organisations += clean_authors([p for p in people if is_site_name(p, sites)])
+    people = [p for p in people if not is_site_name(p, sites)]
     if people:
         return clean_authors(people), organisations
     meta_names = [
