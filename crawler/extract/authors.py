@@ -33,7 +33,13 @@ _MONTH = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_TRAILING_MONTH = re.compile(rf"\s+(?:{_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?$", re.IGNORECASE)
+# A byline glued to its date: "Jane Doe Dec. 3", "Jane Doe December". A bare "May",
+# "June", "April" ... ends many names ("Tom May"), so those need the day after them.
+_TRAILING_MONTH = re.compile(
+    rf"\s+(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|"
+    r"january|february|september|october|november|december),?$",
+    re.IGNORECASE,
+)
 # Layouts glue the byline to what follows it: "Jane DoeFounder at X", "Jane DoeHi there!".
 _GLUED = re.compile(
     r"(?<=[a-z])(?:Research|Founder|Co-|Hi\b|Writer|Editor|Head|Content|Senior|Chief|Author|Director|Manager|"

@@ -18,6 +18,7 @@ import unicodedata
 
 from lxml.html import HtmlElement
 
+from crawler.extract.authors import clean_authors
 from crawler.extract.regions import in_furniture
 
 _AUTHOR_PATH = re.compile(
@@ -55,11 +56,21 @@ def _text(node: HtmlElement) -> str:
     return " ".join(node.text_content().split())
 
 
+def _article_of(node: HtmlElement) -> HtmlElement | None:
+    return next((a for a in node.iterancestors("article")), None)
+
+
 def microdata_authors(tree: HtmlElement) -> list[str]:
     names = []
+    home: HtmlElement | None = None
     for node in tree.iterfind(".//*[@itemprop]"):
         if "author" not in (node.get("itemprop") or "").lower().split() or in_furniture(node):
             continue
+        # Teasers of other posts are <article>s too: only the first author's <article> counts.
+        article = _article_of(node)
+        if names and article is not home:
+            continue
+        home = article
         named = next((n for n in node.iterfind(".//*[@itemprop='name']")), None)
         value = (
             (named.get("content") or _text(named))
@@ -90,8 +101,9 @@ def linked_authors(tree: HtmlElement) -> list[str]:
         # The slug must spell the name (allowing for ids or initials around it).
         if match and not rel_author and (not slug or _squash(text) not in slug and slug not in _squash(text)):
             continue
-        if _in_sentence(link, text):
-            # An author page linked from running text cites someone (an expert, a colleague).
+        if _in_sentence(link, text) or _credited(link):
+            # An author page linked from running text cites someone (an expert, a
+            # colleague); one after "Reviewed by"/"Tested by" credits a reviewer.
             continue
         if names and not _near(first, link):
             # Later author links outside the first byline are reviewers,
@@ -104,6 +116,36 @@ def linked_authors(tree: HtmlElement) -> list[str]:
         if len(names) >= 6:
             break
     return names
+
+
+_CREDIT = re.compile(
+    r"\b(?:reviewed|edited|(?:fact[- ]?)?checked|tested|researched|verified|illustrated|photographed|"
+    r"produced|photos?|graphics|geprüft|redigiert|relu|révisé|revisado)\s*(?:by|von|par|por)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_CLASS = re.compile(r"review|fact-?check|tested|verified", re.IGNORECASE)
+
+
+def _credited(link: HtmlElement) -> bool:
+    """True when the link follows a credit ("Fact-checked by", "Tested by") or sits in a reviewer box."""
+    parent = link.getparent()
+    if parent is None:
+        return False
+    before = [parent.text or ""]
+    for sibling in parent:
+        if sibling is link:
+            break
+        before += [sibling.text_content(), sibling.tail or ""]
+    if _CREDIT.search("".join(before)[-40:]):
+        return True
+    node = link
+    for _ in range(3):
+        node = node.getparent()
+        if node is None:
+            return False
+        if _CREDIT_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
 
 
 def _in_sentence(link: HtmlElement, text: str) -> bool:
@@ -188,3 +230,36 @@ def by_lines(tree: HtmlElement) -> list[str]:
             if all(looks_like_name(p) for p in parts if p):
                 return [name]
     return []
+
+
+def with_coauthors(names: list[str], tree: HtmlElement) -> list[str]:
+    """One declared author, extended by the co-authors the page's byline links beside them.
+
+    Metadata often carries only the account that posted the article, while
+    the byline links every author's page ("Jane Doe, John Roe & Ann Poe").
+    """
+    if len(names) != 1:
+        return names
+    linked = clean_authors(linked_authors(tree))
+    if len(linked) < 2:
+        return names
+    key, first = _squash(names[0]), _squash(linked[0])
+    return linked if key and first and (key in first or first in key) else names
+
+
+def refine(names: list[str], tree: HtmlElement) -> list[str]:
+    """Declared names checked against the page's byline.
+
+    A declared first name alone ("Tom") gives way to the byline that spells
+    it out ("Tom May"). One declared author gains the co-authors linked
+    beside them.
+    """
+    if len(names) == 1 and " " not in names[0]:
+        for source in (linked_authors, classed_authors, labelled_authors, by_lines):
+            shown = clean_authors(source(tree))
+            if shown:
+                # Only the same person spelled out: "Tom" -> "Tom May".
+                if len(shown) == 1 and shown[0].casefold().startswith(names[0].casefold() + " "):
+                    return shown
+                break
+    return with_coauthors(names, tree)

@@ -209,10 +209,11 @@ def _authors(
     people = person_names(declared, refs, kind="person")
     organisations = clean_authors(person_names(declared, refs, kind="organization"))
     # A "Person" named like the site is the publisher standing in for the byline.
-    organisations += clean_authors([p for p in people if is_site_name(p, sites)])
-    people = [p for p in people if not is_site_name(p, sites)]
-    if people:
-        return clean_authors(people), organisations
+    names = clean_authors(people)
+    organisations += [n for n in names if is_site_name(n, sites)]
+    names = [n for n in names if not is_site_name(n, sites)]
+    if names:
+        return bylines.refine(names, tree), organisations
     meta_names = [
         v
         for v in (
@@ -234,7 +235,7 @@ def _authors(
     ):
         found = clean_authors(candidates)
         if found:
-            return found, organisations
+            return bylines.refine(found, tree), organisations
     return [], organisations or clean_authors(meta_names)
 
 

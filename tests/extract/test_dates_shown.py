@@ -73,7 +73,11 @@ def test_byline_date_overrides_an_impossible_declared_date():
 def test_byline_showing_the_declared_modification_date_is_a_revision():
     html = _page(
         H1 + "<p>By Jane Doe</p><p>September 8, 2021</p></article>",
-        {**ARTICLE, "datePublished": "2012-09-12T16:45:28+00:00", "dateModified": "2021-09-08T10:00:00+00:00"},
+        {
+            **ARTICLE,
+            "datePublished": "2012-09-12T16:45:28+00:00",
+            "dateModified": "2021-09-08T10:00:00+00:00",
+        },
     )
     assert _dates(html) == ("2012-09-12T16:45:28+00:00", "2021-09-08T10:00:00+00:00")
 
@@ -125,7 +129,9 @@ def test_same_instant_in_another_timezone_keeps_the_declared_value():
 def test_page_node_dates_when_there_is_no_article_node():
     graph = {
         "@context": "https://schema.org",
-        "@graph": [{"@type": "WebPage", "datePublished": "2024-03-17T19:47:39+00:00", "dateModified": "2024-05-03"}],
+        "@graph": [
+            {"@type": "WebPage", "datePublished": "2024-03-17T19:47:39+00:00", "dateModified": "2024-05-03"}
+        ],
     }
     html = _page(H1 + "<p>Text</p></article>", graph)
     assert _dates(html) == ("2024-03-17T19:47:39+00:00", "2024-05-03")
@@ -142,7 +148,11 @@ def test_ambiguous_numeric_date_alone_is_not_used():
 
 
 def test_date_in_the_site_header_far_above_the_headline_is_ignored():
-    header = "<header><p>Friday, December 19, 2025</p><nav>" + "<a href='/x'>Section link</a>" * 20 + "</nav></header>"
+    header = (
+        "<header><p>Friday, December 19, 2025</p><nav>"
+        + "<a href='/x'>Section link</a>" * 20
+        + "</nav></header>"
+    )
     html = _page(header + H1 + "<p>By Jane Doe</p></article>", lang="en")
     assert _dates(html)[0] is None
 
@@ -157,7 +167,10 @@ def test_headline_is_the_h1_showing_the_title_not_the_site_name():
 
 def test_extract_article_uses_the_byline_date():
     html = _page(
-        H1 + "<p>By Jane Doe · 16 December 2025</p><p>" + "The council voted to keep it open. " * 20 + "</p></article>",
+        H1
+        + "<p>By Jane Doe · 16 December 2025</p><p>"
+        + "The council voted to keep it open. " * 20
+        + "</p></article>",
         {**ARTICLE, "datePublished": "2024-05-09"},
         lang="en-GB",
     )
