@@ -36,8 +36,8 @@ _MONTH = (
 # A byline glued to its date: "Jane Doe Dec. 3", "Jane Doe December". A bare "May",
 # "June", "April" ... ends many names ("Tom May"), so those need the day after them.
 _TRAILING_MONTH = re.compile(
-    rf"\s+(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.|"
-    r"january|february|september|october|november|december),?$",
+    rf"\s*[•·|,-]?\s+(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|"
+    r"january|february|march|september|october|november|december),?$",
     re.IGNORECASE,
 )
 # Layouts glue the byline to what follows it: "Jane DoeFounder at X", "Jane DoeHi there!".

@@ -19,6 +19,7 @@ import unicodedata
 from lxml.html import HtmlElement
 
 from crawler.extract.authors import clean_authors
+from crawler.extract.datetext import find_dates
 from crawler.extract.regions import in_furniture
 
 _AUTHOR_PATH = re.compile(
@@ -27,7 +28,7 @@ _AUTHOR_PATH = re.compile(
     re.IGNORECASE,
 )
 _BY_LINE = re.compile(
-    r"^\s*(?:by|written by|posted by|words by|von|par|por|di|door|av|af|text)\s*:?\s+(.{3,80}?)\s*$",
+    r"^\s*(?:by|written by|posted by|words by|authors?|contributors?|von|par|por|di|door|av|af|text)\s*:?\s+(.{3,80}?)\s*$",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
@@ -123,6 +124,10 @@ _CREDIT = re.compile(
     r"produced|photos?|graphics|geprüft|redigiert|relu|révisé|revisado)\s*(?:by|von|par|por)?\s*:?\s*$",
     re.IGNORECASE,
 )
+_CREDIT_BY = re.compile(
+    r"\b(?:reviewed|edited|fact[- ]?checked|tested|researched|verified|geprüft|redigiert)\s+(?:by|von)\b",
+    re.IGNORECASE,
+)
 _CREDIT_CLASS = re.compile(r"review|fact-?check|tested|verified", re.IGNORECASE)
 
 
@@ -136,7 +141,9 @@ def _credited(link: HtmlElement) -> bool:
         if sibling is link:
             break
         before += [sibling.text_content(), sibling.tail or ""]
-    if _CREDIT.search("".join(before)[-40:]):
+    before_text = "".join(before)
+    # "Tested by Katie Bandurski and Mary Henn": every name after a credit label is credited.
+    if _CREDIT.search(before_text[-40:]) or _CREDIT_BY.search(before_text):
         return True
     node = link
     for _ in range(3):
@@ -172,6 +179,14 @@ _AUTHOR_CLASS = re.compile(r"author|byline|writer|autor", re.I)
 _NOT_AUTHOR_CLASS = re.compile(r"bio|avatar|image|img|photo|description|about|box|social|more", re.I)
 
 
+def _without_dates(text: str) -> str:
+    """A byline without the date printed with it: "Dec 17, 2025Julian K. Arni" -> "Julian K. Arni"."""
+    spans = [(start, end) for start, end, _, _ in find_dates(text)]
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return text.strip(" ·•|–—-,") if spans else text
+
+
 def classed_authors(tree: HtmlElement) -> list[str]:
     """The first short element classed like a byline ("post-author", "author-name") holding a name."""
     for node in tree.iter("span", "p", "div", "a", "strong", "b", "li", "address", "h3", "h4", "h5", "h6"):
@@ -184,7 +199,7 @@ def classed_authors(tree: HtmlElement) -> list[str]:
         )
         if not _AUTHOR_CLASS.search(marks) or _NOT_AUTHOR_CLASS.search(marks) or len(node) > 6:
             continue
-        text = _text(node)
+        text = _without_dates(_text(node))
         text = re.sub(r"^(?:written by|posted by|by|von|par|por|author:?)\s+", "", text, flags=re.I)
         if looks_like_name(text) and not in_furniture(node):
             return [text]

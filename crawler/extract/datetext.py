@@ -32,16 +32,16 @@ _MONTH_NAMES = {
 MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
 _MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
-_YEAR = r"(?P<y>(?:19|20)\d\d)"
+_YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
 _PATTERNS = (
     # Month first: "December 18, 2025", "Dec. 18th 2025".
-    re.compile(rf"\b(?P<m>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<m>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     # Day first: "18 December 2025", "3. Mai 2024", "3 de mayo de 2024", "18 Dec, 2025".
-    re.compile(rf"\b{_DAY}\s+(?:de\s+)?(?P<m>{_MONTH})\.?,?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:de\s+)?(?P<m>{_MONTH})\.?,?\s+(?:de\s+)?{_YEAR}", re.IGNORECASE),
     # ISO and its slashed variant: "2025-12-18", "2025/12/18".
-    re.compile(rf"\b{_YEAR}(?P<sep>[-/])(?P<mo>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)\b"),
+    re.compile(rf"\b{_YEAR}(?P<sep>[-/])(?P<mo>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)(?!\d)"),
     # Numeric day-first or month-first: "18.12.2025", "12/18/2025".
-    re.compile(rf"\b(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d|[0-3]\d)(?P=sep){_YEAR}\b"),
+    re.compile(rf"\b(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d|[0-3]\d)(?P=sep){_YEAR}"),
 )
 
 

@@ -98,7 +98,8 @@ def test_first_name_gives_way_to_the_full_name_in_the_byline():
 def test_reviewers_linked_after_the_byline_are_not_authors():
     tree = _tree(
         '<p class="authors">By <a href="/author/emily-way/">Emily Way</a> Fact-checked by '
-        '<a href="/author/paul-rankin/">Paul Rankin</a> Tested by <a href="/author/mary-henn/">Mary Henn</a></p>'
+        '<a href="/author/paul-rankin/">Paul Rankin</a> Tested by <a href="/author/katie-b/">Katie B</a> and '
+        '<a href="/author/mary-henn/">Mary Henn</a></p>'
     )
     assert linked_authors(tree) == ["Emily Way"]
     assert refine(["Emily Way"], tree) == ["Emily Way"]
@@ -106,3 +107,12 @@ def test_reviewers_linked_after_the_byline_are_not_authors():
 
 def test_written_by_sentence_lead_in_is_removed():
     assert clean_authors(["This post was written by Danielle Padula"]) == ["Danielle Padula"]
+
+
+def test_month_after_a_name_is_cut_only_when_it_is_a_date():
+    assert clean_authors(["Haley Hoekstra • March", "Wyndo Dec", "Jane Doe Dec. 3"]) == [
+        "Haley Hoekstra",
+        "Wyndo",
+        "Jane Doe",
+    ]
+    assert clean_authors(["Tom May", "Ann June"]) == ["Tom May", "Ann June"]
