@@ -204,6 +204,19 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
 
+def without_site(names: list[str], sites: list[str]) -> list[str]:
+    """Names with the site's name cut off their end ("Brian Truitt USA TODAY" -> "Brian Truitt")."""
+    out = []
+    for name in names:
+        for site in sites:
+            site = " ".join(site.split())
+            if site and len(name) > len(site) + 3 and name.casefold().endswith(" " + site.casefold()):
+                name = name[: -len(site)].rstrip(" ,;:|-–—·•")
+                break
+        out.append(name)
+    return out
+
+
 def is_site_name(name: str, sites: list[str]) -> bool:
     """True when ``name`` is the site's own name ("USA TODAY", ", USA TODAY", "Cleveland Clinic")."""
     key = _squash(name)

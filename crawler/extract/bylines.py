@@ -69,7 +69,7 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
             continue
         # Teasers of other posts are <article>s too: only the first author's <article> counts.
         article = _article_of(node)
-        if names and article is not home:
+        if (names and article is not home) or _credited(node):
             continue
         home = article
         named = next((n for n in node.iterfind(".//*[@itemprop='name']")), None)
@@ -121,7 +121,7 @@ def linked_authors(tree: HtmlElement) -> list[str]:
 
 _CREDIT = re.compile(
     r"\b(?:reviewed|edited|(?:fact[- ]?)?checked|tested|researched|verified|illustrated|photographed|"
-    r"produced|photos?|graphics|geprüft|redigiert|relu|révisé|revisado)\s*(?:by|von|par|por)?\s*:?\s*$",
+    r"produced|photos?|graphics|contributions?\s+from|geprüft|redigiert|relu|révisé|revisado)\s*(?:by|von|par|por)?\s*:?\s*$",
     re.IGNORECASE,
 )
 _CREDIT_BY = re.compile(
@@ -147,6 +147,10 @@ def _credited(link: HtmlElement) -> bool:
         return True
     node = link
     for _ in range(3):
+        label = node.getprevious()
+        # A label element before the credited block: <h5>Researched by:</h5><div>…name…</div>.
+        if label is not None and len(label) <= 2 and _CREDIT.search(label.text_content()[-40:]):
+            return True
         node = node.getparent()
         if node is None:
             return False

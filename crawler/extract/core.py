@@ -18,7 +18,7 @@ from trafilatura.utils import load_html
 
 from crawler.extract import body, boilerplate, bylines, fallbacks, flags
 from crawler.extract.article import Article, Caption
-from crawler.extract.authors import clean_authors, is_site_name
+from crawler.extract.authors import clean_authors, is_site_name, without_site
 from crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
 from crawler.extract.encoding import decode_html
 from crawler.extract.jsonld import by_id, find_article, is_free, jsonld_nodes, person_names, text_value
@@ -233,7 +233,7 @@ def _authors(
         bylines.labelled_authors(tree),
         bylines.by_lines(tree),
     ):
-        found = clean_authors(candidates)
+        found = without_site(clean_authors(candidates), sites)
         if found:
             return bylines.refine(found, tree), organisations
     return [], organisations or clean_authors(meta_names)

@@ -7,7 +7,7 @@ import json
 import lxml.html
 
 from crawler.extract import extract_article
-from crawler.extract.authors import clean_authors, is_site_name
+from crawler.extract.authors import clean_authors, is_site_name, without_site
 from crawler.extract.bylines import linked_authors, microdata_authors, refine
 
 BODY = "<p>" + "The council voted on Tuesday to keep the library open for another year. " * 12 + "</p>"
@@ -116,3 +116,25 @@ def test_month_after_a_name_is_cut_only_when_it_is_a_date():
         "Jane Doe",
     ]
     assert clean_authors(["Tom May", "Ann June"]) == ["Tom May", "Ann June"]
+
+
+def test_site_name_glued_after_a_byline_name_is_cut():
+    assert without_site(["Brian Truitt USA TODAY", "USA TODAY"], ["USA TODAY"]) == [
+        "Brian Truitt",
+        "USA TODAY",
+    ]
+
+
+def test_credited_boxes_after_a_label_element_are_not_authors():
+    tree = _tree(
+        '<div class="authors"><div class="col"><h5>Written by:</h5><div itemprop="author" itemscope>'
+        '<meta itemprop="name" content="Emma Ryan"></div></div>'
+        '<div class="col"><h5>Researched by:</h5><div itemprop="author" itemscope>'
+        '<meta itemprop="name" content="Oliver Simpson"></div></div></div>'
+    )
+    assert microdata_authors(tree) == ["Emma Ryan"]
+    tree = _tree(
+        '<div class="byline">By <a href="/author/chris-mac">Chris Mac</a></div>'
+        '<div class="small">Contributions From: <a href="/author/austin-palmer">Austin Palmer</a></div>'
+    )
+    assert refine(["Chris Mac"], tree) == ["Chris Mac"]
