@@ -211,7 +211,10 @@ def without_site(names: list[str], sites: list[str]) -> list[str]:
         for site in sites:
             site = " ".join(site.split())
             if site and len(name) > len(site) + 3 and name.casefold().endswith(" " + site.casefold()):
-                name = name[: -len(site)].rstrip(" ,;:|-–—·•")
+                rest = name[: -len(site)].rstrip(" ,;:|-–—·•")
+                # "CEO of Acme" is a phrase about the site, not a name with the site glued on.
+                if rest.rsplit(" ", 1)[-1].casefold() not in _ROLE_WORDS | {"at", "for", "from", "with"}:
+                    name = rest
                 break
         out.append(name)
     return out

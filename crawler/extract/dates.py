@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from lxml.html import HtmlElement
 
+from crawler.extract.datetext import find_dates
+
 PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -59,7 +61,7 @@ def normalise(value: str | None) -> str | None:
     else:
         match = _COMPACT.match(value) or _SLASHED.match(value)
         if not match:
-            return None
+            return _written(value)
         groups = match.groups()
         y, mo, d = groups[:3]
         h, mi, s = groups[3:6] if len(groups) > 3 else (None, None, None)
@@ -84,6 +86,18 @@ def normalise(value: str | None) -> str | None:
             tz = tz if ":" in tz else f"{tz[:3]}:{tz[3:]}"
             out += tz
     return out
+
+
+def _written(value: str) -> str | None:
+    """A value that is a date as people write it ("March 27, 2025", "13/11/2025 09:21"), day only.
+
+    Only when the value starts with the date and the reading is certain.
+    """
+    for start, _, day, other in find_dates(value[:40]):
+        if start <= 3 and other is None and 1990 <= day.year <= 2100:
+            return day.isoformat()
+        break
+    return None
 
 
 def first_date(candidates: list[str | None]) -> str | None:

@@ -9,6 +9,7 @@ import lxml.html
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.dates import normalise
 from crawler.extract.datetext import find_dates, parse_date
 from crawler.extract.jsonld import find_article, jsonld_nodes
 from crawler.extract.meta import meta_tags
@@ -175,3 +176,17 @@ def test_extract_article_uses_the_byline_date():
         lang="en-GB",
     )
     assert extract_article(html, "https://news.example/a").published == "2025-12-16"
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("March 27, 2025", "2025-03-27"),
+        ("13/11/2025 09:21:40", "2025-11-13"),
+        ("03/11/2025", None),  # day or month first: not certain
+        ("Updated 3 hours ago", None),
+        ("by Jane, March 27, 2025", None),  # not a date value, a sentence with one
+    ],
+)
+def test_normalise_dates_written_for_people(raw, want):
+    assert normalise(raw) == want
