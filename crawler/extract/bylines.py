@@ -19,6 +19,7 @@ import unicodedata
 from lxml.html import HtmlElement
 
 from crawler.extract.authors import clean_authors
+from crawler.extract.credits import credited, in_sentence
 from crawler.extract.datetext import find_dates
 from crawler.extract.regions import in_furniture
 
@@ -69,7 +70,7 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
             continue
         # Teasers of other posts are <article>s too: only the first author's <article> counts.
         article = _article_of(node)
-        if (names and article is not home) or _credited(node):
+        if (names and article is not home) or credited(node):
             continue
         home = article
         named = next((n for n in node.iterfind(".//*[@itemprop='name']")), None)
@@ -102,7 +103,7 @@ def linked_authors(tree: HtmlElement) -> list[str]:
         # The slug must spell the name (allowing for ids or initials around it).
         if match and not rel_author and (not slug or _squash(text) not in slug and slug not in _squash(text)):
             continue
-        if _in_sentence(link, text) or _credited(link):
+        if in_sentence(link, text) or credited(link):
             # An author page linked from running text cites someone (an expert, a
             # colleague); one after "Reviewed by"/"Tested by" credits a reviewer.
             continue
@@ -117,56 +118,6 @@ def linked_authors(tree: HtmlElement) -> list[str]:
         if len(names) >= 6:
             break
     return names
-
-
-_CREDIT = re.compile(
-    r"\b(?:reviewed|edited|(?:fact[- ]?)?checked|tested|researched|verified|illustrated|photographed|"
-    r"produced|photos?|graphics|contributions?\s+from|geprüft|redigiert|relu|révisé|revisado)\s*(?:by|von|par|por)?\s*:?\s*$",
-    re.IGNORECASE,
-)
-_CREDIT_BY = re.compile(
-    r"\b(?:reviewed|edited|fact[- ]?checked|tested|researched|verified|geprüft|redigiert)\s+(?:by|von)\b",
-    re.IGNORECASE,
-)
-_CREDIT_CLASS = re.compile(r"review|fact-?check|tested|verified", re.IGNORECASE)
-
-
-def _credited(link: HtmlElement) -> bool:
-    """True when the link follows a credit ("Fact-checked by", "Tested by") or sits in a reviewer box."""
-    parent = link.getparent()
-    if parent is None:
-        return False
-    before = [parent.text or ""]
-    for sibling in parent:
-        if sibling is link:
-            break
-        before += [sibling.text_content(), sibling.tail or ""]
-    before_text = "".join(before)
-    # "Tested by Katie Bandurski and Mary Henn": every name after a credit label is credited.
-    if _CREDIT.search(before_text[-40:]) or _CREDIT_BY.search(before_text):
-        return True
-    node = link
-    for _ in range(3):
-        label = node.getprevious()
-        # A label element before the credited block: <h5>Researched by:</h5><div>…name…</div>.
-        if label is not None and len(label) <= 2 and _CREDIT.search(label.text_content()[-40:]):
-            return True
-        node = node.getparent()
-        if node is None:
-            return False
-        if _CREDIT_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
-            return True
-    return False
-
-
-def _in_sentence(link: HtmlElement, text: str) -> bool:
-    """True when the link sits in a paragraph of prose rather than a byline."""
-    for block in link.iterancestors():
-        if block.tag in ("p", "li", "blockquote", "td"):
-            return len(_text(block)) > 3 * len(text) + 60
-        if block.tag in ("div", "section", "article", "header", "main", "body"):
-            return False
-    return False
 
 
 def _near(a: HtmlElement, b: HtmlElement, levels: int = 3) -> bool:
