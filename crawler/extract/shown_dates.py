@@ -12,9 +12,11 @@ revision, not the publication.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.dates import normalise
@@ -28,6 +30,8 @@ AFTER_CHARS = 400
 BEFORE_CHARS = 150
 # A byline date sits in a short text run; a date in a longer run is a sentence of the body.
 SHORT_RUN = 80
+# At most this many text runs per window: a list of one-word links is not a byline.
+MAX_RUNS = 60
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "button"})
 _LABEL = re.compile(
     r"(?P<updated>\b(?:(?:last\s+)?updated?|modified|(?:last\s+)?reviewed|revised|refreshed|"
@@ -80,27 +84,49 @@ def headline(tree: HtmlElement, title: str | None = None) -> HtmlElement | None:
     return in_article if in_article is not None else first
 
 
-def _owner(text) -> HtmlElement | None:  # an lxml "smart string" from an XPath text() query
-    parent = text.getparent()
-    if parent is None:
-        return None
-    return parent.getparent() if text.is_tail else parent
-
-
-def _window(texts: list, limit: int) -> list[tuple[str, HtmlElement]]:
-    runs: list[tuple[str, HtmlElement]] = []
-    size = 0
-    for text in texts:
+def _preceding(h1: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
+    """Text runs before the headline, nearest first, each with the element it belongs to."""
+    # XPath gives lxml "smart strings" in document order; reversed, the nearest come first.
+    for text in h1.xpath("preceding::text()[normalize-space()][position() <= 12]")[::-1]:
         parent = text.getparent()
         if parent is None or (not text.is_tail and parent.tag in _INVISIBLE):
             continue
-        owner = _owner(text)
-        if owner is None or not isinstance(owner.tag, str):
-            continue
+        owner = parent.getparent() if text.is_tail else parent
+        if owner is not None:
+            yield text, owner
+
+
+def _following(h1: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
+    """Text runs after the headline in reading order, each with the element it belongs to.
+
+    Walks the headline's following siblings, then its ancestors' (lazily:
+    only as far as the window needs, not to the end of the page).
+    """
+    node = h1
+    while node is not None:
+        parent = node.getparent()
+        if node.tail and parent is not None:
+            yield node.tail, parent
+        for sibling in node.itersiblings():
+            for event, element in etree.iterwalk(sibling, events=("start", "end")):
+                if event == "start":
+                    if element.text and isinstance(element.tag, str) and element.tag not in _INVISIBLE:
+                        yield element.text, element
+                elif element.tail and element.getparent() is not None:
+                    yield element.tail, element.getparent()
+        node = parent
+
+
+def _window(pairs: Iterator[tuple[str, HtmlElement]], limit: int) -> list[tuple[str, HtmlElement]]:
+    runs: list[tuple[str, HtmlElement]] = []
+    size = 0
+    for text, owner in pairs:
         run = " ".join(text.split())
+        if not run or not isinstance(owner.tag, str):
+            continue
         runs.append((run, owner))
         size += len(run) + 1
-        if size >= limit:
+        if size >= limit or len(runs) >= MAX_RUNS:
             break
     return runs
 
@@ -148,8 +174,6 @@ def shown_dates(
     h1 = headline(tree, title)
     if h1 is None:
         return [], []
-    after = _window(h1.xpath("following::text()[normalize-space()][position() <= 60]"), AFTER_CHARS)
-    # XPath returns the preceding texts in document order; the window grows from the headline back.
-    nearest_first = h1.xpath("preceding::text()[normalize-space()][position() <= 12]")[::-1]
-    before = _window(nearest_first, BEFORE_CHARS)
+    after = _window(_following(h1), AFTER_CHARS)
+    before = _window(_preceding(h1), BEFORE_CHARS)
     return _scan(before[::-1], lang), _scan(after, lang)
