@@ -100,12 +100,20 @@ def _written(value: str) -> str | None:
     return None
 
 
+def _machine_readable(value: str) -> bool:
+    return bool(_ISO_PREFIX.match(value) or _COMPACT.match(value) or _SLASHED.match(value))
+
+
 def first_date(candidates: list[str | None]) -> str | None:
+    """The first candidate that is a date; a day written for people ("Jun 12, 2025") only
+    when no candidate is machine-readable, which also gives the time and offset."""
+    written = None
     for candidate in candidates:
         found = normalise(candidate)
-        if found:
+        if found and (len(found) > 10 or _machine_readable(candidate or "")):
             return found
-    return None
+        written = written or found
+    return written
 
 
 def itemprop_dates(tree: HtmlElement, prop: str) -> list[str]:

@@ -148,5 +148,5 @@ def page_dates(
 
 
 def _shows(shown: list[ShownDate], declared: str) -> bool:
-    """True when the page prints the declared day somewhere around the headline."""
-    return any(declared[:10] == day.isoformat() for s in shown for day in s.days)
+    """True when the page prints the declared day around the headline, other than as the update."""
+    return any(declared[:10] == day.isoformat() for s in shown if s.label != "updated" for day in s.days)

@@ -190,3 +190,20 @@ def test_extract_article_uses_the_byline_date():
 )
 def test_normalise_dates_written_for_people(raw, want):
     assert normalise(raw) == want
+
+
+def test_machine_readable_candidate_beats_a_written_one():
+    from crawler.extract.dates import first_date
+
+    assert first_date(["Aug 11, 2019", "2019-08-11T18:59:51+00:00"]) == "2019-08-11T18:59:51+00:00"
+    assert first_date(["Aug 11, 2019", None]) == "2019-08-11"
+    assert first_date(["2019-08-11", "2019-08-12T10:00:00Z"]) == "2019-08-11"
+
+
+def test_declared_day_shown_only_as_the_update_does_not_stand():
+    # The CMS declares the revision as datePublished; the byline labels both dates.
+    html = _page(
+        H1 + "<p>Published <span>Apr 26, 2023</span> Updated <span>Aug 21, 2025</span></p></article>",
+        {**ARTICLE, "datePublished": "Aug 21, 2025"},
+    )
+    assert _dates(html)[0] == "2023-04-26"
