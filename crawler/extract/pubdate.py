@@ -1,18 +1,23 @@
 """The publication and modification dates of a page: declared, checked against the byline.
 
-The declared dates (JSON-LD, meta tags, microdata, ``<time>``) come first.
-The date printed next to the headline is what the publisher tells readers,
-and it overrides the declared one only where the two cannot be the same day:
+The declared dates (JSON-LD, meta tags, WebPage nodes, microdata, ``<time>``)
+come first. The date printed next to the headline is what the publisher
+tells readers, and it overrides the declared one only where the two cannot
+be the same day:
 
 - a date labelled "Published"/"Posted"/"Veröffentlicht" in the byline, or
 - the one date the byline shows, without an "Updated" label, when no other
-  date is printed there.
+  date is printed there,
 
+and never when the byline shows the declared day (other than as the update)
+or the declared ``dateModified`` (the theme prints the revision date).
 Pages written with a CMS that stamps ``datePublished`` at export or
 re-import (a 2012 date on a page whose byline reads "September 8, 2021",
-``datePublished`` after ``dateModified``) are the reason; a byline date that
-could be the declared instant in another timezone does not override it,
-the declared instant is then expressed in the page's own offset.
+``datePublished`` after ``dateModified``) are the reason. A byline date
+that could be the declared instant in another timezone does not override
+it: the declared instant is expressed in the page's own offset when the
+page's ``<time>`` elements give one, else kept as declared. With nothing
+declared, the byline date is used and htmldate is not needed.
 """
 
 from __future__ import annotations
