@@ -36,18 +36,20 @@ _MONTH = (
 # A byline glued to its date: "Jane Doe Dec. 3", "Jane Doe December". A bare "May",
 # "June", "April" ... ends many names ("Tom May"), so those need the day after them.
 _TRAILING_MONTH = re.compile(
-    rf"\s*[•·|,-]?\s+(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|"
+    rf"\s*[•·|,-]?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|"
     r"january|february|march|september|october|november|december),?$",
     re.IGNORECASE,
 )
 # Layouts glue the byline to what follows it: "Jane DoeFounder at X", "Jane DoeHi there!".
 _GLUED = re.compile(
     r"(?<=[a-z])(?:Research|Founder|Co-|Hi\b|Writer|Editor|Head|Content|Senior|Chief|Author|Director|Manager|"
-    r"CEO|Marketing|Staff|Contributor|Reporter|Journalist|Photographer|Published|Updated)"
+    r"CEO|Marketing|Staff|Contributor|Reporter|Journalist|Photographer|Published|Updated|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
 )
 _GLUED_BY = re.compile(r"^(?:By|Von|Par|Por)(?=[A-Z])")
 _LEAD_IN = re.compile(
-    r"^(?:read more (?:about|from)|more (?:about|from)|about the author:?|this (?:post|article|story|piece) was written by)\s+",
+    r"^(?:read more (?:about|from)|more (?:about|from)|about the author:?|about|"
+    r"this (?:post|article|story|piece) was written by)\s+",
     re.IGNORECASE,
 )
 _NOT_NAME_WORDS = re.compile(

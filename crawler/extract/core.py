@@ -225,15 +225,17 @@ def _authors(
         )
         if v
     ]
-    for candidates in (
-        bylines.microdata_authors(tree),
-        [v for v in meta_names if len(v.split()) >= 2 or v.startswith("http")],
-        bylines.linked_authors(tree),
-        bylines.classed_authors(tree),
-        bylines.labelled_authors(tree),
-        bylines.by_lines(tree),
+    declared_meta = [v for v in meta_names if len(v.split()) >= 2 or v.startswith("http")]
+    # Each search walks the page: run them one at a time, only until one finds a name.
+    for search in (
+        bylines.microdata_authors,
+        lambda _: declared_meta,
+        bylines.linked_authors,
+        bylines.classed_authors,
+        bylines.labelled_authors,
+        bylines.by_lines,
     ):
-        found = without_site(clean_authors(candidates), sites)
+        found = without_site(clean_authors(search(tree)), sites)
         if found:
             return bylines.refine(found, tree), organisations
     return [], organisations or clean_authors(meta_names)

@@ -105,11 +105,17 @@ def _as_shown(declared: str, shown: date, tree: HtmlElement) -> str | None:
 
 
 def _could_be_day(declared: str, shown: date) -> bool:
-    """True when the declared instant falls on ``shown`` in some timezone (UTC-12 to UTC+14)."""
-    moment = _instant(declared)
-    if moment is None:
+    """True when the declared instant falls on ``shown`` in some timezone (UTC-12 to UTC+14).
+
+    A time without an offset is most often UTC written without its "Z".
+    """
+    if len(declared) <= 10:
         return False
-    utc = moment.astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(declared)
+    except ValueError:
+        return False
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return (utc - timedelta(hours=12)).date() <= shown <= (utc + timedelta(hours=14)).date()
 
 

@@ -138,3 +138,11 @@ def test_credited_boxes_after_a_label_element_are_not_authors():
         '<div class="small">Contributions From: <a href="/author/austin-palmer">Austin Palmer</a></div>'
     )
     assert refine(["Chris Mac"], tree) == ["Chris Mac"]
+
+
+def test_weekday_and_about_around_a_name_are_cut():
+    assert clean_authors(["Malcolm Owen Monday", "Jeff FoustMonday", "About Victor Davis Hanson"]) == [
+        "Malcolm Owen",
+        "Jeff Foust",
+        "Victor Davis Hanson",
+    ]

@@ -207,3 +207,10 @@ def test_declared_day_shown_only_as_the_update_does_not_stand():
         {**ARTICLE, "datePublished": "Aug 21, 2025"},
     )
     assert _dates(html)[0] == "2023-04-26"
+
+
+def test_time_without_offset_may_be_utc_of_the_day_shown():
+    html = _page(
+        H1 + "<p>November 18, 2019</p></article>", {**ARTICLE, "datePublished": "2019-11-19T02:24:00"}
+    )
+    assert _dates(html)[0] == "2019-11-19T02:24:00"
