@@ -33,15 +33,24 @@ _MONTH = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_TRAILING_MONTH = re.compile(rf"\s+(?:{_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?$", re.IGNORECASE)
+# A byline glued to its date: "Jane Doe Dec. 3", "Jane Doe December". A bare "May",
+# "June", "April" ... ends many names ("Tom May"), so those need the day after them.
+_TRAILING_MONTH = re.compile(
+    rf"\s*[•·|,-]?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|"
+    r"january|february|march|september|october|november|december),?$",
+    re.IGNORECASE,
+)
 # Layouts glue the byline to what follows it: "Jane DoeFounder at X", "Jane DoeHi there!".
 _GLUED = re.compile(
     r"(?<=[a-z])(?:Research|Founder|Co-|Hi\b|Writer|Editor|Head|Content|Senior|Chief|Author|Director|Manager|"
-    r"CEO|Marketing|Staff|Contributor|Reporter|Journalist|Photographer|Published|Updated)"
+    r"CEO|Marketing|Staff|Contributor|Reporter|Journalist|Photographer|Published|Updated|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
 )
 _GLUED_BY = re.compile(r"^(?:By|Von|Par|Por)(?=[A-Z])")
 _LEAD_IN = re.compile(
-    r"^(?:read more (?:about|from)|more (?:about|from)|about the author:?)\s+", re.IGNORECASE
+    r"^(?:read more (?:about|from)|more (?:about|from)|about the author:?|about|"
+    r"this (?:post|article|story|piece) was written by)\s+",
+    re.IGNORECASE,
 )
 _NOT_NAME_WORDS = re.compile(
     r"\b(?:privacy|policy|terms|cookies?|subscribe|newsletter|login|sign in)\b", re.I
@@ -191,3 +200,29 @@ def clean_authors(values: list[str]) -> list[str]:
                 seen.add(key)
                 names.append(name)
     return names
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def without_site(names: list[str], sites: list[str]) -> list[str]:
+    """Names with the site's name cut off their end ("Brian Truitt USA TODAY" -> "Brian Truitt")."""
+    out = []
+    for name in names:
+        for site in sites:
+            site = " ".join(site.split())
+            if site and len(name) > len(site) + 3 and name.casefold().endswith(" " + site.casefold()):
+                rest = name[: -len(site)].rstrip(" ,;:|-–—·•")
+                # "CEO of Acme" is a phrase about the site, not a name with the site glued on.
+                if rest.rsplit(" ", 1)[-1].casefold() not in _ROLE_WORDS | {"at", "for", "from", "with"}:
+                    name = rest
+                break
+        out.append(name)
+    return out
+
+
+def is_site_name(name: str, sites: list[str]) -> bool:
+    """True when ``name`` is the site's own name ("USA TODAY", ", USA TODAY", "Cleveland Clinic")."""
+    key = _squash(name)
+    return bool(key) and any(key == _squash(site) for site in sites if site)

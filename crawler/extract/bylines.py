@@ -18,6 +18,9 @@ import unicodedata
 
 from lxml.html import HtmlElement
 
+from crawler.extract.authors import clean_authors
+from crawler.extract.credits import credited, in_sentence
+from crawler.extract.datetext import find_dates
 from crawler.extract.regions import in_furniture
 
 _AUTHOR_PATH = re.compile(
@@ -26,7 +29,7 @@ _AUTHOR_PATH = re.compile(
     re.IGNORECASE,
 )
 _BY_LINE = re.compile(
-    r"^\s*(?:by|written by|posted by|words by|von|par|por|di|door|av|af|text)\s*:?\s+(.{3,80}?)\s*$",
+    r"^\s*(?:by|written by|posted by|words by|authors?|contributors?|von|par|por|di|door|av|af|text)\s*:?\s+(.{3,80}?)\s*$",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
@@ -55,11 +58,21 @@ def _text(node: HtmlElement) -> str:
     return " ".join(node.text_content().split())
 
 
+def _article_of(node: HtmlElement) -> HtmlElement | None:
+    return next((a for a in node.iterancestors("article")), None)
+
+
 def microdata_authors(tree: HtmlElement) -> list[str]:
     names = []
+    home: HtmlElement | None = None
     for node in tree.iterfind(".//*[@itemprop]"):
         if "author" not in (node.get("itemprop") or "").lower().split() or in_furniture(node):
             continue
+        # Teasers of other posts are <article>s too: only the first author's <article> counts.
+        article = _article_of(node)
+        if (names and article is not home) or credited(node):
+            continue
+        home = article
         named = next((n for n in node.iterfind(".//*[@itemprop='name']")), None)
         value = (
             (named.get("content") or _text(named))
@@ -82,13 +95,18 @@ def linked_authors(tree: HtmlElement) -> list[str]:
             continue
         text = _text(link)
         text = re.sub(r"^(?:by|von|par|por)\s+", "", text, flags=re.I)
-        if not looks_like_name(text) or in_furniture(link):
+        slug = _squash(match.group(1)) if match else ""
+        # A one-word name ("Amanda") is credible only when the author page's slug spells exactly it.
+        single = bool(slug) and slug == _squash(text) and len(slug) >= 3 and _NAME_WORD.match(text)
+        if not (looks_like_name(text) or single) or in_furniture(link):
             continue
-        if match and not rel_author:
-            slug = _squash(match.group(1))
-            # The slug must spell the name (allowing for ids or initials around it).
-            if not slug or _squash(text) not in slug and slug not in _squash(text):
-                continue
+        # The slug must spell the name (allowing for ids or initials around it).
+        if match and not rel_author and (not slug or _squash(text) not in slug and slug not in _squash(text)):
+            continue
+        if in_sentence(link, text) or credited(link):
+            # An author page linked from running text cites someone (an expert, a
+            # colleague); one after "Reviewed by"/"Tested by" credits a reviewer.
+            continue
         if names and not _near(first, link):
             # Later author links outside the first byline are reviewers,
             # "tested by" credits or other articles' authors.
@@ -116,6 +134,14 @@ _AUTHOR_CLASS = re.compile(r"author|byline|writer|autor", re.I)
 _NOT_AUTHOR_CLASS = re.compile(r"bio|avatar|image|img|photo|description|about|box|social|more", re.I)
 
 
+def _without_dates(text: str) -> str:
+    """A byline without the date printed with it: "Dec 17, 2025Julian K. Arni" -> "Julian K. Arni"."""
+    spans = [(start, end) for start, end, _, _ in find_dates(text)]
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return text.strip(" ·•|–—-,") if spans else text
+
+
 def classed_authors(tree: HtmlElement) -> list[str]:
     """The first short element classed like a byline ("post-author", "author-name") holding a name."""
     for node in tree.iter("span", "p", "div", "a", "strong", "b", "li", "address", "h3", "h4", "h5", "h6"):
@@ -128,7 +154,7 @@ def classed_authors(tree: HtmlElement) -> list[str]:
         )
         if not _AUTHOR_CLASS.search(marks) or _NOT_AUTHOR_CLASS.search(marks) or len(node) > 6:
             continue
-        text = _text(node)
+        text = _without_dates(_text(node))
         text = re.sub(r"^(?:written by|posted by|by|von|par|por|author:?)\s+", "", text, flags=re.I)
         if looks_like_name(text) and not in_furniture(node):
             return [text]
@@ -174,3 +200,36 @@ def by_lines(tree: HtmlElement) -> list[str]:
             if all(looks_like_name(p) for p in parts if p):
                 return [name]
     return []
+
+
+def with_coauthors(names: list[str], tree: HtmlElement) -> list[str]:
+    """One declared author, extended by the co-authors the page's byline links beside them.
+
+    Metadata often carries only the account that posted the article, while
+    the byline links every author's page ("Jane Doe, John Roe & Ann Poe").
+    """
+    if len(names) != 1:
+        return names
+    linked = clean_authors(linked_authors(tree))
+    if len(linked) < 2:
+        return names
+    key, first = _squash(names[0]), _squash(linked[0])
+    return linked if key and first and (key in first or first in key) else names
+
+
+def refine(names: list[str], tree: HtmlElement) -> list[str]:
+    """Declared names checked against the page's byline.
+
+    A declared first name alone ("Tom") gives way to the byline that spells
+    it out ("Tom May"). One declared author gains the co-authors linked
+    beside them.
+    """
+    if len(names) == 1 and " " not in names[0]:
+        for source in (linked_authors, classed_authors, labelled_authors, by_lines):
+            shown = clean_authors(source(tree))
+            if shown:
+                # Only the same person spelled out: "Tom" -> "Tom May".
+                if len(shown) == 1 and shown[0].casefold().startswith(names[0].casefold() + " "):
+                    return shown
+                break
+    return with_coauthors(names, tree)

@@ -18,15 +18,16 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.extract import body, boilerplate, bylines, dates, fallbacks, flags
+from crawler.extract import body, boilerplate, bylines, fallbacks, flags
 from crawler.extract.article import Article, Caption
-from crawler.extract.authors import clean_authors
+from crawler.extract.authors import clean_authors, is_site_name, without_site
 from crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
 from crawler.extract.encoding import decode_html
 from crawler.extract.jsonld import by_id, find_article, is_free, jsonld_nodes, person_names, text_value
 from crawler.extract.lede import visible_lede, with_lede
 from crawler.extract.meta import absolute, canonical_url, language, meta_tags
 from crawler.extract.parsing import parse_html
+from crawler.extract.pubdate import page_dates
 from crawler.extract.text import remove_lines, tidy_text
 from crawler.extract.titles import choose_title, clean_space, h1_texts, squash
 
@@ -166,20 +167,13 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         url=url,
     )
 
-    authors, organisation_authors = _authors(tree, art, refs, meta)
+    authors, organisation_authors = _authors(tree, art, refs, meta, sites)
 
-    # Declared metadata first; the microdata and <time> scans only when it is silent.
-    published = dates.first_date(
-        [text_value(art.get("datePublished")), text_value(art.get("dateCreated"))]
-        + [meta.get(k) for k in dates.PUBLISHED_META]
-    ) or dates.first_date(dates.itemprop_dates(tree, "datePublished") + dates.time_element_dates(tree))
-    modified = dates.first_date(
-        [text_value(art.get("dateModified"))] + [meta.get(k) for k in dates.MODIFIED_META]
-    ) or dates.first_date(dates.itemprop_dates(tree, "dateModified"))
+    lang = language(tree, meta, text_value(art.get("inLanguage")))
+    published, modified = page_dates(tree, art, nodes, meta, lang, title, reference)
 
     captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs))
     canonical = canonical_url(tree, meta, url)
-    lang = language(tree, meta, text_value(art.get("inLanguage")))
 
     description = clean_space(
         text_value(art.get("description")) or meta.get("og:description") or meta.get("description")
@@ -229,7 +223,11 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
 
 
 def _authors(
-    tree: HtmlElement, art: dict[str, Any], refs: dict[str, dict[str, Any]], meta: dict[str, str]
+    tree: HtmlElement,
+    art: dict[str, Any],
+    refs: dict[str, dict[str, Any]],
+    meta: dict[str, str],
+    sites: list[str],
 ) -> tuple[list[str], list[str]]:
     """People credited with the article, and organisations as a last resort.
 
@@ -240,8 +238,12 @@ def _authors(
     declared = art.get("author") or art.get("creator")
     people = person_names(declared, refs, kind="person")
     organisations = clean_authors(person_names(declared, refs, kind="organization"))
-    if people:
-        return clean_authors(people), organisations
+    # A "Person" named like the site is the publisher standing in for the byline.
+    names = clean_authors(people)
+    organisations += [n for n in names if is_site_name(n, sites)]
+    names = [n for n in names if not is_site_name(n, sites)]
+    if names:
+        return bylines.refine(names, tree), organisations
     meta_names = [
         v
         for v in (
@@ -253,17 +255,19 @@ def _authors(
         )
         if v
     ]
-    for candidates in (
-        bylines.microdata_authors(tree),
-        [v for v in meta_names if len(v.split()) >= 2 or v.startswith("http")],
-        bylines.linked_authors(tree),
-        bylines.classed_authors(tree),
-        bylines.labelled_authors(tree),
-        bylines.by_lines(tree),
+    declared_meta = [v for v in meta_names if len(v.split()) >= 2 or v.startswith("http")]
+    # Each search walks the page: run them one at a time, only until one finds a name.
+    for search in (
+        bylines.microdata_authors,
+        lambda _: declared_meta,
+        bylines.linked_authors,
+        bylines.classed_authors,
+        bylines.labelled_authors,
+        bylines.by_lines,
     ):
-        found = clean_authors(candidates)
+        found = without_site(clean_authors(search(tree)), sites)
         if found:
-            return found, organisations
+            return bylines.refine(found, tree), organisations
     return [], organisations or clean_authors(meta_names)
 
 

@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from lxml.html import HtmlElement
 
+from crawler.extract.datetext import find_dates
+
 PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -59,7 +61,7 @@ def normalise(value: str | None) -> str | None:
     else:
         match = _COMPACT.match(value) or _SLASHED.match(value)
         if not match:
-            return None
+            return _written(value)
         groups = match.groups()
         y, mo, d = groups[:3]
         h, mi, s = groups[3:6] if len(groups) > 3 else (None, None, None)
@@ -86,12 +88,32 @@ def normalise(value: str | None) -> str | None:
     return out
 
 
+def _written(value: str) -> str | None:
+    """A value that is a date as people write it ("March 27, 2025", "13/11/2025 09:21"), day only.
+
+    Only when the value starts with the date and the reading is certain.
+    """
+    for start, _, day, other in find_dates(value[:40]):
+        if start <= 3 and other is None and 1990 <= day.year <= 2100:
+            return day.isoformat()
+        break
+    return None
+
+
+def _machine_readable(value: str) -> bool:
+    return bool(_ISO_PREFIX.match(value) or _COMPACT.match(value) or _SLASHED.match(value))
+
+
 def first_date(candidates: list[str | None]) -> str | None:
+    """The first candidate that is a date; a day written for people ("Jun 12, 2025") only
+    when no candidate is machine-readable, which also gives the time and offset."""
+    written = None
     for candidate in candidates:
         found = normalise(candidate)
-        if found:
+        if found and (len(found) > 10 or _machine_readable(candidate or "")):
             return found
-    return None
+        written = written or found
+    return written
 
 
 def itemprop_dates(tree: HtmlElement, prop: str) -> list[str]:
