@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -95,12 +95,22 @@ class Frontier:
                 present.update(session.scalars(select(FrontierEntry.url).where(FrontierEntry.url.in_(chunk))))
             now = datetime.now(UTC)
             fresh = [e for e in dict((e.url, e) for e in entries).values() if e.url not in present]
-            session.add_all(
-                FrontierEntry(
-                    url=e.url, source=e.source, via=e.via, hints=e.hints, discovered_at=now, attempts=0
+            if fresh:
+                # One bulk INSERT, not a unit of work of ORM objects: a sitemap lists thousands.
+                session.execute(
+                    insert(FrontierEntry),
+                    [
+                        {
+                            "url": e.url,
+                            "source": e.source,
+                            "via": e.via,
+                            "hints": e.hints,
+                            "discovered_at": now,
+                            "attempts": 0,
+                        }
+                        for e in fresh
+                    ],
                 )
-                for e in fresh
-            )
         return [e.url for e in fresh]
 
     def pending(self, source: str, limit: int | None = None) -> list[Queued]:

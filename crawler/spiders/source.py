@@ -29,6 +29,7 @@ from crawler.discovery.feeds import parse_feed
 from crawler.discovery.links import article_links, looks_like_listing, same_site
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from crawler.frontier_feed import DEFAULT_WINDOW, FrontierFeed
+from crawler.heap import trim_heap
 from crawler.items import FailureItem, FetchContext, PageItem
 from crawler.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
 from crawler.runner import archive_config
@@ -231,6 +232,10 @@ class SourceSpider(scrapy.Spider):
         self._done.append(result.url)
         if len(self._done) >= DONE_BATCH:
             self._flush_done()
+            # The crawl process sees every body (download, WARC, digests) on
+            # several threads, each with its own glibc arena: without this it
+            # keeps the high-water mark of those bursts (crawler.heap).
+            trim_heap()
         name = self.feed.recorded(result.url) if self.feed is not None else None
         if name is None:
             return

@@ -56,9 +56,10 @@ def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import crawler.extraction as extraction
+    import crawler.heap as heap
 
     trims: list[int] = []
-    monkeypatch.setattr(extraction, "_malloc_trim", trims.append)
+    monkeypatch.setattr(heap, "_malloc_trim", trims.append)
     monkeypatch.setattr(extraction, "_pages_since_trim", 0)
     for _ in range(extraction.TRIM_EVERY - 1):
         assert extraction.extract_in_worker(HTML, "http://127.0.0.1/a", AT)["title"] == "Harbour reopens"
@@ -71,5 +72,5 @@ def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
     with pytest.raises(RuntimeError):
         extraction.extract_in_worker(HTML, "http://127.0.0.1/b", AT)
     assert trims == [0]  # the page that failed still counted
-    extraction.trim_heap()  # and a direct call reaches malloc_trim(0) too
+    heap.trim_heap()  # and a direct call reaches malloc_trim(0) too
     assert trims == [0, 0]
