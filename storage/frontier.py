@@ -72,6 +72,42 @@ class Frontier:
                     )
         return found
 
+    def recently_refused(self, urls: Sequence[str], reason: str, since: datetime) -> set[str]:
+        """Those of these URLs whose latest capture, made since `since`, was skipped for `reason`.
+
+        A URL robots.txt forbids is listed again by every feed read: recording
+        a new "skipped" capture on every run would only repeat the last one.
+        """
+        found: set[str] = set()
+        with self.sessions() as session:
+            for chunk in _chunks(list(urls)):
+                latest = (
+                    select(func.max(Capture.id))
+                    .where(Capture.requested_url.in_(chunk))
+                    .group_by(Capture.requested_url)
+                )
+                found.update(
+                    session.scalars(
+                        select(Capture.requested_url).where(
+                            Capture.id.in_(latest),
+                            Capture.outcome == "skipped",
+                            Capture.error == reason,
+                            Capture.fetched_at >= since,
+                        )
+                    )
+                )
+        return found
+
+    def drop_sources(self, keep: Iterable[str]) -> int:
+        """Remove the rows of every source not in `keep` (sources gone from the sources file); returns how many.
+
+        Only for a run over the whole sources file: a run of some sources must not
+        take the others' rows for abandoned.
+        """
+        with self.sessions.begin() as session:
+            result = session.execute(delete(FrontierEntry).where(FrontierEntry.source.not_in(list(keep))))
+        return result.rowcount or 0
+
     def add(self, entries: Sequence[Queued]) -> int:
         """Queue new URLs (already-queued ones are left as they are); returns how many were new."""
         return len(self.queue(entries))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -47,6 +47,11 @@ DISCOVERY_PRIORITY = 10
 # Recorded URLs leave the frontier in batches (one small transaction each). Should
 # the process die first, the next run finds them archived and drops them unfetched.
 DONE_BATCH = 50
+# A URL robots.txt forbade is not asked again before this many seconds (one
+# "skipped" capture records the refusal; sites rarely change robots.txt).
+DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
+# The error crawler.responses.failure_reason records for such a skip.
+ROBOTS_REASON = "forbidden by robots.txt"
 
 
 class SourceSpider(scrapy.Spider):
@@ -61,6 +66,7 @@ class SourceSpider(scrapy.Spider):
         self.frontier: Frontier | None = None
         self.feed: FrontierFeed | None = None
         self.window = DEFAULT_WINDOW
+        self.robots_recheck = timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
 
     @classmethod
@@ -72,6 +78,9 @@ class SourceSpider(scrapy.Spider):
         spider.frontier = Frontier(session_factory(spider._engine))
         # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
         spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
+        spider.robots_recheck = timedelta(
+            seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)
+        )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
@@ -185,6 +194,10 @@ class SourceSpider(scrapy.Spider):
         counts["discovered"] += len(fresh)
         counts["already_archived"] += len(archived)
         new = [url for url in fresh if url not in archived]
+        refused = self.frontier.recently_refused(new, ROBOTS_REASON, datetime.now(UTC) - self.robots_recheck)
+        if refused:
+            counts["robots_skipped"] += len(refused)
+            new = [url for url in new if url not in refused]
         if source.max_urls is not None:
             room = max(0, source.max_urls - counts["queued"])
             counts["over_limit"] += max(0, len(new) - room)

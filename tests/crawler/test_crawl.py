@@ -84,6 +84,9 @@ def test_crawl_discovers_dedupes_and_respects_robots(
     assert again.returncode == 0, again.stderr[-3000:]
     assert summary(again)["totals"]["already_archived"] == len(articles)
     assert summary(again)["totals"]["new_article"] == 0
+    # The robots-disallowed URL is not asked again within the week: no second "skipped" capture.
+    assert summary(again)["sources"]["local"]["robots_skipped"] == 1
+    assert summary(again)["totals"]["skipped"] == 0
     for article in articles:
         assert news_site.request_count(article.path) == 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -72,3 +72,38 @@ def test_rows_left_by_an_earlier_run_come_first_and_archived_ones_are_dropped(ar
     assert [t.url for t in rows] == [left[0], left[2], *new]
     assert [feed.resumed(t) for t in rows] == [True, True, False, False]
     assert [q.url for q in frontier.pending("a")] == [left[0], left[2], *new]  # the archived row is gone
+
+
+def test_recent_robots_refusals_and_dropped_sources(archive: Archive) -> None:
+    frontier = Frontier(archive.sessions)
+    now = datetime.now(UTC)
+    refused, later_failed, long_ago = "https://ex.org/private", "https://ex.org/moved", "https://ex.org/old"
+    robots = "forbidden by robots.txt"
+    with archive.sessions.begin() as session:
+        session.add(
+            Capture(requested_url=refused, outcome="skipped", error=robots, via="crawl", fetched_at=now)
+        )
+        session.add(
+            Capture(requested_url=later_failed, outcome="skipped", error=robots, via="crawl", fetched_at=now)
+        )
+        session.add(
+            Capture(
+                requested_url=later_failed, outcome="failed", error="HTTP 404", via="crawl", fetched_at=now
+            )
+        )
+        session.add(
+            Capture(
+                requested_url=long_ago,
+                outcome="skipped",
+                error=robots,
+                via="crawl",
+                fetched_at=now - timedelta(days=30),
+            )
+        )
+    urls = [refused, later_failed, long_ago, "https://ex.org/never"]
+    assert frontier.recently_refused(urls, robots, now - timedelta(days=7)) == {refused}
+
+    _queue(frontier, "kept", 2)
+    _queue(frontier, "gone", 3)
+    assert frontier.drop_sources(["kept"]) == 3
+    assert frontier.count("gone") == 0 and frontier.count("kept") == 2
