@@ -22,7 +22,7 @@ from storage.frontier import Frontier, Taken
 
 # URLs out at once: enough to keep 16 connections and the extraction pool busy
 # while the database thread commits a batch, small enough not to matter in memory.
-DEFAULT_WINDOW = 256
+DEFAULT_WINDOW = 128
 
 
 class FrontierFeed:

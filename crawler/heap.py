@@ -11,7 +11,6 @@ malloc_trim(0) releases the free pages of every arena. Elsewhere than glibc
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 from typing import Any
 
 _malloc_trim: Any = None
@@ -19,9 +18,10 @@ _malloc_trim: Any = None
 
 def _load_malloc_trim() -> Any:
     """glibc's malloc_trim, or None (musl, macOS): trimming is an optimisation only."""
-    name = ctypes.util.find_library("c")
+    # The process's own symbols (dlopen(NULL)), not ctypes.util.find_library:
+    # that runs ldconfig in a subprocess, a fork of a 150 MB process.
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None
 
