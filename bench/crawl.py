@@ -28,8 +28,12 @@ NO_THROTTLE); robots.txt is still obeyed (the site allows everything).
 Rates are pages per second of crawl time (the CrawlRun's start to finish,
 so interpreter start-up is excluded; wall time including it is printed
 too). Peak RSS is the crawl's process tree (the crawl process plus its
-extraction workers), sampled every 0.2 s with psutil. The machine is
-shared: compare the ratios of one run, and note the load average printed.
+extraction workers), sampled every 0.2 s with psutil, also reported per
+process (bench/_tree.py); --rss-trace FILE writes the crawl step's samples,
+one a line, to see whether a process grows with the pass or levels off.
+The machine is shared: compare the ratios of one run, and note the load
+average printed. Modules: _site (nginx and the pages), _tree (process-tree
+measurement), _archive (database helpers), _report, _workers (--redis).
 --db postgresql://... runs on a fresh schema of that server, dropped after.
 """
 
