@@ -68,11 +68,16 @@ def run_tree(command: list[str], env: dict[str, str] | None = None, trace: Path 
                         rss = p.memory_info().rss
                         times = p.cpu_times()
                         if p.pid not in roles:
-                            roles[p.pid] = _role(p.pid, proc.pid, p.cmdline(), workers)
+                            cmdline = p.cmdline()
+                            # A child just forked still shows its parent's command line:
+                            # named once it has exec'd, counted meanwhile.
+                            if p.pid == proc.pid or any("multiprocessing" in c for c in cmdline):
+                                roles[p.pid] = _role(p.pid, proc.pid, cmdline, workers)
                         total += rss
                         cpu[p.pid] = times.user + times.system
                         rss_peak[p.pid] = max(rss_peak.get(p.pid, 0), rss)
-                        sample[roles[p.pid]] = rss
+                        role = roles.get(p.pid, "other")
+                        sample[role] = sample.get(role, 0) + rss
                 peak = max(peak, total)
                 if trace_file is not None:
                     parts = " ".join(f"{k}={v / 2**20:.0f}" for k, v in sorted(sample.items()))
