@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crawler.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_article
+from crawler.heap import trim_heap
 from crawler.page_rules import header_decoded
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 DEFAULT_IN_PROCESS_MAX = 8
 # Jobs queued per worker: enough that a worker never waits for the reactor, no more.
 JOBS_PER_WORKER = 2
+# Worker processes hand freed heap back to the system every this many pages
+# (crawler.heap): an extraction worker otherwise settles at the footprint of
+# the largest pages it saw, about 150 MB; trimmed, about 125 MB, for no
+# measurable CPU (measured on the evaluation pages).
+TRIM_EVERY = 8
 _WARM_UP_HTML = b"<html><head><title>t</title></head><body><article><p>Warm up.</p></article></body></html>"
 
 
@@ -44,6 +50,23 @@ def extract_fields(
 ) -> dict[str, Any]:
     """Top-level (picklable) so worker processes can run it."""
     return extract_article(header_decoded(body, content_type), url, fetched_at=fetched_at).to_dict()
+
+
+_pages_since_trim = 0
+
+
+def extract_in_worker(
+    body: bytes, url: str, fetched_at: datetime, content_type: str | None = None
+) -> dict[str, Any]:
+    """What a pool worker runs per page: extract_fields, then now and then trim_heap."""
+    global _pages_since_trim
+    try:
+        return extract_fields(body, url, fetched_at, content_type)
+    finally:
+        _pages_since_trim += 1
+        if _pages_since_trim >= TRIM_EVERY:
+            _pages_since_trim = 0
+            trim_heap()
 
 
 def exit_with_parent(parent: int) -> None:
@@ -114,7 +137,7 @@ class ExtractionRunner:
             assert self._pool is not None
             try:
                 return await asyncio.wrap_future(
-                    self._pool.submit(extract_fields, body, url, fetched_at, content_type)
+                    self._pool.submit(extract_in_worker, body, url, fetched_at, content_type)
                 )
             except BrokenProcessPool:
                 # A worker died (out of memory, a crash in lxml): this page

@@ -4,20 +4,23 @@ Discovery documents are parsed, never archived. Every article URL is put in
 canonical form and deduplicated within the run before anything is queued;
 URLs already archived are left to the revisit job. Queued URLs are written
 to the frontier table first, so a killed crawl loses nothing: the next run
-starts with what is still there.
+starts with what is still there. Article requests are then made from the
+frontier a window at a time (crawler.frontier_feed), so the crawl's memory
+does not grow with the number of URLs a pass discovers.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -25,6 +28,8 @@ from crawler.discovery import Discovered
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.links import article_links, looks_like_listing, same_site
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
+from crawler.frontier_feed import DEFAULT_WINDOW, FrontierFeed
+from crawler.heap import trim_heap
 from crawler.items import FailureItem, FetchContext, PageItem
 from crawler.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
 from crawler.runner import archive_config
@@ -32,7 +37,7 @@ from crawler.signals import capture_recorded
 from crawler.sources import Source
 from storage.db import make_engine, session_factory
 from storage.dedup import BadURL, canonical_url
-from storage.frontier import Frontier, Queued
+from storage.frontier import Frontier, Queued, Taken
 from storage.service import CaptureResult
 
 # Sitemap indexes may nest; real ones go one level deep, never three.
@@ -42,6 +47,11 @@ DISCOVERY_PRIORITY = 10
 # Recorded URLs leave the frontier in batches (one small transaction each). Should
 # the process die first, the next run finds them archived and drops them unfetched.
 DONE_BATCH = 50
+# A URL robots.txt forbade is not asked again before this many seconds (one
+# "skipped" capture records the refusal; sites rarely change robots.txt).
+DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
+# The error crawler.responses.failure_reason records for such a skip.
+ROBOTS_REASON = "forbidden by robots.txt"
 
 
 class SourceSpider(scrapy.Spider):
@@ -50,10 +60,13 @@ class SourceSpider(scrapy.Spider):
     def __init__(self, sources: Sequence[Source] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sources = list(sources)
-        self.seen: set[str] = set()  # canonical article URLs queued this run (all sources)
-        self.url_source: dict[str, str] = {}
+        self.seen: set[str] = set()  # canonical article URLs discovered this run (all sources)
+        self.by_name = {s.name: s for s in self.sources}
         self.counts: dict[str, Counter[str]] = {s.name: Counter() for s in self.sources}
         self.frontier: Frontier | None = None
+        self.feed: FrontierFeed | None = None
+        self.window = DEFAULT_WINDOW
+        self.robots_recheck = timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
 
     @classmethod
@@ -63,7 +76,13 @@ class SourceSpider(scrapy.Spider):
         config = archive_config(settings)
         spider._engine = make_engine(config.db_url)
         spider.frontier = Frontier(session_factory(spider._engine))
+        # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
+        spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
+        spider.robots_recheck = timedelta(
+            seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)
+        )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -75,17 +94,11 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         assert self.frontier is not None
+        # Rows an earlier run left (killed or stopped) are the first the feed hands out.
+        self.feed = FrontierFeed(self.frontier, list(self.by_name), self.window)
+        for request in self._next_articles():
+            yield request
         for source in self.sources:
-            pending = [q.url for q in self.frontier.pending(source.name)]
-            # Archived by a run killed before it could clear them: revisits' work now.
-            archived = self.frontier.archived(pending)
-            self.frontier.done(list(archived))
-            urls = [url for url in pending if url not in archived and url not in self.seen]
-            self.counts[source.name]["resumed"] += len(urls)
-            self.frontier.attempted(urls)
-            for url in urls:
-                self.seen.add(url)
-                yield self._article_request(source, url)
             for url in source.feeds:
                 yield self._document(source, url, self.parse_feed)
             for url in source.sitemaps:
@@ -156,6 +169,7 @@ class SourceSpider(scrapy.Spider):
         counts = self.counts[source.name]
         oldest = datetime.now(UTC) - source.max_age if source.max_age else None
         fresh: dict[str, Discovered] = {}
+        hosts = source.hosts  # a property: computed once, not per entry
         for entry in entries:
             try:
                 url = canonical_url(entry.url)
@@ -163,7 +177,7 @@ class SourceSpider(scrapy.Spider):
                 continue
             # A feed or sitemap listing other sites' pages (a sitemap may not, by
             # its protocol) must not send the crawl to thousands of foreign hosts.
-            if not same_site(url, source.hosts):
+            if not same_site(url, hosts):
                 counts["offsite"] += 1
                 continue
             if not source.url_allowed(url) or looks_like_listing(url):
@@ -180,25 +194,39 @@ class SourceSpider(scrapy.Spider):
         counts["discovered"] += len(fresh)
         counts["already_archived"] += len(archived)
         new = [url for url in fresh if url not in archived]
+        refused = self.frontier.recently_refused(new, ROBOTS_REASON, datetime.now(UTC) - self.robots_recheck)
+        if refused:
+            counts["robots_skipped"] += len(refused)
+            new = [url for url in new if url not in refused]
         if source.max_urls is not None:
             room = max(0, source.max_urls - counts["queued"])
             counts["over_limit"] += max(0, len(new) - room)
             new = new[:room]
         self.seen.update(fresh)
-        self.frontier.add([Queued(url, source.name, fresh[url].via, _hints(fresh[url])) for url in new])
-        self.frontier.attempted(new)
-        counts["queued"] += len(new)
-        for url in new:
-            yield self._article_request(source, url, fresh[url])
+        # Already in the frontier (left by an earlier run, or queued by another
+        # source this run): the feed hands that row out, counted where it belongs.
+        queued = self.frontier.queue(
+            [Queued(url, source.name, fresh[url].via, _hints(fresh[url])) for url in new]
+        )
+        counts["queued"] += len(queued)
+        yield from self._next_articles()
 
-    def _article_request(self, source: Source, url: str, entry: Discovered | None = None) -> scrapy.Request:
-        self.url_source[url] = source.name
-        context = FetchContext(requested_url=url, via="crawl", source=source.name)
+    def _next_articles(self) -> Iterator[scrapy.Request]:
+        """Requests for the frontier's next rows, if fewer than half a window are out."""
+        assert self.feed is not None
+        for row in self.feed.next():
+            yield self._article_request(row)
+
+    def _article_request(self, row: Taken) -> scrapy.Request:
+        source = self.by_name[row.source]
+        if self.feed is not None and self.feed.resumed(row):
+            self.counts[source.name]["resumed"] += 1
+        context = FetchContext(requested_url=row.url, via="crawl", source=source.name)
         return scrapy.Request(
-            url,
+            row.url,
             callback=self.parse_article,
             errback=self.article_failed,
-            meta={CONTEXT_KEY: context, "newsarchive_hints": _hints(entry) if entry else {}},
+            meta={CONTEXT_KEY: context, "newsarchive_hints": row.hints or {}},
             headers=_headers(source),
         )
 
@@ -213,13 +241,39 @@ class SourceSpider(scrapy.Spider):
     # -- bookkeeping ---------------------------------------------------------------
 
     def _recorded(self, result: CaptureResult) -> None:
-        """A fetch is in the archive: it leaves the frontier, and counts for its source."""
+        """A fetch is in the archive: it leaves the frontier, counts for its source, frees a place."""
         self._done.append(result.url)
         if len(self._done) >= DONE_BATCH:
             self._flush_done()
-        name = self.url_source.get(result.url)
-        if name is not None:
-            self.counts[name][result.outcome] += 1
+            # The crawl process sees every body (download, WARC, digests) on
+            # several threads, each with its own glibc arena: without this it
+            # keeps the high-water mark of those bursts (crawler.heap).
+            trim_heap()
+        name = self.feed.recorded(result.url) if self.feed is not None else None
+        if name is None:
+            return
+        self.counts[name][result.outcome] += 1
+        engine = self.crawler.engine
+        if engine is not None:
+            for request in self._next_articles():
+                engine.crawl(request)
+
+    def _idle(self) -> None:
+        """Nothing scheduled or in flight: hand out the next rows, if any, rather than close.
+
+        The normal path refills as captures are recorded; this catches the rest
+        (requests dropped without a capture, rows queued while nothing was out).
+        """
+        if self.feed is None or self.crawler.engine is None:
+            return
+        lost = self.feed.forget_all()
+        if lost:
+            self.logger.debug("%d handed-out URLs ended without a capture", lost)
+        requests = [self._article_request(row) for row in self.feed.next(force=True)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def _flush_done(self) -> None:
         if self._done and self.frontier is not None:

@@ -6,6 +6,8 @@ import asyncio
 import os
 from datetime import UTC, datetime
 
+import pytest
+
 from crawler.extraction import ExtractionRunner, extract_fields
 from crawler.pipelines import _expected_pages
 
@@ -48,3 +50,27 @@ def test_the_pool_gives_what_the_extractor_gives() -> None:
         runner.close()
     assert pooled == extract_fields(HTML, "http://127.0.0.1/harbour.html", AT)
     assert "sea wall" in pooled["text"]
+
+
+def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import crawler.extraction as extraction
+    import crawler.heap as heap
+
+    trims: list[int] = []
+    monkeypatch.setattr(heap, "_malloc_trim", trims.append)
+    monkeypatch.setattr(extraction, "_pages_since_trim", 0)
+    for _ in range(extraction.TRIM_EVERY - 1):
+        assert extraction.extract_in_worker(HTML, "http://127.0.0.1/a", AT)["title"] == "Harbour reopens"
+    assert trims == []
+
+    def broken(*args: object) -> dict[str, object]:
+        raise RuntimeError("lxml fell over")
+
+    monkeypatch.setattr(extraction, "extract_fields", broken)
+    with pytest.raises(RuntimeError):
+        extraction.extract_in_worker(HTML, "http://127.0.0.1/b", AT)
+    assert trims == [0]  # the page that failed still counted
+    heap.trim_heap()  # and a direct call reaches malloc_trim(0) too
+    assert trims == [0, 0]
