@@ -12,8 +12,11 @@ import click
 from crawler.cli.context import CliContext, parse_overrides, pass_cli
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from crawler.crawling import PassReport
     from crawler.sources import Source
+    from storage.archive import Archive
 
 # Exit statuses cron can tell apart.
 EXIT_SOURCE_FAILED = 1
@@ -101,6 +104,19 @@ def exit_for(report: PassReport) -> None:
         sys.exit(EXIT_SOURCE_FAILED)
 
 
+def _forget_removed_sources(archive: Archive, sources: Sequence[Source]) -> None:
+    """Queued URLs of sources no longer in the sources file would wait forever: drop them.
+
+    Only on a crawl of the whole file; `crawl NAME` (and the scheduler, which
+    crawls one source at a time) must not take the other sources for removed.
+    """
+    from storage.frontier import Frontier
+
+    dropped = Frontier(archive.sessions).drop_sources([s.name for s in sources])
+    if dropped:
+        click.echo(f"dropped {dropped} queued URLs of sources no longer in the sources file", err=True)
+
+
 @click.command()
 @click.argument("names", nargs=-1, metavar="[SOURCE]...")
 @sources_option
@@ -147,6 +163,8 @@ def crawl(
 
             report = worker_pass(archive, chosen, redis_url, run_overrides(cli, overrides, no_throttle))
         else:
+            if not names:
+                _forget_removed_sources(archive, chosen)
             report = crawl_pass(archive, chosen, run_overrides(cli, overrides, no_throttle))
     finally:
         archive.close()

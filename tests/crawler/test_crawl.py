@@ -107,6 +107,38 @@ def test_a_source_that_fails_entirely_fails_the_run(
     assert "good" in listing.stdout and "finished" in listing.stdout and "never crawled" not in listing.stdout
 
 
+def test_a_whole_file_crawl_forgets_queued_urls_of_removed_sources(
+    news_site: NewsSite, sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path]
+) -> None:
+    archive = Archive(sqlite_config)
+    try:
+        Frontier(archive.sessions).add([Queued(news_site.url("/gone/1.html"), "removed", "feed", {})])
+    finally:
+        archive.close()
+
+    def queued_sources() -> set[str]:
+        archive = Archive(sqlite_config)
+        try:
+            with archive.sessions() as session:
+                return set(session.scalars(select(FrontierEntry.source)))
+        finally:
+            archive.close()
+
+    path = write_sources(
+        sources_toml(news_site, "local", feeds=[news_site.url("/atom.xml")])
+        + sources_toml(news_site, "other", feeds=[news_site.url("/atom.xml")])
+    )
+    # A crawl of some sources leaves the others' rows alone, known or not.
+    named = run_cli(sqlite_config, "crawl", "--sources", str(path), "local", *FAST)
+    assert named.returncode == 0, named.stderr[-3000:]
+    assert "removed" in queued_sources()
+    whole = run_cli(sqlite_config, "crawl", "--sources", str(path), *FAST)
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    assert "dropped 1 queued URLs of sources no longer in the sources file" in whole.stderr
+    assert "removed" not in queued_sources()
+    assert news_site.request_count("/gone/1.html") == 0
+
+
 def test_bad_sources_file_and_unknown_source(
     sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path]
 ) -> None:
