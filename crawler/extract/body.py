@@ -11,11 +11,16 @@ balanced runs too and wins only if it finds at least twice as much.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
-from lxml.html import HtmlElement
+from copy import deepcopy
+
+from lxml.html import Element, HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
+
+from crawler.extract.frame import find_frame, trafilatura_frames
 
 LOG = logging.getLogger(__name__)
 
@@ -25,6 +30,7 @@ SUSPECT_SHARE = 0.5
 SUSPECT_CHARS = 1000
 # The balanced result replaces it only when this many times longer.
 RETRY_GAIN = 2.0
+COVER_SHARE = 0.8
 
 
 def options(url: str | None, reference: date, *, precision: bool) -> Extractor:
@@ -56,10 +62,43 @@ def _paragraph_chars(tree: HtmlElement) -> int:
     return sum(len(p.text_content().strip()) for p in tree.iter("p"))
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def _key(line: str) -> str:
+    return " ".join(_WORDS.findall(line.casefold()))
+
+
+def _covers(new: str, old: str) -> float:
+    """Share of ``old``'s characters in lines that ``new`` also has."""
+    have = {_key(line) for line in new.split("\n")}
+    lines = [line for line in old.split("\n") if _key(line)]
+    total = sum(len(line) for line in lines)
+    return sum(len(line) for line in lines if _key(line) in have) / total if total else 1.0
+
+
+def _framed_text(tree: HtmlElement, text: str, url: str | None, reference: date) -> str:
+    frame = find_frame(tree)
+    if frame is None or frame.tag in ("body", "html") or trafilatura_frames(tree, len(text)):
+        return text
+    doc = Element("html")
+    holder = Element("body")
+    doc.append(holder)
+    copy = deepcopy(frame)
+    copy.tag = "article"
+    copy.tail = None
+    holder.append(copy)
+    framed = _run(doc, options(url, reference, precision=True), url)
+    if len(framed) > len(text) and _covers(framed, text) >= COVER_SHARE:
+        return framed
+    return text
+
+
 def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:
     """The main text of ``tree`` (which trafilatura copies; it is not changed here)."""
     text = _run(tree, options(url, reference, precision=True), url)
-    if len(text) >= SUSPECT_CHARS and len(text) >= SUSPECT_SHARE * _paragraph_chars(tree):
-        return text
-    retry = _run(tree, options(url, reference, precision=False), url)
-    return retry if len(retry) >= RETRY_GAIN * max(1, len(text)) else text
+    if len(text) < SUSPECT_CHARS or len(text) < SUSPECT_SHARE * _paragraph_chars(tree):
+        retry = _run(tree, options(url, reference, precision=False), url)
+        if len(retry) >= RETRY_GAIN * max(1, len(text)):
+            text = retry
+    return _framed_text(tree, text, url, reference)
