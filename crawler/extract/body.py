@@ -31,6 +31,7 @@ SUSPECT_CHARS = 1000
 # The balanced result replaces it only when this many times longer.
 RETRY_GAIN = 2.0
 COVER_SHARE = 0.8
+KEEP_SHARE = 0.8
 
 
 def options(url: str | None, reference: date, *, precision: bool) -> Extractor:
@@ -69,12 +70,13 @@ def _key(line: str) -> str:
     return " ".join(_WORDS.findall(line.casefold()))
 
 
-def _covers(new: str, old: str) -> float:
-    """Share of ``old``'s characters in lines that ``new`` also has."""
+def _covers(new: str, old: str, frame: HtmlElement) -> float:
+    """Share of ``old``'s characters from inside ``frame`` in lines that ``new`` also has."""
     have = {_key(line) for line in new.split("\n")}
-    lines = [line for line in old.split("\n") if _key(line)]
-    total = sum(len(line) for line in lines)
-    return sum(len(line) for line in lines if _key(line) in have) / total if total else 1.0
+    inside = _key(frame.text_content())
+    lines = [key for key in map(_key, old.split("\n")) if key and key in inside]
+    total = sum(len(key) for key in lines)
+    return sum(len(key) for key in lines if key in have) / total if total else 1.0
 
 
 def _framed_text(tree: HtmlElement, text: str, url: str | None, reference: date) -> str:
@@ -89,9 +91,10 @@ def _framed_text(tree: HtmlElement, text: str, url: str | None, reference: date)
     copy.tail = None
     holder.append(copy)
     framed = _run(doc, options(url, reference, precision=True), url)
-    if len(framed) > len(text) and _covers(framed, text) >= COVER_SHARE:
+    if len(framed) >= KEEP_SHARE * len(text) and _covers(framed, text, frame) >= COVER_SHARE:
         return framed
     return text
+
 
 
 def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:

@@ -16,6 +16,8 @@ several children, that element is the frame.
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 from trafilatura.xpaths import BODY_XPATH
 
@@ -29,6 +31,20 @@ MIN_FRAME_TEXT = 800
 TRUSTED_SHARE = 0.5
 
 _SKIP = frozenset({"nav", "footer", "aside", "header", "form"})
+# Class or id tokens starting with these mark page furniture (a "footer-fragments"
+# div with the site's address paragraphs, a "sidebar__promo").
+_FURNITURE_PREFIXES = (
+    "footer", "sidebar", "comment", "related", "nav", "menu", "cookie", "consent", "newsletter",
+    "subscribe", "share", "social", "breadcrumb", "modal", "popup",
+)  # fmt: skip
+_TOKEN = re.compile(r"[\s]+")
+
+
+def _furniture(node: HtmlElement) -> bool:
+    if node.tag in _SKIP:
+        return True
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return any(token.startswith(_FURNITURE_PREFIXES) for token in _TOKEN.split(marks) if token)
 
 
 def _paragraph_totals(tree: HtmlElement) -> dict[HtmlElement, int]:
@@ -39,7 +55,7 @@ def _paragraph_totals(tree: HtmlElement) -> dict[HtmlElement, int]:
         if size < MIN_PARAGRAPH:
             continue
         ancestors = list(p.iterancestors())
-        if any(a.tag in _SKIP for a in ancestors):
+        if any(_furniture(a) for a in ancestors):
             continue
         for anc in ancestors:
             totals[anc] = totals.get(anc, 0) + size
