@@ -27,8 +27,12 @@ MIN_PARAGRAPH = 25
 DESCEND_SHARE = 0.8
 # A frame must hold this much paragraph text to be worth a second extraction.
 MIN_FRAME_TEXT = 800
-# trafilatura's own container is trusted when it holds this share of the frame's text.
+# A list item or heading whose text is mostly a link is a teaser or a menu entry.
+LINKED_SHARE = 0.5
+# trafilatura's container is trusted when its paragraphs hold this share of its text.
 TRUSTED_SHARE = 0.5
+# The frame is tried when this many characters of its list items and headings are missing.
+MIN_MISSING = 200
 
 _SKIP = frozenset({"nav", "footer", "aside", "header", "form"})
 # Class or id tokens starting with these mark page furniture (a "footer-fragments"
@@ -37,7 +41,8 @@ _FURNITURE_PREFIXES = (
     "footer", "sidebar", "comment", "related", "nav", "menu", "cookie", "consent", "newsletter",
     "subscribe", "share", "social", "breadcrumb", "modal", "popup",
 )  # fmt: skip
-_TOKEN = re.compile(r"[\s]+")
+_TOKEN = re.compile(r"\s+")
+_WORDS = re.compile(r"\w+")
 
 
 def _furniture(node: HtmlElement) -> bool:
@@ -48,17 +53,22 @@ def _furniture(node: HtmlElement) -> bool:
 
 
 def _paragraph_totals(tree: HtmlElement) -> dict[HtmlElement, int]:
-    """Paragraph characters under each element (each <p> counted for all its ancestors)."""
-    totals: dict[HtmlElement, int] = {}
+    """Paragraph characters under each element, paragraphs inside page furniture left out."""
+    # Paragraphs share parents: sum per parent first, then walk each
+    # distinct parent's ancestry once (a few dozen walks, not one per <p>).
+    direct: dict[HtmlElement, int] = {}
     for p in tree.iter("p"):
-        size = len(" ".join(p.text_content().split()))
-        if size < MIN_PARAGRAPH:
+        size = len(p.text_content().strip())
+        parent = p.getparent()
+        if size >= MIN_PARAGRAPH and parent is not None:
+            direct[parent] = direct.get(parent, 0) + size
+    totals: dict[HtmlElement, int] = {}
+    for parent, size in direct.items():
+        chain = [parent, *parent.iterancestors()]
+        if any(_furniture(node) for node in chain):
             continue
-        ancestors = list(p.iterancestors())
-        if any(_furniture(a) for a in ancestors):
-            continue
-        for anc in ancestors:
-            totals[anc] = totals.get(anc, 0) + size
+        for node in chain:
+            totals[node] = totals.get(node, 0) + size
     return totals
 
 
@@ -67,8 +77,7 @@ def find_frame(tree: HtmlElement) -> HtmlElement | None:
     totals = _paragraph_totals(tree)
     body = next(tree.iter("body"), None)
     node = body if body is not None else tree
-    total = totals.get(node, 0)
-    if total < MIN_FRAME_TEXT:
+    if totals.get(node, 0) < MIN_FRAME_TEXT:
         return None
     while True:
         best = max((c for c in node if isinstance(c.tag, str)), key=lambda c: totals.get(c, 0), default=None)
@@ -77,16 +86,44 @@ def find_frame(tree: HtmlElement) -> HtmlElement | None:
         node = best
 
 
+def key(text: str) -> str:
+    """``text`` as lower-case words, for comparing extracted lines with the page's."""
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+def missing_structure(frame: HtmlElement, extracted: str) -> int:
+    """Characters of the frame's list items and sub-headings that ``extracted`` does not contain."""
+    have = key(extracted)
+    missing = 0
+    for node in frame.iter("li", "h2", "h3", "h4", "h5", "h6"):
+        raw = node.text_content()
+        text = key(raw)
+        if len(text) < MIN_PARAGRAPH or text in have:
+            continue
+        # Link lists and linked headlines are teasers and menus, which
+        # trafilatura drops on purpose.
+        if sum(len(a.text_content()) for a in node.iter("a")) > LINKED_SHARE * len(raw):
+            continue
+        if next(node.iterancestors("a"), None) is not None:
+            continue
+        missing += len(text)
+    return missing
+
+
 def trafilatura_frames(tree: HtmlElement, extracted: int) -> bool:
-    """Whether trafilatura's container XPaths pick an element that can hold its ``extracted`` text."""
+    """Whether trafilatura's own container XPaths pick an element that can hold its ``extracted`` text.
+
+    Then its main pass worked and its result is kept: a frame found by
+    paragraph text can be wider (teaser lists below the article) or narrower
+    (a standfirst above it) than the container the page names. trafilatura
+    takes the first expression whose first match has content, so does this.
+    The XPaths cost several milliseconds on a big page: call this only when
+    the frame's lists and headings are missing from the text.
+    """
     totals = _paragraph_totals(tree)
-    want = extracted
     for expr in BODY_XPATH:
         match = next((m for m in expr(tree) if m is not None), None)
-        if match is None:
+        if match is None or not totals.get(match, 0):
             continue
-        have = totals.get(match, 0)
-        if have == 0:
-            continue
-        return have >= TRUSTED_SHARE * want
+        return totals[match] >= TRUSTED_SHARE * extracted
     return False
