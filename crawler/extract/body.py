@@ -6,16 +6,24 @@ Measured on our evaluation sets, the balanced mode recovers those pages but
 lets more page furniture through everywhere else. So precision runs first;
 when its text is short for the page (little of the paragraph text on it),
 balanced runs too and wins only if it finds at least twice as much.
+
+When the page names no article container trafilatura knows, its text is
+loose paragraphs without the lists and sub-headings between them; then the
+frame that holds the paragraphs (``frame.py``) is extracted on its own, and
+that text wins when it keeps what the first run found inside the frame.
 """
 
 from __future__ import annotations
 
 import logging
+from copy import deepcopy
 from datetime import date
 
-from lxml.html import HtmlElement
+from lxml.html import Element, HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
+
+from crawler.extract.frame import MIN_MISSING, find_frame, key, missing_structure, trafilatura_frames
 
 LOG = logging.getLogger(__name__)
 
@@ -25,6 +33,10 @@ SUSPECT_SHARE = 0.5
 SUSPECT_CHARS = 1000
 # The balanced result replaces it only when this many times longer.
 RETRY_GAIN = 2.0
+# The frame's text replaces the page's when it has this share of the page
+# text's characters from inside the frame, and is at least this long relative to it.
+COVER_SHARE = 0.8
+KEEP_SHARE = 0.8
 
 
 def options(url: str | None, reference: date, *, precision: bool) -> Extractor:
@@ -56,10 +68,49 @@ def _paragraph_chars(tree: HtmlElement) -> int:
     return sum(len(p.text_content().strip()) for p in tree.iter("p"))
 
 
+def _covers(new: str, old: str, frame: HtmlElement) -> float:
+    """Share of ``old``'s characters from inside ``frame`` in lines that ``new`` also has.
+
+    Lines of ``old`` from outside the frame (footer addresses, disclaimers
+    gathered from the whole page) do not count: losing them is the point.
+    """
+    have = {key(line) for line in new.split("\n")}
+    inside = key(frame.text_content())
+    lines = [k for k in map(key, old.split("\n")) if k and k in inside]
+    total = sum(len(k) for k in lines)
+    return sum(len(k) for k in lines if k in have) / total if total else 1.0
+
+
+def _frame_document(frame: HtmlElement) -> HtmlElement:
+    """A page holding only a copy of ``frame``, as an <article> for trafilatura to find."""
+    doc = Element("html")
+    holder = Element("body")
+    doc.append(holder)
+    article = deepcopy(frame)
+    article.tag = "article"
+    article.tail = None
+    holder.append(article)
+    return doc
+
+
+def _framed_text(tree: HtmlElement, text: str, url: str | None, reference: date) -> str:
+    """The frame's own text when trafilatura's ``text`` lost its lists and headings, else ``text``."""
+    frame = find_frame(tree)
+    if frame is None or frame.tag in ("body", "html") or missing_structure(frame, text) < MIN_MISSING:
+        return text
+    if trafilatura_frames(tree, len(text)):
+        return text
+    framed = _run(_frame_document(frame), options(url, reference, precision=True), url)
+    if len(framed) >= KEEP_SHARE * len(text) and _covers(framed, text, frame) >= COVER_SHARE:
+        return framed
+    return text
+
+
 def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:
     """The main text of ``tree`` (which trafilatura copies; it is not changed here)."""
     text = _run(tree, options(url, reference, precision=True), url)
-    if len(text) >= SUSPECT_CHARS and len(text) >= SUSPECT_SHARE * _paragraph_chars(tree):
-        return text
-    retry = _run(tree, options(url, reference, precision=False), url)
-    return retry if len(retry) >= RETRY_GAIN * max(1, len(text)) else text
+    if len(text) < SUSPECT_CHARS or len(text) < SUSPECT_SHARE * _paragraph_chars(tree):
+        retry = _run(tree, options(url, reference, precision=False), url)
+        if len(retry) >= RETRY_GAIN * max(1, len(text)):
+            text = retry
+    return _framed_text(tree, text, url, reference)
