@@ -70,6 +70,8 @@ _KEYWORDS = (
     "contents", "breadcrumb", "tag", "disclosure", "author", "time", "subscribe", "respond", "reply",
     "disqus", "sharedaddy", "relatedposts",
 )  # fmt: skip
+# One compiled alternation tests all of them in C (a third of the generator's cost).
+_KEYWORD = re.compile("|".join(map(re.escape, _KEYWORDS)))
 _WIDGET_IDS = frozenset({"respond", "comments", "reply-title", "disqus_thread"})
 _BACK_TO_TOP = re.compile(r"^\W*(?:back to top|to top|top|nach oben|haut de page)\W*(?:button)?\W*$", re.I)
 # Never prune the document skeleton, even when a theme puts a token on it.
@@ -97,7 +99,7 @@ def _widget_nodes(tree: HtmlElement) -> list[HtmlElement]:
     found: dict[int, HtmlElement] = {}
     for value in tree.xpath("//@class | //@id"):
         low = value.lower()
-        if not any(k in low for k in _KEYWORDS):
+        if not _KEYWORD.search(low):
             continue
         strong = bool(_WIDGET.search(value)) or value.lower() in _WIDGET_IDS
         if not strong and not _SMALL_WIDGET.search(value):
