@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -27,6 +27,7 @@ from storage.dedup import (
 )
 from storage.fetch import Fetch
 from storage.models import Article, ArticleEvent, Capture, Version
+from storage.record_batch import Write, record_many  # Write re-exported for older callers
 from storage.revisit import DEFAULT_SCHEDULE, RevisitStep, next_check
 from storage.versions import change_summary
 
@@ -63,16 +64,6 @@ class ExtractedContent:
     extractor_version: str
 
 
-@dataclass(frozen=True)
-class Write:
-    """One record_* call, kept as data so several can share a transaction (record_many)."""
-
-    kind: Literal["capture", "same_body", "not_modified", "failure", "redirected_home"]
-    fetch: Fetch
-    content: ExtractedContent | None = None  # for "capture"
-    article_id: int | None = None  # for "same_body" and "not_modified"
-
-
 class ArchiveService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -84,7 +75,7 @@ class ArchiveService:
 
     # -- the transaction wrapper -------------------------------------------
 
-    def _in_transaction(self, work: Callable[[Session], T]) -> T:
+    def in_transaction(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one transaction, retrying races and transient locks.
 
         Two writers may create the same article or version number at once;
@@ -109,9 +100,9 @@ class ArchiveService:
 
     def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
         """A successful fetch with its extracted article."""
-        return self._in_transaction(self._capture_work(fetch, content))
+        return self.in_transaction(self.capture_work(fetch, content))
 
-    def _capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
+    def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
         final_url = fetch.final_url or fetch.requested_url
         key = choose_article_url(final_url, content.fields.get("canonical_url"))
         digest = content_hash(content.fields)
@@ -177,9 +168,9 @@ class ArchiveService:
 
     def record_same_body(self, fetch: Fetch, article_id: int, outcome: str = "unchanged") -> CaptureResult:
         """A fetch whose bytes equal the latest version's: no re-extraction needed."""
-        return self._in_transaction(self._same_body_work(fetch, article_id, outcome))
+        return self.in_transaction(self.same_body_work(fetch, article_id, outcome))
 
-    def _same_body_work(
+    def same_body_work(
         self, fetch: Fetch, article_id: int, outcome: str = "unchanged"
     ) -> Callable[[Session], CaptureResult]:
         def work(session: Session) -> CaptureResult:
@@ -217,9 +208,9 @@ class ArchiveService:
         A 404/410 on a URL we already archive is recorded as the article
         going away, an event in its history; nothing is deleted.
         """
-        return self._in_transaction(self._failure_work(fetch))
+        return self.in_transaction(self.failure_work(fetch))
 
-    def _failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
+    def failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
         reason = fetch.error or "failed"
 
         def work(session: Session) -> CaptureResult:
@@ -259,9 +250,9 @@ class ArchiveService:
 
     def record_redirected_home(self, fetch: Fetch) -> CaptureResult:
         """A revisit redirected to the site's home page: the article is gone."""
-        return self._in_transaction(self._redirected_home_work(fetch))
+        return self.in_transaction(self.redirected_home_work(fetch))
 
-    def _redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
+    def redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
         fetch.error = fetch.error or f"redirected to the home page {fetch.final_url}"
 
         def work(session: Session) -> CaptureResult:
@@ -298,46 +289,8 @@ class ArchiveService:
     # -- batched writes (crawls) ---------------------------------------------
 
     def record_many(self, writes: Sequence[Write]) -> list[CaptureResult | Exception]:
-        """Record several fetches in one transaction: one commit (and fsync) for the lot.
-
-        Each write means exactly what its record_* call means. If anything in
-        the batch fails (a race on a unique constraint, a lock, a bad row),
-        the whole batch is rolled back and every write is recorded again on
-        its own, retried as usual; so per capture it is still all or nothing,
-        and one bad write costs only itself. A write's exception is returned
-        in its place, not raised.
-        """
-        if not writes:
-            return []
-        session = self.sessions()
-        try:
-            with session.begin():
-                return list(self._work_for(w)(session) for w in writes)
-        except Exception as exc:  # fall back to one transaction each
-            log.info("batch of %d writes fell back to one transaction each: %s", len(writes), exc)
-        finally:
-            session.close()
-        results: list[CaptureResult | Exception] = []
-        for write in writes:
-            try:
-                results.append(self._in_transaction(self._work_for(write)))
-            except Exception as exc:  # returned in place of this write's result
-                results.append(exc)
-        return results
-
-    def _work_for(self, write: Write) -> Callable[[Session], CaptureResult]:
-        if write.kind == "capture":
-            assert write.content is not None
-            return self._capture_work(write.fetch, write.content)
-        if write.kind in ("same_body", "not_modified"):
-            assert write.article_id is not None
-            outcome = "not_modified" if write.kind == "not_modified" else "unchanged"
-            return self._same_body_work(write.fetch, write.article_id, outcome)
-        if write.kind == "failure":
-            return self._failure_work(write.fetch)
-        if write.kind == "redirected_home":
-            return self._redirected_home_work(write.fetch)
-        raise ValueError(f"unknown write kind {write.kind!r}")
+        """Several writes in one transaction; see storage.record_batch."""
+        return record_many(self, writes)
 
     # -- reads the crawler needs -----------------------------------------------
 
@@ -352,6 +305,10 @@ class ArchiveService:
         Lets a revisit skip extraction when nothing at all changed.
         """
         with self.sessions() as session:
+            # A crawl asks this for every page and almost every page is new: one
+            # lookup in the digest's index settles it without the URL lookups.
+            if session.scalar(select(Capture.id).where(Capture.body_sha256 == body_sha256).limit(1)) is None:
+                return None
             article = _article_for_url(session, url)
             if article is None or article.latest_version_id is None:
                 return None

@@ -8,7 +8,7 @@ from datetime import timedelta
 from storage.archive import Archive
 from storage.fetch import Fetch
 from storage.read import counts, find_article, history
-from storage.service import Write
+from storage.record_batch import Write
 from tests.storage.test_service import FIELDS, T0, URL, content, fetch
 
 OTHER = "https://news.example.com/2026/03/01/other.html"
