@@ -23,7 +23,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from storage.service import ArchiveService, CaptureResult, Write
+from storage.record_batch import Write
+from storage.service import ArchiveService, CaptureResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -47,9 +47,13 @@ def looks_like_html(body: bytes) -> bool:
     )
 
 
+# Every byte but the control characters text never holds (tab, newlines, form feed are fine).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+
+
 def html_problem(item: PageItem, html_types: tuple[str, ...]) -> str | None:
     """Why this response cannot be an article page, or None if it can."""
-    if not item.body.strip():
+    if not item.body or item.body.isspace():  # not .strip(): that copies the whole body
         return "empty body"
     kind = media_type(item.content_type)
     if kind is None:
@@ -58,7 +62,7 @@ def html_problem(item: PageItem, html_types: tuple[str, ...]) -> str | None:
         return f"non-HTML body ({kind})"
     # Binary served as text/html: a real page has almost no control bytes.
     sample = item.body[:4096]
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample.translate(None, _NOT_CONTROL))  # in C: a Python loop cost 0.3 ms a page
     if controls > len(sample) * 0.05:
         return "binary body served as HTML"
     return None

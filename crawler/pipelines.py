@@ -24,8 +24,9 @@ from crawler.runner import archive_config
 from crawler.signals import capture_recorded
 from storage.archive import Archive
 from storage.fetch import Fetch
+from storage.record_batch import Write
 from storage.revisit import RevisitStep
-from storage.service import CaptureResult, ExtractedContent, Write
+from storage.service import CaptureResult, ExtractedContent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

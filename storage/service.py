@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,7 @@ from storage.dedup import (
 )
 from storage.fetch import Fetch
 from storage.models import Article, ArticleEvent, Capture, Version
+from storage.record_batch import Write, record_many  # Write re-exported for older callers
 from storage.revisit import DEFAULT_SCHEDULE, RevisitStep, next_check
 from storage.versions import change_summary
 
@@ -63,16 +64,6 @@ class ExtractedContent:
     extractor_version: str
 
 
-@dataclass(frozen=True)
-class Write:
-    """One record_* call, kept as data so several can share a transaction (record_many)."""
-
-    kind: Literal["capture", "same_body", "not_modified", "failure", "redirected_home"]
-    fetch: Fetch
-    content: ExtractedContent | None = None  # for "capture"
-    article_id: int | None = None  # for "same_body" and "not_modified"
-
-
 class ArchiveService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -84,7 +75,7 @@ class ArchiveService:
 
     # -- the transaction wrapper -------------------------------------------
 
-    def _in_transaction(self, work: Callable[[Session], T]) -> T:
+    def in_transaction(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one transaction, retrying races and transient locks.
 
         Two writers may create the same article or version number at once;
@@ -109,9 +100,9 @@ class ArchiveService:
 
     def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
         """A successful fetch with its extracted article."""
-        return self._in_transaction(self._capture_work(fetch, content))
+        return self.in_transaction(self.capture_work(fetch, content))
 
-    def _capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
+    def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
         final_url = fetch.final_url or fetch.requested_url
         key = choose_article_url(final_url, content.fields.get("canonical_url"))
         digest = content_hash(content.fields)
@@ -137,49 +128,65 @@ class ArchiveService:
                 session.flush()
             elif article.source is None and fetch.source:
                 article.source = fetch.source
-            capture = _capture_row(fetch, outcome="unchanged", article_id=article.id)
-            session.add(capture)
-            session.flush()
+            # The capture and version rows go in as plain INSERT ... RETURNING:
+            # the ORM's unit of work (a flush per row, then UPDATEs at commit)
+            # was about half of the crawl's database CPU. The article stays an
+            # ORM object: its bookkeeping (_touch) is flushed at commit.
+            latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
+            unchanged = latest is not None and latest.content_hash == digest
+            created_outcome = "new_article" if created else "new_version"
+            capture_id = _insert_row(
+                session,
+                Capture,
+                _capture_values(
+                    fetch,
+                    outcome="unchanged" if unchanged else created_outcome,
+                    article_id=article.id,
+                    version_id=latest.id if unchanged and latest is not None else None,
+                ),
+            )
             if article.status != "live":
                 session.add(
                     ArticleEvent(
                         article_id=article.id,
-                        capture_id=capture.id,
+                        capture_id=capture_id,
                         at=fetch.fetched_at,
                         kind="returned",
                         detail=f"HTTP {fetch.status_code}",
                     )
                 )
                 article.status = "live"
-            latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
-            if latest is not None and latest.content_hash == digest:
+            if unchanged:
+                assert latest is not None
                 latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
                 _count_capture(session, latest)
-                capture.version_id = latest.id
                 outcome, number = "unchanged", latest.number
             else:
                 number = article.version_count + 1
-                version = _new_version(article, number, digest, content, fetch.fetched_at, capture.id, latest)
-                session.add(version)
-                session.flush()
+                version_id = _insert_row(
+                    session,
+                    Version,
+                    _version_values(article, number, digest, content, fetch.fetched_at, capture_id, latest),
+                )
+                session.connection().execute(
+                    _SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}
+                )
                 article.version_count = number
-                article.latest_version_id = version.id
+                article.latest_version_id = version_id
                 article.last_changed_at = fetch.fetched_at
-                capture.version_id = version.id
-                outcome = "new_article" if created else "new_version"
-            capture.outcome = outcome
+                outcome = created_outcome
             _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
             return CaptureResult(
-                outcome, fetch.requested_url, capture.id, article.id, key, number, content.fields.get("title")
+                outcome, fetch.requested_url, capture_id, article.id, key, number, content.fields.get("title")
             )
 
         return work
 
     def record_same_body(self, fetch: Fetch, article_id: int, outcome: str = "unchanged") -> CaptureResult:
         """A fetch whose bytes equal the latest version's: no re-extraction needed."""
-        return self._in_transaction(self._same_body_work(fetch, article_id, outcome))
+        return self.in_transaction(self.same_body_work(fetch, article_id, outcome))
 
-    def _same_body_work(
+    def same_body_work(
         self, fetch: Fetch, article_id: int, outcome: str = "unchanged"
     ) -> Callable[[Session], CaptureResult]:
         def work(session: Session) -> CaptureResult:
@@ -217,9 +224,9 @@ class ArchiveService:
         A 404/410 on a URL we already archive is recorded as the article
         going away, an event in its history; nothing is deleted.
         """
-        return self._in_transaction(self._failure_work(fetch))
+        return self.in_transaction(self.failure_work(fetch))
 
-    def _failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
+    def failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
         reason = fetch.error or "failed"
 
         def work(session: Session) -> CaptureResult:
@@ -259,9 +266,9 @@ class ArchiveService:
 
     def record_redirected_home(self, fetch: Fetch) -> CaptureResult:
         """A revisit redirected to the site's home page: the article is gone."""
-        return self._in_transaction(self._redirected_home_work(fetch))
+        return self.in_transaction(self.redirected_home_work(fetch))
 
-    def _redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
+    def redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]:
         fetch.error = fetch.error or f"redirected to the home page {fetch.final_url}"
 
         def work(session: Session) -> CaptureResult:
@@ -298,46 +305,8 @@ class ArchiveService:
     # -- batched writes (crawls) ---------------------------------------------
 
     def record_many(self, writes: Sequence[Write]) -> list[CaptureResult | Exception]:
-        """Record several fetches in one transaction: one commit (and fsync) for the lot.
-
-        Each write means exactly what its record_* call means. If anything in
-        the batch fails (a race on a unique constraint, a lock, a bad row),
-        the whole batch is rolled back and every write is recorded again on
-        its own, retried as usual; so per capture it is still all or nothing,
-        and one bad write costs only itself. A write's exception is returned
-        in its place, not raised.
-        """
-        if not writes:
-            return []
-        session = self.sessions()
-        try:
-            with session.begin():
-                return list(self._work_for(w)(session) for w in writes)
-        except Exception as exc:  # fall back to one transaction each
-            log.info("batch of %d writes fell back to one transaction each: %s", len(writes), exc)
-        finally:
-            session.close()
-        results: list[CaptureResult | Exception] = []
-        for write in writes:
-            try:
-                results.append(self._in_transaction(self._work_for(write)))
-            except Exception as exc:  # returned in place of this write's result
-                results.append(exc)
-        return results
-
-    def _work_for(self, write: Write) -> Callable[[Session], CaptureResult]:
-        if write.kind == "capture":
-            assert write.content is not None
-            return self._capture_work(write.fetch, write.content)
-        if write.kind in ("same_body", "not_modified"):
-            assert write.article_id is not None
-            outcome = "not_modified" if write.kind == "not_modified" else "unchanged"
-            return self._same_body_work(write.fetch, write.article_id, outcome)
-        if write.kind == "failure":
-            return self._failure_work(write.fetch)
-        if write.kind == "redirected_home":
-            return self._redirected_home_work(write.fetch)
-        raise ValueError(f"unknown write kind {write.kind!r}")
+        """Several writes in one transaction; see storage.record_batch."""
+        return record_many(self, writes)
 
     # -- reads the crawler needs -----------------------------------------------
 
@@ -352,6 +321,10 @@ class ArchiveService:
         Lets a revisit skip extraction when nothing at all changed.
         """
         with self.sessions() as session:
+            # A crawl asks this for every page and almost every page is new: one
+            # lookup in the digest's index settles it without the URL lookups.
+            if session.scalar(select(Capture.id).where(Capture.body_sha256 == body_sha256).limit(1)) is None:
+                return None
             article = _article_for_url(session, url)
             if article is None or article.latest_version_id is None:
                 return None
@@ -398,28 +371,35 @@ def _count_capture(session: Session, version: Version) -> None:
 
 
 def _capture_row(fetch: Fetch, *, outcome: str, article_id: int | None) -> Capture:
+    return Capture(**_capture_values(fetch, outcome=outcome, article_id=article_id))
+
+
+def _capture_values(
+    fetch: Fetch, *, outcome: str, article_id: int | None, version_id: int | None = None
+) -> dict[str, Any]:
     warc = fetch.warc
-    return Capture(
-        requested_url=fetch.requested_url,
-        final_url=fetch.final_url,
-        article_id=article_id,
-        crawl_run_id=fetch.crawl_run_id,
-        outcome=outcome,
-        status_code=fetch.status_code,
-        headers=dict(fetch.headers),
-        content_type=fetch.content_type,
-        fetched_at=fetch.fetched_at,
-        body_sha256=fetch.body_sha256,
-        body_size=fetch.body_size,
-        warc_file=warc.file if warc else None,
-        warc_offset=warc.offset if warc else None,
-        warc_length=warc.length if warc else None,
-        ignore_robots=fetch.ignore_robots,
-        via=fetch.via,
-    )
+    return {
+        "requested_url": fetch.requested_url,
+        "final_url": fetch.final_url,
+        "article_id": article_id,
+        "version_id": version_id,
+        "crawl_run_id": fetch.crawl_run_id,
+        "outcome": outcome,
+        "status_code": fetch.status_code,
+        "headers": dict(fetch.headers),
+        "content_type": fetch.content_type,
+        "fetched_at": fetch.fetched_at,
+        "body_sha256": fetch.body_sha256,
+        "body_size": fetch.body_size,
+        "warc_file": warc.file if warc else None,
+        "warc_offset": warc.offset if warc else None,
+        "warc_length": warc.length if warc else None,
+        "ignore_robots": fetch.ignore_robots,
+        "via": fetch.via,
+    }
 
 
-def _new_version(
+def _version_values(
     article: Article,
     number: int,
     digest: str,
@@ -427,32 +407,46 @@ def _new_version(
     fetched_at: datetime,
     capture_id: int,
     previous: Version | None,
-) -> Version:
+) -> dict[str, Any]:
     fields = content.fields
-    return Version(
-        article_id=article.id,
-        number=number,
-        content_hash=digest,
-        title=fields.get("title"),
-        text=fields.get("text") or "",
-        authors=list(fields.get("authors") or []),
-        captions=[dict(c) for c in fields.get("captions") or []],
-        published=fields.get("published"),
-        modified=fields.get("modified"),
-        language=fields.get("language"),
-        sitename=fields.get("sitename"),
-        description=fields.get("description"),
-        images=list(fields.get("images") or []),
-        flags=list(fields.get("flags") or []),
-        word_count=word_count(fields.get("text")),
-        extractor=content.extractor,
-        extractor_version=content.extractor_version,
-        first_seen_at=fetched_at,
-        last_seen_at=fetched_at,
-        capture_count=1,
-        first_capture_id=capture_id,
-        changes=change_summary(previous.content() if previous else None, fields),
-    )
+    return {
+        "article_id": article.id,
+        "number": number,
+        "content_hash": digest,
+        "title": fields.get("title"),
+        "text": fields.get("text") or "",
+        "authors": list(fields.get("authors") or []),
+        "captions": [dict(c) for c in fields.get("captions") or []],
+        "published": fields.get("published"),
+        "modified": fields.get("modified"),
+        "language": fields.get("language"),
+        "sitename": fields.get("sitename"),
+        "description": fields.get("description"),
+        "images": list(fields.get("images") or []),
+        "flags": list(fields.get("flags") or []),
+        "word_count": word_count(fields.get("text")),
+        "extractor": content.extractor,
+        "extractor_version": content.extractor_version,
+        "first_seen_at": fetched_at,
+        "last_seen_at": fetched_at,
+        "capture_count": 1,
+        "first_capture_id": capture_id,
+        "changes": change_summary(previous.content() if previous else None, fields),
+    }
+
+
+def _insert_row(session: Session, model: type[Capture] | type[Version], values: dict[str, Any]) -> int:
+    """INSERT ... RETURNING id on the session's connection, past the ORM's unit of work."""
+    return session.connection().execute(_INSERTS[model], values).scalar_one()
+
+
+# Built once: a new statement object costs its cache key again on every call.
+_INSERTS = {model: insert(model.__table__).returning(model.__table__.c.id) for model in (Capture, Version)}
+_SET_CAPTURE_VERSION = (
+    update(Capture.__table__)
+    .where(Capture.__table__.c.id == bindparam("capture_id"))
+    .values(version_id=bindparam("version_id"))
+)
 
 
 def _touch(

@@ -17,7 +17,6 @@ import io
 import os
 import socket
 import threading
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.client import responses as HTTP_REASONS
@@ -29,6 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 from storage.warc_check import WarcScan, mark_verified, repair, repair_directory, scan
+from storage.warc_gzip import gzip_compressor
 
 __all__ = [
     "HttpExchange",
@@ -44,9 +44,6 @@ __all__ = [
 
 DEFAULT_MAX_FILE_SIZE = 1024**3  # the customary 1 GB WARC file
 SOFTWARE = "newsarchive/0.1 (warcio)"
-# warcio always gzips at level 9; level 6 (gzip's own default) costs ~60% of
-# the CPU for files ~1% larger, and WARC writing runs once per fetched page.
-GZIP_LEVEL = 6
 
 # Headers that describe the transfer, not the payload: the body we hold is
 # already de-chunked, so keeping them would make the record lie about its
@@ -239,12 +236,14 @@ class WarcStore:
 
 class _Gzip(GzippingWrapper):
     def __init__(self, out: io.BufferedWriter) -> None:
-        super().__init__(out)
-        self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        # Not warcio's __init__: it builds a zlib level-9 compressor (6 ms per
+        # page) only to have it replaced; see storage.warc_gzip.
+        self.compressor = gzip_compressor()
+        self.out = out
 
 
 class _Writer(WARCWriter):
-    """warcio's writer with GZIP_LEVEL: each record still its own gzip member."""
+    """warcio's writer with our compressor: each record still its own gzip member."""
 
     def _write_warc_record(self, out: io.BufferedWriter, record: ArcWarcRecord) -> None:
         if not self.gzip:

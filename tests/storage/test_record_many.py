@@ -8,7 +8,7 @@ from datetime import timedelta
 from storage.archive import Archive
 from storage.fetch import Fetch
 from storage.read import counts, find_article, history
-from storage.service import Write
+from storage.record_batch import Write
 from tests.storage.test_service import FIELDS, T0, URL, content, fetch
 
 OTHER = "https://news.example.com/2026/03/01/other.html"
@@ -91,3 +91,10 @@ def test_the_writer_syncs_before_it_commits(archive: Archive) -> None:
 def _failed(f: Fetch) -> Fetch:
     f.error = "HTTP 404"
     return f
+
+
+def test_write_is_still_importable_from_the_service() -> None:
+    # Callers written before the batch path had its own module import it from there.
+    import storage.service
+
+    assert storage.service.Write is Write

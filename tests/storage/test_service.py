@@ -113,6 +113,18 @@ def test_same_bytes_shortcut_finds_the_latest_version(archive: Archive) -> None:
     assert (again.outcome, again.version) == ("unchanged", 1)
 
 
+def test_same_bytes_must_be_the_latest_version_of_this_url(archive: Archive) -> None:
+    archive.service.record_capture(fetch(T0), content())
+    # Known bytes, but at a URL with no article: no shortcut.
+    assert archive.service.latest_body_match("https://news.example.com/other.html", "ab" * 32) is None
+    edited = fetch(T0 + timedelta(hours=1))
+    edited.body_sha256 = "ef" * 32
+    assert archive.service.record_capture(edited, content(title="Budget approved")).version == 2
+    # The old bytes made version 1, not the latest: they must be extracted again.
+    assert archive.service.latest_body_match(URL, "ab" * 32) is None
+    assert archive.service.latest_body_match(URL, "ef" * 32) is not None
+
+
 def test_concurrent_writers_make_one_article_and_no_duplicate_versions(archive: Archive) -> None:
     """Eight threads capture the same edit at once: one article, two versions."""
     archive.service.record_capture(fetch(T0), content())
