@@ -114,13 +114,16 @@ class _Progress:
             self.progress.stop()
 
 
-def _run(spider_cls: type, settings: Any, label: str, **kwargs: Any) -> tuple[Any, dict[str, Any], list[Any]]:
+def _run(
+    spider_cls: type, settings: Any, label: str, **kwargs: Any
+) -> tuple[Any, dict[str, Any], Counter[str]]:
+    """Run a pass's spider; returns it, Scrapy's stats and the count of each capture outcome."""
     progress = _Progress(label)
     try:
-        report = run_spider(spider_cls, settings, on_result=progress.update, **kwargs)
+        report = run_spider(spider_cls, settings, on_result=progress.update, keep_results=False, **kwargs)
     finally:
         progress.stop()
-    return report.spider, report.stats, report.results
+    return report.spider, report.stats, report.outcomes
 
 
 def _status(stats: dict[str, Any]) -> str:
@@ -153,7 +156,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     settings = _pass_settings(archive, sources, "crawl", run_id, overrides)
     report = PassReport(run_id, "failed")
     try:
-        spider, stats, results = _run(SourceSpider, settings, "crawl", sources=list(sources))
+        spider, stats, outcomes = _run(SourceSpider, settings, "crawl", sources=list(sources))
         report.status = _status(stats)
         for name, counts in spider.counts.items():
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
@@ -162,7 +165,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
             documents_ok = counts["documents"] - counts["documents_failed"]
             if counts["documents"] and documents_ok <= 0 and not counts["fetched"]:
                 report.failed_sources.append(name)
-        report.totals["skipped"] = sum(1 for r in results if r.outcome == "skipped")
+        report.totals["skipped"] = outcomes["skipped"]
         if (
             report.status == "finished"
             and report.failed_sources
@@ -189,11 +192,11 @@ def revisit_pass(
     report = PassReport(run_id, "failed")
     try:
         if due:
-            _, stats, results = _run(RevisitSpider, settings, "revisit", due=list(due))
+            _, stats, outcomes = _run(RevisitSpider, settings, "revisit", due=list(due))
             report.status = _status(stats)
         else:
-            results, report.status = [], "finished"
-        report.totals.update(r.outcome for r in results)
+            outcomes, report.status = Counter(), "finished"
+        report.totals.update(outcomes)
         report.totals["fetched"] = sum(report.totals[k] for k in FETCH_OUTCOMES)
         report.totals["queued"] = len(due)
     finally:

@@ -7,6 +7,7 @@ scheduler starts each crawl as a subprocess of its own.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,12 +42,15 @@ def archive_config(settings: Settings) -> ArchiveConfig:
 
 @dataclass
 class RunReport:
+    # Every capture, for callers that report per URL (capture); crawls and
+    # revisits keep only the counts, so their memory does not grow with the pass.
     results: list[CaptureResult] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)
     stats: dict[str, Any] = field(default_factory=dict)
     spider: Any = None
 
     def count(self, outcome: str) -> int:
-        return sum(1 for r in self.results if r.outcome == outcome)
+        return self.outcomes[outcome]
 
 
 def run_spider(
@@ -54,11 +58,13 @@ def run_spider(
     settings: Settings,
     *,
     on_result: Callable[[CaptureResult], None] | None = None,
+    keep_results: bool = True,
     **spider_kwargs: Any,
 ) -> RunReport:
     """Run one spider to completion in this process (once per process).
 
-    `on_result` sees each capture as it is recorded (progress displays).
+    `on_result` sees each capture as it is recorded (progress displays);
+    `keep_results=False` counts outcomes without keeping every result.
     """
     report = RunReport()
     # Scrapy's logging config puts its own logger at DEBUG while the CLI owns
@@ -75,7 +81,9 @@ def run_spider(
     crawler = process.create_crawler(spider_cls)
 
     def collect(result: CaptureResult) -> None:
-        report.results.append(result)
+        report.outcomes[result.outcome] += 1
+        if keep_results:
+            report.results.append(result)
         if on_result is not None:
             on_result(result)
 
