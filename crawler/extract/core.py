@@ -8,11 +8,8 @@ works on its own copy of the tree, our passes read the untouched original.
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -64,36 +61,11 @@ def extract_article(
     fetched_at: datetime | None = None,
 ) -> Article:
     """Extract the article from one page. Never raises; bad input gives an Article with flags."""
-    with _collector_paused():
-        try:
-            return _extract(html, url, fetched_at)
-        except Exception:  # noqa: BLE001 - the contract: no exception escapes, whatever the page
-            LOG.exception("extraction failed for %s", url)
-            return _empty(url, ["error"])
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the duration of one extraction.
-
-    Every element that trafilatura or our passes touch becomes a Python
-    object the collector tracks, so it runs a few times per page (and now
-    and then over every object of the process) to find nothing: the trees
-    and everything built from them are freed by reference counting when the
-    call returns. Measured: 2-3% of the CPU of an extraction in a bare
-    worker process (same process, pages interleaved). The rare
-    reference cycle (an exception and its traceback) waits for the next
-    collection after the call; inputs are bounded (``bounded``), so the
-    garbage held back is too.
-    """
-    if not gc.isenabled():  # the caller manages the collector (or a nested call)
-        yield
-        return
-    gc.disable()
     try:
-        yield
-    finally:
-        gc.enable()
+        return _extract(html, url, fetched_at)
+    except Exception:  # noqa: BLE001 - the contract: no exception escapes, whatever the page
+        LOG.exception("extraction failed for %s", url)
+        return _empty(url, ["error"])
 
 
 def bounded(text: str) -> tuple[str, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from datetime import UTC, datetime
 
@@ -50,6 +51,20 @@ def test_the_pool_gives_what_the_extractor_gives() -> None:
         runner.close()
     assert pooled == extract_fields(HTML, "http://127.0.0.1/harbour.html", AT)
     assert "sea wall" in pooled["text"]
+
+
+def test_pool_workers_start_with_their_imports_frozen() -> None:
+    # Frozen at start-up, the collector's passes skip the modules' objects
+    # (docs/performance.md); a worker without it would report 0.
+    runner = ExtractionRunner(1)
+    runner.plan(None)
+    runner.start()
+    try:
+        assert runner._pool is not None
+        frozen = runner._pool.submit(gc.get_freeze_count).result(timeout=120)
+    finally:
+        runner.close()
+    assert frozen > 10_000
 
 
 def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
