@@ -18,6 +18,9 @@ from storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 class FrontierEntry(Base):
     __tablename__ = "frontier"
+    # Ids only grow (SQLite would reuse a deleted top id): the source spider
+    # reads the frontier with an id cursor (crawler/frontier_feed.py).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # storage.dedup.canonical_url of the article URL: one row per article.
