@@ -107,8 +107,9 @@ def exit_for(report: PassReport) -> None:
 def _forget_removed_sources(archive: Archive, sources: Sequence[Source]) -> None:
     """Queued URLs of sources no longer in the sources file would wait forever: drop them.
 
-    Only on a crawl of the whole file; `crawl NAME` (and the scheduler, which
-    crawls one source at a time) must not take the other sources for removed.
+    Only when asked (`--forget-removed`): an archive may be fed from more than
+    one sources file, and a crawl of one must not take the others' sources for
+    removed. All of the file's sources are kept, named on the command line or not.
     """
     from storage.frontier import Frontier
 
@@ -124,6 +125,11 @@ def _forget_removed_sources(archive: Archive, sources: Sequence[Source]) -> None
 @overrides_option
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object.")
 @click.option(
+    "--forget-removed",
+    is_flag=True,
+    help="Drop queued URLs of sources that are not in this sources file (they would wait forever).",
+)
+@click.option(
     "--redis",
     "redis_url",
     envvar="NEWSARCHIVE_REDIS_URL",
@@ -137,6 +143,7 @@ def crawl(
     no_throttle: bool,
     overrides: tuple[str, ...],
     as_json: bool,
+    forget_removed: bool,
     redis_url: str | None,
 ) -> None:
     """One pass over the named sources (all by default): discover and archive new articles.
@@ -163,8 +170,8 @@ def crawl(
 
             report = worker_pass(archive, chosen, redis_url, run_overrides(cli, overrides, no_throttle))
         else:
-            if not names:
-                _forget_removed_sources(archive, chosen)
+            if forget_removed:
+                _forget_removed_sources(archive, load(cli, sources_file))
             report = crawl_pass(archive, chosen, run_overrides(cli, overrides, no_throttle))
     finally:
         archive.close()

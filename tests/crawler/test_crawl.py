@@ -107,7 +107,7 @@ def test_a_source_that_fails_entirely_fails_the_run(
     assert "good" in listing.stdout and "finished" in listing.stdout and "never crawled" not in listing.stdout
 
 
-def test_a_whole_file_crawl_forgets_queued_urls_of_removed_sources(
+def test_crawl_forgets_queued_urls_of_removed_sources_when_asked(
     news_site: NewsSite, sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path]
 ) -> None:
     archive = Archive(sqlite_config)
@@ -128,14 +128,17 @@ def test_a_whole_file_crawl_forgets_queued_urls_of_removed_sources(
         sources_toml(news_site, "local", feeds=[news_site.url("/atom.xml")])
         + sources_toml(news_site, "other", feeds=[news_site.url("/atom.xml")])
     )
-    # A crawl of some sources leaves the others' rows alone, known or not.
-    named = run_cli(sqlite_config, "crawl", "--sources", str(path), "local", *FAST)
-    assert named.returncode == 0, named.stderr[-3000:]
+    # Without being asked, a crawl leaves rows of sources it does not know
+    # alone: the archive may be fed from another sources file too.
+    plain = run_cli(sqlite_config, "crawl", "--sources", str(path), *FAST)
+    assert plain.returncode == 0, plain.stderr[-3000:]
     assert "removed" in queued_sources()
-    whole = run_cli(sqlite_config, "crawl", "--sources", str(path), *FAST)
-    assert whole.returncode == 0, whole.stderr[-3000:]
-    assert "dropped 1 queued URLs of sources no longer in the sources file" in whole.stderr
+    named = run_cli(sqlite_config, "crawl", "--sources", str(path), "--forget-removed", "other", *FAST)
+    assert named.returncode == 0, named.stderr[-3000:]
+    assert "dropped 1 queued URLs of sources no longer in the sources file" in named.stderr
     assert "removed" not in queued_sources()
+    whole = run_cli(sqlite_config, "crawl", "--sources", str(path), "--forget-removed", *FAST)
+    assert whole.returncode == 0 and "dropped" not in whole.stderr
     assert news_site.request_count("/gone/1.html") == 0
 
 
