@@ -196,16 +196,6 @@ class Frontier:
                 query = query.where(FrontierEntry.source == source)
             return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
-    def attempted(self, urls: Sequence[str]) -> None:
-        """Count one more attempt for URLs a run is about to fetch."""
-        with self.sessions.begin() as session:
-            for chunk in _chunks(list(urls)):
-                session.execute(
-                    update(FrontierEntry)
-                    .where(FrontierEntry.url.in_(chunk))
-                    .values(attempts=FrontierEntry.attempts + 1)
-                )
-
     def done(self, urls: Sequence[str]) -> None:
         """The fetches of these URLs are recorded: they leave the frontier."""
         with self.sessions.begin() as session:

@@ -27,7 +27,7 @@ from storage.dedup import (
 )
 from storage.fetch import Fetch
 from storage.models import Article, ArticleEvent, Capture, Version
-from storage.record_batch import Write, record_many  # Write re-exported for older callers
+from storage.record_batch import Write, record_many
 from storage.revisit import DEFAULT_SCHEDULE, RevisitStep, next_check
 from storage.versions import change_summary
 
@@ -436,12 +436,17 @@ def _version_values(
 
 
 def _insert_row(session: Session, model: type[Capture] | type[Version], values: dict[str, Any]) -> int:
-    """INSERT ... RETURNING id on the session's connection, past the ORM's unit of work."""
-    return session.connection().execute(_INSERTS[model], values).scalar_one()
+    """Insert one row on the session's connection, past the ORM's unit of work; returns its id.
+
+    inserted_primary_key, not RETURNING: SQLAlchemy then uses RETURNING on
+    PostgreSQL and the cursor's lastrowid on SQLite, which works on SQLite
+    before 3.35 too (no RETURNING there); one round trip either way.
+    """
+    return session.connection().execute(_INSERTS[model], values).inserted_primary_key[0]
 
 
 # Built once: a new statement object costs its cache key again on every call.
-_INSERTS = {model: insert(model.__table__).returning(model.__table__.c.id) for model in (Capture, Version)}
+_INSERTS = {model: insert(model.__table__) for model in (Capture, Version)}
 _SET_CAPTURE_VERSION = (
     update(Capture.__table__)
     .where(Capture.__table__.c.id == bindparam("capture_id"))

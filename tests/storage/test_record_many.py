@@ -91,10 +91,3 @@ def test_the_writer_syncs_before_it_commits(archive: Archive) -> None:
 def _failed(f: Fetch) -> Fetch:
     f.error = "HTTP 404"
     return f
-
-
-def test_write_is_still_importable_from_the_service() -> None:
-    # Callers written before the batch path had its own module import it from there.
-    import storage.service
-
-    assert storage.service.Write is Write
