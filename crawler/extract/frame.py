@@ -45,7 +45,8 @@ _TOKEN = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
 
 
-def _furniture(node: HtmlElement) -> bool:
+def furniture(node: HtmlElement) -> bool:
+    """Whether ``node`` is page furniture by its tag or a class/id token (footer, sidebar, comments, …)."""
     if node.tag in _SKIP:
         return True
     marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
@@ -65,7 +66,7 @@ def _paragraph_totals(tree: HtmlElement) -> dict[HtmlElement, int]:
     totals: dict[HtmlElement, int] = {}
     for parent, size in direct.items():
         chain = [parent, *parent.iterancestors()]
-        if any(_furniture(node) for node in chain):
+        if any(furniture(node) for node in chain):
             continue
         for node in chain:
             totals[node] = totals.get(node, 0) + size
