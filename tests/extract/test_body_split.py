@@ -7,6 +7,7 @@ from datetime import date
 from lxml.html import fromstring
 
 from crawler.extract import body
+from crawler.extract.frame import furniture
 from crawler.extract.split import split_blocks
 
 SENTENCE = (
@@ -70,3 +71,10 @@ def test_link_dense_sibling_blocks_are_teasers_not_body() -> None:
 def test_a_block_after_another_headline_is_the_next_article() -> None:
     tree = fromstring(_page("<h1>Council approves budget</h1>", _paragraphs(4, "After")))
     assert split_blocks(tree, FIRST) == []
+
+
+def test_a_heading_slug_id_is_not_mistaken_for_furniture() -> None:
+    section = fromstring('<div id="menu-ideas-for-a-summer-wedding"><p>Text</p></div>')
+    menu = fromstring('<div id="menu-main"><p>Text</p></div>')
+    assert not furniture(section)
+    assert furniture(menu)
