@@ -210,6 +210,14 @@ _LINE_PATTERNS = [
     r"follow (?:us|the \S+(?: \S+){0,5}) on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube)\b.{0,150}",
     r"[—–-]?\s*(?:\S+(?: \S+){0,12} )?contributed to this (?:report|story|article)\.?",
     r"\((?:quelle|source|fuente|fonte|źródło):? .{1,60}\)",
+    # Teaser labels and reader calls to action that news sites put between paragraphs.
+    r"(?:see more|more on this(?: story)?):.{1,160}",
+    r"(?:don['’]?t miss|do not miss|must read)(?: this)?[.!:]?",
+    r"have a (?:news )?tip\?.{0,250}",
+    r"(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\? (?:share|tell|send).{0,100}",
+    r"tell us what you think[.!…]*",
+    # A short line whose sentence starts by asking for a newsletter sign-up.
+    r"(?=.{0,260}$)(?:.{0,160}[.!?]\s+)?(?:sign up|subscribe)\b.{0,160}\b(?:newsletters?|inbox)\b.{0,120}",
     r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}\b).{0,120}",
     r".{0,120}\ball rights reserved\b.{0,120}",
 ]
