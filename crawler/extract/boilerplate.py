@@ -14,6 +14,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from crawler.extract.datetext import MONTHS
+
 # Class/id tokens of widgets; matched with contains() on @class/@id.
 _WIDGET_TOKENS = (
     "comment-respond",
@@ -221,6 +223,27 @@ _LINE_PATTERNS = [
     r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}\b).{0,120}",
     r".{0,120}\ball rights reserved\b.{0,120}",
 ]
+# A line that is only a date, with its weekday and time ("Monday, 22 January 2018 at 0:13",
+# "segunda-feira, 22 de janeiro de 2018 às 0:13"): the page's date stamp, not a sentence.
+# A date followed by a colon is a timeline entry's label and stays.
+_WEEKDAYS = (
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi "
+    "dimanche lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì "
+    "sabato domenica segunda-feira terça-feira quarta-feira quinta-feira sexta-feira maandag dinsdag "
+    "woensdag donderdag vrijdag zaterdag zondag"
+)
+_MONTH_NAME = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_WEEKDAY = "|".join(sorted(map(re.escape, _WEEKDAYS.split()), key=len, reverse=True))
+_DAY_NUMBER = r"[0-3]?\d(?:st|nd|rd|th|er|\.)?"
+_CALENDAR = (
+    rf"(?:(?:{_MONTH_NAME})\.?\s+{_DAY_NUMBER},?\s+(?:19|20)\d\d"
+    rf"|{_DAY_NUMBER}\s+(?:de\s+)?(?:{_MONTH_NAME})\.?,?\s+(?:de\s+)?(?:19|20)\d\d)"
+)
+_CLOCK = (
+    r"(?:,?\s*(?:at|às|as|um|à|a las|alle|om|-|\|)?\s*\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:uhr|h))?)"
+)
+_LINE_PATTERNS.append(rf"[|\W]*(?:(?:{_WEEKDAY}),?\s+)?{_CALENDAR}{_CLOCK}?[^\w:]*")
 _LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
 
 

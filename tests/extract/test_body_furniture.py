@@ -34,3 +34,29 @@ def test_calls_to_action_are_furniture(line: str) -> None:
 )
 def test_sentences_that_mention_them_are_kept(line: str) -> None:
     assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "segunda-feira, 22 de janeiro de 2018 às 0:13",
+        "Monday, November 18, 2019",
+        "|  | January 22nd, 2019 |",
+        "18. März 2024, 14:30 Uhr",
+    ],
+)
+def test_a_line_that_is_only_a_date_stamp_is_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "July 15, 1960:",
+        "On January 22, 2019 the court ruled.",
+        "(Published Monday, Nov. 18, 2019)",
+        "January 2019",
+    ],
+)
+def test_timeline_labels_and_sentences_with_dates_are_kept(line: str) -> None:
+    assert not is_furniture(line)
