@@ -76,6 +76,8 @@ _KEYWORDS = (
 _KEYWORD = re.compile("|".join(map(re.escape, _KEYWORDS)))
 _WIDGET_IDS = frozenset({"respond", "comments", "reply-title", "disqus_thread"})
 _BACK_TO_TOP = re.compile(r"^\W*(?:back to top|to top|top|nach oben|haut de page)\W*(?:button)?\W*$", re.I)
+_HOVER_CARD = "//p//span[.//img][count(.//a) >= 2][not(.//span[.//img][count(.//a) >= 2])]"
+_CARD_LINK_SHARE = 0.8
 # Never prune the document skeleton, even when a theme puts a token on it.
 _KEEP = frozenset({"html", "body", "main", "article"})
 
@@ -114,6 +116,15 @@ def _widget_nodes(tree: HtmlElement) -> list[HtmlElement]:
         found[id(node)] = node
     for node in tree.xpath("//form[.//textarea]"):
         found[id(node)] = node
+    # A hover card: an inline <span> inside a paragraph that carries a picture
+    # and several links (a person's photo, profile and latest stories), shown
+    # on hover; its text would run into the sentence ("Rep. Jane DoeJane Doe…").
+    # Only the innermost such span, and only when links are nearly all its text:
+    # a span wrapping a whole sentence with an inline picture is prose.
+    for node in tree.xpath(_HOVER_CARD):
+        text = len(node.text_content().strip())
+        if text and sum(len(a.text_content().strip()) for a in node.iter("a")) >= _CARD_LINK_SHARE * text:
+            found[id(node)] = node
     for node in tree.xpath("//a[starts-with(@href, '#')][not(*[3])] | //button[not(*[3])]"):
         if _BACK_TO_TOP.match(node.text_content() or ""):
             found[id(node)] = node

@@ -60,3 +60,22 @@ def test_a_line_that_is_only_a_date_stamp_is_furniture(line: str) -> None:
 )
 def test_timeline_labels_and_sentences_with_dates_are_kept(line: str) -> None:
     assert not is_furniture(line)
+
+
+def test_hover_card_inside_a_sentence_is_pruned_but_the_sentence_stays() -> None:
+    from lxml.html import fromstring
+
+    from crawler.extract.boilerplate import prune_widgets
+
+    tree = fromstring(
+        "<html><body><article><p>The mayor thanked <a href='/people/jane-doe'>Jane Doe</a>"
+        "<span class='card'><span><img src='/jd.jpg'><a href='/people/jane-doe'>Jane Doe</a>"
+        "<a href='/story/1'>Council passes the budget after a long night</a></span></span>"
+        " for her work on the budget.</p>"
+        "<p><span>A sentence with a picture <img src='/x.png'> that links <a href='/a'>here</a>"
+        " and <a href='/b'>there</a> is prose.</span></p></article></body></html>"
+    )
+    prune_widgets(tree)
+    first, second = (" ".join(p.text_content().split()) for p in tree.iter("p"))
+    assert first == "The mayor thanked Jane Doe for her work on the budget."
+    assert "is prose" in second
