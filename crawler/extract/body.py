@@ -24,6 +24,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
 from crawler.extract.frame import MIN_MISSING, find_frame, key, missing_structure, trafilatura_frames
+from crawler.extract.split import merged_copy, split_blocks
 
 LOG = logging.getLogger(__name__)
 
@@ -106,6 +107,27 @@ def _framed_text(tree: HtmlElement, text: str, url: str | None, reference: date)
     return text
 
 
+def _kept_share(new: str, old: str) -> float:
+    """Share of ``old``'s characters in lines that ``new`` also has."""
+    have = {key(line) for line in new.split("\n")}
+    lines = [k for k in map(key, old.split("\n")) if k]
+    total = sum(len(k) for k in lines)
+    return sum(len(k) for k in lines if k in have) / total if total else 1.0
+
+
+def _joined_text(tree: HtmlElement, text: str, url: str | None, reference: date) -> str:
+    """The whole body when ``text`` is the first of several sibling blocks (``split.py``), else ``text``."""
+    blocks = split_blocks(tree, text)
+    if not blocks:
+        return text
+    joined = _run(merged_copy(tree, blocks), options(url, reference, precision=True), url)
+    # The merged run must keep what the first run found (the same container,
+    # now whole) and add to it; anything else means it picked another element.
+    if len(joined) > len(text) and _kept_share(joined, text) >= COVER_SHARE:
+        return joined
+    return text
+
+
 def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:
     """The main text of ``tree`` (which trafilatura copies; it is not changed here)."""
     text = _run(tree, options(url, reference, precision=True), url)
@@ -113,4 +135,5 @@ def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:
         retry = _run(tree, options(url, reference, precision=False), url)
         if len(retry) >= RETRY_GAIN * max(1, len(text)):
             text = retry
+    text = _joined_text(tree, text, url, reference)
     return _framed_text(tree, text, url, reference)

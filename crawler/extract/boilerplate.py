@@ -14,6 +14,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from crawler.extract.datetext import MONTHS
+
 # Class/id tokens of widgets; matched with contains() on @class/@id.
 _WIDGET_TOKENS = (
     "comment-respond",
@@ -74,6 +76,8 @@ _KEYWORDS = (
 _KEYWORD = re.compile("|".join(map(re.escape, _KEYWORDS)))
 _WIDGET_IDS = frozenset({"respond", "comments", "reply-title", "disqus_thread"})
 _BACK_TO_TOP = re.compile(r"^\W*(?:back to top|to top|top|nach oben|haut de page)\W*(?:button)?\W*$", re.I)
+_HOVER_CARD = "//p//span[.//img][count(.//a) >= 2][not(.//span[.//img][count(.//a) >= 2])]"
+_CARD_LINK_SHARE = 0.8
 # Never prune the document skeleton, even when a theme puts a token on it.
 _KEEP = frozenset({"html", "body", "main", "article"})
 
@@ -112,6 +116,15 @@ def _widget_nodes(tree: HtmlElement) -> list[HtmlElement]:
         found[id(node)] = node
     for node in tree.xpath("//form[.//textarea]"):
         found[id(node)] = node
+    # A hover card: an inline <span> inside a paragraph that carries a picture
+    # and several links (a person's photo, profile and latest stories), shown
+    # on hover; its text would run into the sentence ("Rep. Jane DoeJane Doe…").
+    # Only the innermost such span, and only when links are nearly all its text:
+    # a span wrapping a whole sentence with an inline picture is prose.
+    for node in tree.xpath(_HOVER_CARD):
+        text = len(node.text_content().strip())
+        if text and sum(len(a.text_content().strip()) for a in node.iter("a")) >= _CARD_LINK_SHARE * text:
+            found[id(node)] = node
     for node in tree.xpath("//a[starts-with(@href, '#')][not(*[3])] | //button[not(*[3])]"):
         if _BACK_TO_TOP.match(node.text_content() or ""):
             found[id(node)] = node
@@ -210,9 +223,38 @@ _LINE_PATTERNS = [
     r"follow (?:us|the \S+(?: \S+){0,5}) on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube)\b.{0,150}",
     r"[—–-]?\s*(?:\S+(?: \S+){0,12} )?contributed to this (?:report|story|article)\.?",
     r"\((?:quelle|source|fuente|fonte|źródło):? .{1,60}\)",
+    # Teaser labels and reader calls to action that news sites put between paragraphs.
+    r"(?:see more|more on this(?: story)?):.{1,160}",
+    r"(?:don['’]?t miss|do not miss|must read)(?: this)?[.!:]?",
+    r"have a (?:news )?tip\?.{0,250}",
+    r"(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\? (?:share|tell|send).{0,100}",
+    r"tell us what you think[.!…]*",
+    # A short line whose sentence starts by asking for a newsletter sign-up.
+    r"(?=.{0,260}$)(?:.{0,160}[.!?]\s+)?(?:sign up|subscribe)\b.{0,160}\b(?:newsletters?|inbox)\b.{0,120}",
     r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}\b).{0,120}",
     r".{0,120}\ball rights reserved\b.{0,120}",
 ]
+# A line that is only a date, with its weekday and time ("Monday, 22 January 2018 at 0:13",
+# "segunda-feira, 22 de janeiro de 2018 às 0:13"): the page's date stamp, not a sentence.
+# A date followed by a colon is a timeline entry's label and stays.
+_WEEKDAYS = (
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi "
+    "dimanche lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì "
+    "sabato domenica segunda-feira terça-feira quarta-feira quinta-feira sexta-feira maandag dinsdag "
+    "woensdag donderdag vrijdag zaterdag zondag"
+)
+_MONTH_NAME = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_WEEKDAY = "|".join(sorted(map(re.escape, _WEEKDAYS.split()), key=len, reverse=True))
+_DAY_NUMBER = r"[0-3]?\d(?:st|nd|rd|th|er|\.)?"
+_CALENDAR = (
+    rf"(?:(?:{_MONTH_NAME})\.?\s+{_DAY_NUMBER},?\s+(?:19|20)\d\d"
+    rf"|{_DAY_NUMBER}\s+(?:de\s+)?(?:{_MONTH_NAME})\.?,?\s+(?:de\s+)?(?:19|20)\d\d)"
+)
+_CLOCK = (
+    r"(?:,?\s*(?:at|às|as|um|à|a las|alle|om|-|\|)?\s*\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:uhr|h))?)"
+)
+_LINE_PATTERNS.append(rf"[|\W]*(?:(?:{_WEEKDAY}),?\s+)?{_CALENDAR}{_CLOCK}?[^\w:]*")
 _LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
 
 

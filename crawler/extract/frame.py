@@ -34,6 +34,9 @@ TRUSTED_SHARE = 0.5
 # The frame is tried when this many characters of its list items and headings are missing.
 MIN_MISSING = 200
 
+# An id with this many hyphens is a slug made from a heading.
+SLUG_HYPHENS = 3
+
 _SKIP = frozenset({"nav", "footer", "aside", "header", "form"})
 # Class or id tokens starting with these mark page furniture (a "footer-fragments"
 # div with the site's address paragraphs, a "sidebar__promo").
@@ -45,10 +48,15 @@ _TOKEN = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
 
 
-def _furniture(node: HtmlElement) -> bool:
+def furniture(node: HtmlElement) -> bool:
+    """Whether ``node`` is page furniture by its tag or a class/id token (footer, sidebar, comments, …)."""
     if node.tag in _SKIP:
         return True
-    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    ident = node.get("id") or ""
+    # An id of many hyphenated words is a heading's anchor slug ("menu-ideas-for-…"), not a widget name.
+    if ident.count("-") >= SLUG_HYPHENS:
+        ident = ""
+    marks = f"{node.get('class') or ''} {ident}".lower()
     return any(token.startswith(_FURNITURE_PREFIXES) for token in _TOKEN.split(marks) if token)
 
 
@@ -65,7 +73,7 @@ def _paragraph_totals(tree: HtmlElement) -> dict[HtmlElement, int]:
     totals: dict[HtmlElement, int] = {}
     for parent, size in direct.items():
         chain = [parent, *parent.iterancestors()]
-        if any(_furniture(node) for node in chain):
+        if any(furniture(node) for node in chain):
             continue
         for node in chain:
             totals[node] = totals.get(node, 0) + size
