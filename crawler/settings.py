@@ -36,6 +36,11 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+# Bytes of responses the scraper may hold before the engine stops taking new
+# ones (Scrapy: 5 MB). Extraction's back-pressure parks pages here, and four
+# jobs in the pool need only a few pages waiting: a smaller slot keeps fewer
+# bodies (and their copies in flight to the WARC and the workers) alive.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
 MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = 2048
 MEMUSAGE_WARNING_MB = 1024
