@@ -26,22 +26,24 @@ SETS = ["fundus-dev", "scrapinghub", "wcxb-dev-articles"]
 REFERENCE = datetime(2026, 11, 1)
 SHARED_SCORER = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "score.py"
 
-# Measured on this sample when the floors were set (2026-11-27, extractor 2):
-#   fundus-dev   f1 0.932, title 0.8, date 1.0, authors 0.9, captions found 0.611 / precision 1.0
-#   scrapinghub  f1 0.934
-#   wcxb         f1 0.957, title 0.9, date 0.8, authors 1.0, must-not leaked 0.0
+# Measured on this sample when the floors were set (2026-11-28, extractor 3):
+#   fundus-dev   f1 0.932, title 0.9, date 1.0, authors 0.9, captions found 0.611 / precision 1.0
+#   scrapinghub  f1 0.936
+#   wcxb         f1 0.957, title 0.8, date 0.8, authors 1.0, must-not leaked 0.0
+# (extractor 2 had fundus title 0.8, wcxb title 0.9: one page each way here,
+# while the full sets rose: fundus 0.794 -> 0.809, wcxb 0.826 -> 0.864.)
 # With ten pages a set one page is 0.1 of an exact-match figure: the floors
 # allow about one page of noise, no more. "without_leaked" is a ceiling.
 FLOORS = {
     "fundus-dev": {
         "f1": 0.92,
-        "title_exact": 0.7,
+        "title_exact": 0.8,
         "date_exact": 0.9,
         "authors_exact": 0.8,
         "captions_found": 0.55,
         "captions_precision": 0.9,
     },
-    "scrapinghub": {"f1": 0.92},
+    "scrapinghub": {"f1": 0.925},
     "wcxb-dev-articles": {
         "f1": 0.945,
         "title_exact": 0.8,
