@@ -12,6 +12,9 @@ from twisted.python.failure import Failure
 
 from crawler.items import FailureItem, FetchContext, PageItem
 
+# The failure reason of a robots.txt refusal (the source spider looks captures up by it).
+ROBOTS_REASON = "forbidden by robots.txt"
+
 CONTEXT_KEY = "newsarchive_context"
 FETCHED_AT_KEY = "newsarchive_fetched_at"
 WARC_KEY = "newsarchive_warc"
@@ -54,7 +57,7 @@ def failure_reason(failure: Failure) -> tuple[str, str, Response | None]:
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or type(exc).__name__
         if "robots.txt" in text.lower():
-            return "forbidden by robots.txt", "skipped", None
+            return ROBOTS_REASON, "skipped", None
         if "DOWNLOAD_MAXSIZE" in text:  # HttpCompressionMiddleware: a gzip bomb or a huge page
             return "body over the size limit once decompressed (DOWNLOAD_MAXSIZE)", "failed", None
         return text.splitlines()[0][:300], "failed", None

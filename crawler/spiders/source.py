@@ -31,7 +31,7 @@ from crawler.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitem
 from crawler.frontier_feed import DEFAULT_WINDOW, FrontierFeed
 from crawler.heap import trim_heap
 from crawler.items import FailureItem, FetchContext, PageItem
-from crawler.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
+from crawler.responses import CONTEXT_KEY, ROBOTS_REASON, failure_item, failure_reason, page_item
 from crawler.runner import archive_config
 from crawler.signals import capture_recorded
 from crawler.sources import Source
@@ -50,8 +50,6 @@ DONE_BATCH = 50
 # A URL robots.txt forbade is not asked again before this many seconds (one
 # "skipped" capture records the refusal; sites rarely change robots.txt).
 DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
-# The error crawler.responses.failure_reason records for such a skip.
-ROBOTS_REASON = "forbidden by robots.txt"
 
 
 class SourceSpider(scrapy.Spider):
@@ -83,6 +81,7 @@ class SourceSpider(scrapy.Spider):
         )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -257,6 +256,24 @@ class SourceSpider(scrapy.Spider):
         if engine is not None:
             for request in self._next_articles():
                 engine.crawl(request)
+
+    def _dropped(self, request: scrapy.Request) -> None:
+        """The scheduler refused an article request: a redirect to a URL this run already fetched.
+
+        No capture will come for the URL asked for, and its target is archived,
+        so the row leaves the frontier (later runs would only redirect again)
+        and its place in the window goes to the next URL.
+        """
+        context = request.meta.get(CONTEXT_KEY)
+        if self.feed is None or not isinstance(context, FetchContext):
+            return
+        if self.feed.recorded(context.requested_url) is None:
+            return
+        self._done.append(context.requested_url)
+        engine = self.crawler.engine
+        if engine is not None:
+            for follow in self._next_articles():
+                engine.crawl(follow)
 
     def _idle(self) -> None:
         """Nothing scheduled or in flight: hand out the next rows, if any, rather than close.

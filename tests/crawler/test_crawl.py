@@ -142,6 +142,34 @@ def test_crawl_forgets_queued_urls_of_removed_sources_when_asked(
     assert news_site.request_count("/gone/1.html") == 0
 
 
+def test_a_redirect_to_an_article_fetched_this_run_leaves_the_frontier(
+    news_site: NewsSite, sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path]
+) -> None:
+    # Scrapy drops the redirect's second request for the same article: no
+    # capture comes for the alias, which must not wait in the frontier forever.
+    target = news_site.articles[0]
+    news_site.redirect("/alias/first.html", target.path)
+    feed = "".join(
+        f"<item><link>{news_site.base_url}{path}</link></item>" for path in (target.path, "/alias/first.html")
+    )
+    news_site.set_route(
+        "/alias.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{feed}</channel></rss>',
+        content_type="application/rss+xml",
+    )
+    path = write_sources(sources_toml(news_site, feeds=[news_site.url("/alias.xml")]))
+    result = run_cli(sqlite_config, "crawl", "--sources", str(path), "--json", *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert news_site.request_count("/alias/first.html") == 1
+    archive = Archive(sqlite_config)
+    try:
+        assert Frontier(archive.sessions).count() == 0
+        with archive.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(Article)) == 1
+    finally:
+        archive.close()
+
+
 def test_bad_sources_file_and_unknown_source(
     sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path]
 ) -> None:
