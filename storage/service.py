@@ -13,23 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.capture_rows import SET_CAPTURE_VERSION, capture_row, capture_values, insert_row, version_values
 from storage.dedup import (
     BadURL,
     canonical_url,
     choose_article_url,
     content_hash,
     domain_of,
-    word_count,
 )
 from storage.fetch import Fetch
 from storage.models import Article, ArticleEvent, Capture, Version
 from storage.record_batch import Write, record_many
 from storage.revisit import DEFAULT_SCHEDULE, RevisitStep, next_check
-from storage.versions import change_summary
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -135,10 +134,10 @@ class ArchiveService:
             latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
             unchanged = latest is not None and latest.content_hash == digest
             created_outcome = "new_article" if created else "new_version"
-            capture_id = _insert_row(
+            capture_id = insert_row(
                 session,
                 Capture,
-                _capture_values(
+                capture_values(
                     fetch,
                     outcome="unchanged" if unchanged else created_outcome,
                     article_id=article.id,
@@ -163,13 +162,13 @@ class ArchiveService:
                 outcome, number = "unchanged", latest.number
             else:
                 number = article.version_count + 1
-                version_id = _insert_row(
+                version_id = insert_row(
                     session,
                     Version,
-                    _version_values(article, number, digest, content, fetch.fetched_at, capture_id, latest),
+                    version_values(article, number, digest, content, fetch.fetched_at, capture_id, latest),
                 )
                 session.connection().execute(
-                    _SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}
+                    SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}
                 )
                 article.version_count = number
                 article.latest_version_id = version_id
@@ -195,7 +194,7 @@ class ArchiveService:
                 raise LookupError(f"article {article_id} has no version to match")
             latest = session.get(Version, article.latest_version_id)
             assert latest is not None
-            capture = _capture_row(fetch, outcome=outcome, article_id=article.id)
+            capture = capture_row(fetch, outcome=outcome, article_id=article.id)
             capture.version_id = latest.id
             session.add(capture)
             session.flush()
@@ -236,7 +235,7 @@ class ArchiveService:
             outcome = fetch.error_outcome
             if article is not None and fetch.status_code in GONE_STATUSES:
                 outcome = "gone"
-            capture = _capture_row(fetch, outcome=outcome, article_id=article.id if article else None)
+            capture = capture_row(fetch, outcome=outcome, article_id=article.id if article else None)
             capture.error = reason
             session.add(capture)
             session.flush()
@@ -273,7 +272,7 @@ class ArchiveService:
 
         def work(session: Session) -> CaptureResult:
             article = _article_for_url(session, fetch.requested_url)
-            capture = _capture_row(
+            capture = capture_row(
                 fetch, outcome="gone" if article else "failed", article_id=article.id if article else None
             )
             capture.error = fetch.error
@@ -368,90 +367,6 @@ def _count_capture(session: Session, version: Version) -> None:
     """
     version.capture_count = Version.capture_count + 1  # type: ignore[assignment]
     session.flush()
-
-
-def _capture_row(fetch: Fetch, *, outcome: str, article_id: int | None) -> Capture:
-    return Capture(**_capture_values(fetch, outcome=outcome, article_id=article_id))
-
-
-def _capture_values(
-    fetch: Fetch, *, outcome: str, article_id: int | None, version_id: int | None = None
-) -> dict[str, Any]:
-    warc = fetch.warc
-    return {
-        "requested_url": fetch.requested_url,
-        "final_url": fetch.final_url,
-        "article_id": article_id,
-        "version_id": version_id,
-        "crawl_run_id": fetch.crawl_run_id,
-        "outcome": outcome,
-        "status_code": fetch.status_code,
-        "headers": dict(fetch.headers),
-        "content_type": fetch.content_type,
-        "fetched_at": fetch.fetched_at,
-        "body_sha256": fetch.body_sha256,
-        "body_size": fetch.body_size,
-        "warc_file": warc.file if warc else None,
-        "warc_offset": warc.offset if warc else None,
-        "warc_length": warc.length if warc else None,
-        "ignore_robots": fetch.ignore_robots,
-        "via": fetch.via,
-    }
-
-
-def _version_values(
-    article: Article,
-    number: int,
-    digest: str,
-    content: ExtractedContent,
-    fetched_at: datetime,
-    capture_id: int,
-    previous: Version | None,
-) -> dict[str, Any]:
-    fields = content.fields
-    return {
-        "article_id": article.id,
-        "number": number,
-        "content_hash": digest,
-        "title": fields.get("title"),
-        "text": fields.get("text") or "",
-        "authors": list(fields.get("authors") or []),
-        "captions": [dict(c) for c in fields.get("captions") or []],
-        "published": fields.get("published"),
-        "modified": fields.get("modified"),
-        "language": fields.get("language"),
-        "sitename": fields.get("sitename"),
-        "description": fields.get("description"),
-        "images": list(fields.get("images") or []),
-        "flags": list(fields.get("flags") or []),
-        "word_count": word_count(fields.get("text")),
-        "extractor": content.extractor,
-        "extractor_version": content.extractor_version,
-        "first_seen_at": fetched_at,
-        "last_seen_at": fetched_at,
-        "capture_count": 1,
-        "first_capture_id": capture_id,
-        "changes": change_summary(previous.content() if previous else None, fields),
-    }
-
-
-def _insert_row(session: Session, model: type[Capture] | type[Version], values: dict[str, Any]) -> int:
-    """Insert one row on the session's connection, past the ORM's unit of work; returns its id.
-
-    inserted_primary_key, not RETURNING: SQLAlchemy then uses RETURNING on
-    PostgreSQL and the cursor's lastrowid on SQLite, which works on SQLite
-    before 3.35 too (no RETURNING there); one round trip either way.
-    """
-    return session.connection().execute(_INSERTS[model], values).inserted_primary_key[0]
-
-
-# Built once: a new statement object costs its cache key again on every call.
-_INSERTS = {model: insert(model.__table__) for model in (Capture, Version)}
-_SET_CAPTURE_VERSION = (
-    update(Capture.__table__)
-    .where(Capture.__table__.c.id == bindparam("capture_id"))
-    .values(version_id=bindparam("version_id"))
-)
 
 
 def _touch(
