@@ -25,7 +25,6 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
 OUT = Path(__file__).resolve().parent / "out"
-# A fixed reference date so runs on different days score the same.
-REFERENCE = datetime(2026, 11, 1)
+# The plain-trafilatura baseline and the fixed reference date (runs on
+# different days score the same) are shared with bench/crawl.py's ceiling.
+from _extract import REFERENCE, plain_document  # noqa: E402
 
 Prediction = dict[str, Any]
 
@@ -53,20 +53,7 @@ def ours(html: bytes, url: str) -> Prediction:
 
 
 def trafilatura_plain(html: bytes, url: str) -> Prediction:
-    from trafilatura import bare_extraction
-
-    doc = bare_extraction(
-        html,
-        url=url,
-        include_comments=False,
-        favor_precision=True,
-        with_metadata=True,
-        date_extraction_params={
-            "original_date": True,
-            "extensive_search": True,
-            "max_date": REFERENCE.date().isoformat(),
-        },
-    )
+    doc = plain_document(html, url)
     if doc is None:
         return {"text": ""}
     return {
