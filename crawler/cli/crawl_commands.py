@@ -156,7 +156,8 @@ def crawl(
     from crawler.sources import select_sources
 
     try:
-        chosen = select_sources(load(cli, sources_file), names)
+        listed = load(cli, sources_file)
+        chosen = select_sources(listed, names)
     except KeyError as exc:
         click.echo(f"error: {exc.args[0]}", err=True)
         sys.exit(EXIT_BAD_SOURCES)
@@ -171,7 +172,7 @@ def crawl(
             report = worker_pass(archive, chosen, redis_url, run_overrides(cli, overrides, no_throttle))
         else:
             if forget_removed:
-                _forget_removed_sources(archive, load(cli, sources_file))
+                _forget_removed_sources(archive, listed)
             report = crawl_pass(archive, chosen, run_overrides(cli, overrides, no_throttle))
     finally:
         archive.close()
