@@ -66,14 +66,20 @@ def byline_date(shown: list[ShownDate]) -> ShownDate | None:
     return None
 
 
-def _instant(value: str) -> datetime | None:
+def _moment(value: str) -> datetime | None:
+    """An ISO date with a time of day, as a datetime (with or without offset), else None."""
     if len(value) <= 10:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+
+
+def _instant(value: str) -> datetime | None:
+    """An ISO date-time with an offset (a point in time), else None."""
+    moment = _moment(value)
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _page_offsets(tree: HtmlElement) -> list[timezone]:
@@ -109,11 +115,8 @@ def _could_be_day(declared: str, shown: date) -> bool:
 
     A time without an offset is most often UTC written without its "Z".
     """
-    if len(declared) <= 10:
-        return False
-    try:
-        moment = datetime.fromisoformat(declared)
-    except ValueError:
+    moment = _moment(declared)
+    if moment is None:
         return False
     utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return (utc - timedelta(hours=12)).date() <= shown <= (utc + timedelta(hours=14)).date()
