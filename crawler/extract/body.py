@@ -21,12 +21,13 @@ from datetime import date
 
 from lxml.html import Element, HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.settings import Extractor
 
+from crawler.extract import comparison
 from crawler.extract.frame import MIN_MISSING, find_frame, key, missing_structure, trafilatura_frames
 from crawler.extract.split import merged_copy, split_blocks
 
 LOG = logging.getLogger(__name__)
+comparison.install()
 
 # A precision result below this share of the page's <p> text, or below this
 # many characters, is suspected of being a fragment.
@@ -40,9 +41,9 @@ COVER_SHARE = 0.8
 KEEP_SHARE = 0.8
 
 
-def options(url: str | None, reference: date, *, precision: bool) -> Extractor:
+def options(url: str | None, reference: date, *, precision: bool) -> comparison.NewsExtractor:
     """trafilatura options, explicit and deterministic (no dedup cache, fixed date reference)."""
-    return Extractor(
+    return comparison.NewsExtractor(
         output_format="python",
         precision=precision,
         comments=False,
@@ -56,7 +57,7 @@ def options(url: str | None, reference: date, *, precision: bool) -> Extractor:
     )
 
 
-def _run(tree: HtmlElement, opts: Extractor, url: str | None) -> str:
+def _run(tree: HtmlElement, opts: comparison.NewsExtractor, url: str | None) -> str:
     try:
         doc = bare_extraction(tree, options=opts)
     except Exception:  # noqa: BLE001 - trafilatura bugs on odd pages must not stop a batch
