@@ -155,6 +155,10 @@ def crawl(
     from crawler.crawling import crawl_pass
     from crawler.sources import select_sources
 
+    if forget_removed and redis_url:
+        # Redis workers do not own the archive's frontier table: the shared
+        # queue lives in Redis, and `enqueue` decides what goes into it.
+        raise click.UsageError("--forget-removed works on this archive's own frontier, not with --redis")
     try:
         listed = load(cli, sources_file)
         chosen = select_sources(listed, names)

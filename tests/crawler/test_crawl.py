@@ -142,6 +142,20 @@ def test_crawl_forgets_queued_urls_of_removed_sources_when_asked(
     assert news_site.request_count("/gone/1.html") == 0
 
 
+def test_forget_removed_is_refused_for_a_redis_worker(
+    sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path], news_site: NewsSite
+) -> None:
+    # A Redis worker does not own the frontier table; silently ignoring the
+    # flag would leave the user believing the queue was cleaned.
+    path = write_sources(sources_toml(news_site, "local"))
+    refused = run_cli(
+        sqlite_config, "crawl", "--sources", str(path), "--forget-removed", "--redis", "redis://127.0.0.1:1/0"
+    )
+    assert refused.returncode == 2
+    assert "--forget-removed works on this archive's own frontier, not with --redis" in refused.stderr
+    assert news_site.request_count("/rss.xml") == 0
+
+
 def test_a_redirect_to_an_article_fetched_this_run_leaves_the_frontier(
     news_site: NewsSite, sqlite_config: ArchiveConfig, write_sources: Callable[[str], Path]
 ) -> None:
