@@ -51,6 +51,13 @@ class NewsExtractor(Extractor):
     skip_idle_comparison = True
 
 
+def _folded_length(root: HtmlElement) -> int:
+    """Characters of ``root``'s text nodes, each stripped, plus one separator per non-empty node."""
+    # map() over C-level methods: a Python loop here cost 1-2% of an extraction.
+    pieces = list(filter(None, map(str.strip, root.itertext())))
+    return sum(map(len, pieces)) + len(pieces)
+
+
 def readable_text_bound(tree: HtmlElement) -> int:
     """An upper bound on the length of any text readability can return for ``tree``.
 
@@ -59,18 +66,11 @@ def readable_text_bound(tree: HtmlElement) -> int:
     """
     body = tree.find("body")
     root = body if body is not None else tree
-    total = 0
-    for piece in root.itertext():
-        piece = piece.strip()
-        if piece:
-            total += len(piece) + 1
+    total = _folded_length(root)
     for deleted in root.iter(*_DELETED_BY_READABILITY):
         if any(a.tag in _DELETED_BY_READABILITY for a in deleted.iterancestors()):
             continue  # already counted with the outer deleted element
-        for piece in deleted.itertext():
-            piece = piece.strip()
-            if piece:
-                total -= len(piece) + 1
+        total -= _folded_length(deleted)  # itertext() leaves out the element's own tail
     return total
 
 
