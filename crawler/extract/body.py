@@ -70,15 +70,16 @@ def _paragraph_chars(tree: HtmlElement) -> int:
     return sum(len(p.text_content().strip()) for p in tree.iter("p"))
 
 
-def _covers(new: str, old: str, frame: HtmlElement) -> float:
-    """Share of ``old``'s characters from inside ``frame`` in lines that ``new`` also has.
+def _kept_share(new: str, old: str, within: HtmlElement | None = None) -> float:
+    """Share of ``old``'s characters in lines that ``new`` also has.
 
-    Lines of ``old`` from outside the frame (footer addresses, disclaimers
-    gathered from the whole page) do not count: losing them is the point.
+    With ``within``, only lines of ``old`` found inside that element count:
+    lines from outside it (footer addresses, disclaimers gathered from the
+    whole page) may be lost, which is the point of extracting it alone.
     """
     have = {key(line) for line in new.split("\n")}
-    inside = key(frame.text_content())
-    lines = [k for k in map(key, old.split("\n")) if k and k in inside]
+    inside = key(within.text_content()) if within is not None else None
+    lines = [k for k in map(key, old.split("\n")) if k and (inside is None or k in inside)]
     total = sum(len(k) for k in lines)
     return sum(len(k) for k in lines if k in have) / total if total else 1.0
 
@@ -103,17 +104,9 @@ def _framed_text(tree: HtmlElement, text: str, url: str | None, reference: date)
     if trafilatura_frames(tree, len(text)):
         return text
     framed = _run(_frame_document(frame), options(url, reference, precision=True), url)
-    if len(framed) >= KEEP_SHARE * len(text) and _covers(framed, text, frame) >= COVER_SHARE:
+    if len(framed) >= KEEP_SHARE * len(text) and _kept_share(framed, text, within=frame) >= COVER_SHARE:
         return framed
     return text
-
-
-def _kept_share(new: str, old: str) -> float:
-    """Share of ``old``'s characters in lines that ``new`` also has."""
-    have = {key(line) for line in new.split("\n")}
-    lines = [k for k in map(key, old.split("\n")) if k]
-    total = sum(len(k) for k in lines)
-    return sum(len(k) for k in lines if k in have) / total if total else 1.0
 
 
 def _joined_text(tree: HtmlElement, text: str, url: str | None, reference: date) -> str:
