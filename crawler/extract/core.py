@@ -25,10 +25,13 @@ from crawler.extract.lede import visible_lede, with_lede
 from crawler.extract.meta import absolute, canonical_url, language, meta_tags
 from crawler.extract.parsing import parse_html
 from crawler.extract.pubdate import page_dates
+from crawler.extract.selectors import compiled_selectors
+from crawler.extract.selectors import install as install_selectors
 from crawler.extract.text import remove_lines, tidy_text
 from crawler.extract.titles import choose_title, clean_space, h1_texts, squash
 
 LOG = logging.getLogger(__name__)
+install_selectors()
 
 # Pages above these sizes are cut before parsing, at a tag boundary, and
 # flagged "truncated". trafilatura's main pass and its readability comparison
@@ -62,7 +65,8 @@ def extract_article(
 ) -> Article:
     """Extract the article from one page. Never raises; bad input gives an Article with flags."""
     try:
-        return _extract(html, url, fetched_at)
+        with compiled_selectors():
+            return _extract(html, url, fetched_at)
     except Exception:  # noqa: BLE001 - the contract: no exception escapes, whatever the page
         LOG.exception("extraction failed for %s", url)
         return _empty(url, ["error"])
