@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
@@ -129,3 +130,35 @@ class RetryAfterMiddleware(RetryMiddleware):
             if wait > 0:
                 await asyncio.sleep(wait)
         return retry
+
+
+# Scrapy reads a meta refresh from the first 4096 characters of the page; no
+# encoding takes more than 4 bytes a character, so these bytes hold them all.
+_REFRESH_HEAD_BYTES = 4 * 4096
+
+
+def cannot_refresh(body: bytes) -> bool:
+    """True when the page's head cannot hold a meta refresh: no "refresh" in it at all.
+
+    Only for ASCII-compatible text (no NUL bytes in the head): UTF-16 and
+    UTF-32 spell "refresh" with NULs between the letters, so those pages
+    take Scrapy's own path.
+    """
+    head = body[:_REFRESH_HEAD_BYTES]
+    return b"\x00" not in head and b"refresh" not in head.lower()
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without decoding every page to find none.
+
+    Scrapy decodes the whole body (``response.text``, detecting the encoding
+    and keeping the decoded copy on the response) to look at its first 4096
+    characters. Almost no article page has a meta refresh, and a page whose
+    first bytes never say "refresh" cannot have one there: those pages are
+    passed through untouched; the rest go to Scrapy's middleware as before.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if isinstance(response, HtmlResponse) and cannot_refresh(response.body):
+            return response
+        return super().process_response(request, response)

@@ -2,20 +2,23 @@
 
 The batch write path records hundreds of captures a minute; building these
 rows as dictionaries and inserting them with one prepared statement each
-skips two ORM flushes per capture (docs/performance.md).
+skips the ORM's flushes (docs/performance.md). A first capture of an
+article, most of what a crawl records, writes every row this way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from storage.dedup import word_count
+from storage.dedup import domain_of, word_count
 from storage.fetch import Fetch
 from storage.models import Article, Capture, Version
+from storage.revisit import RevisitStep, next_check
 from storage.versions import change_summary
 
 if TYPE_CHECKING:
@@ -52,7 +55,7 @@ def capture_values(
 
 
 def version_values(
-    article: Article,
+    article_id: int,
     number: int,
     digest: str,
     content: ExtractedContent,
@@ -62,7 +65,7 @@ def version_values(
 ) -> dict[str, Any]:
     fields = content.fields
     return {
-        "article_id": article.id,
+        "article_id": article_id,
         "number": number,
         "content_hash": digest,
         "title": fields.get("title"),
@@ -87,7 +90,53 @@ def version_values(
     }
 
 
-def insert_row(session: Session, model: type[Capture] | type[Version], values: dict[str, Any]) -> int:
+def insert_new_article(
+    session: Session,
+    fetch: Fetch,
+    content: ExtractedContent,
+    key: str,
+    digest: str,
+    schedule: Sequence[RevisitStep],
+) -> tuple[int, int]:
+    """An article seen for the first time: its row, its first capture and version one.
+
+    The article row goes in with the values the ORM path would leave after
+    its bookkeeping (seen, checked and changed now; the next check by its
+    revisit schedule); only the two pointers that close the circle, the
+    capture's version and the article's latest version, are set after.
+    Returns (article id, capture id).
+    """
+    at = fetch.fetched_at
+    article_id = insert_row(
+        session,
+        Article,
+        {
+            "canonical_url": key,
+            "domain": domain_of(key),
+            "source": fetch.source,
+            "status": "live",
+            "first_seen_at": at,
+            "last_seen_at": at,
+            "last_checked_at": at,
+            "last_changed_at": at,
+            "next_check_at": next_check(at, at, at, schedule),
+            "version_count": 1,
+            "latest_version_id": None,
+        },
+    )
+    capture_id = insert_row(
+        session, Capture, capture_values(fetch, outcome="new_article", article_id=article_id)
+    )
+    version_id = insert_row(
+        session, Version, version_values(article_id, 1, digest, content, at, capture_id, None)
+    )
+    connection = session.connection()
+    connection.execute(SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id})
+    connection.execute(SET_LATEST_VERSION, {"article_id": article_id, "version_id": version_id})
+    return article_id, capture_id
+
+
+def insert_row(session: Session, model: type[Article | Capture | Version], values: dict[str, Any]) -> int:
     """Insert one row on the session's connection, past the ORM's unit of work; returns its id.
 
     inserted_primary_key, not RETURNING: SQLAlchemy then uses RETURNING on
@@ -98,9 +147,14 @@ def insert_row(session: Session, model: type[Capture] | type[Version], values: d
 
 
 # Built once: a new statement object costs its cache key again on every call.
-_INSERTS = {model: insert(model.__table__) for model in (Capture, Version)}
+_INSERTS = {model: insert(model.__table__) for model in (Article, Capture, Version)}
 SET_CAPTURE_VERSION = (
     update(Capture.__table__)
     .where(Capture.__table__.c.id == bindparam("capture_id"))
     .values(version_id=bindparam("version_id"))
+)
+SET_LATEST_VERSION = (
+    update(Article.__table__)
+    .where(Article.__table__.c.id == bindparam("article_id"))
+    .values(latest_version_id=bindparam("version_id"))
 )

@@ -17,13 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.capture_rows import SET_CAPTURE_VERSION, capture_row, capture_values, insert_row, version_values
+from storage.capture_rows import (
+    SET_CAPTURE_VERSION,
+    capture_row,
+    capture_values,
+    insert_new_article,
+    insert_row,
+    version_values,
+)
 from storage.dedup import (
     BadURL,
     canonical_url,
     choose_article_url,
     content_hash,
-    domain_of,
 )
 from storage.fetch import Fetch
 from storage.models import Article, ArticleEvent, Capture, Version
@@ -70,7 +76,10 @@ class ArchiveService:
         self.revisit_schedules: dict[str, Sequence[RevisitStep]] = {}
 
     def _schedule(self, article: Article) -> Sequence[RevisitStep]:
-        return self.revisit_schedules.get(article.source or "", DEFAULT_SCHEDULE)
+        return self._source_schedule(article.source)
+
+    def _source_schedule(self, source: str | None) -> Sequence[RevisitStep]:
+        return self.revisit_schedules.get(source or "", DEFAULT_SCHEDULE)
 
     # -- the transaction wrapper -------------------------------------------
 
@@ -111,21 +120,21 @@ class ArchiveService:
             # PostgreSQL two captures of one article would otherwise both read
             # capture_count/version_count and one increment would be lost.
             article = session.scalar(select(Article).where(Article.canonical_url == key).with_for_update())
-            created = article is None
             if article is None:
-                article = Article(
-                    canonical_url=key,
-                    domain=domain_of(key),
-                    source=fetch.source,
-                    first_seen_at=fetch.fetched_at,
-                    last_seen_at=fetch.fetched_at,
-                    last_checked_at=fetch.fetched_at,
-                    last_changed_at=fetch.fetched_at,
-                    version_count=0,
+                # A race with another writer creating the same article ends in the
+                # unique constraint, and in_transaction's retry finds its row.
+                schedule = self._source_schedule(fetch.source)
+                article_id, capture_id = insert_new_article(session, fetch, content, key, digest, schedule)
+                return CaptureResult(
+                    "new_article",
+                    fetch.requested_url,
+                    capture_id,
+                    article_id,
+                    key,
+                    1,
+                    content.fields.get("title"),
                 )
-                session.add(article)
-                session.flush()
-            elif article.source is None and fetch.source:
+            if article.source is None and fetch.source:
                 article.source = fetch.source
             # The capture and version rows go in as plain INSERT ... RETURNING:
             # the ORM's unit of work (a flush per row, then UPDATEs at commit)
@@ -133,13 +142,12 @@ class ArchiveService:
             # ORM object: its bookkeeping (_touch) is flushed at commit.
             latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
             unchanged = latest is not None and latest.content_hash == digest
-            created_outcome = "new_article" if created else "new_version"
             capture_id = insert_row(
                 session,
                 Capture,
                 capture_values(
                     fetch,
-                    outcome="unchanged" if unchanged else created_outcome,
+                    outcome="unchanged" if unchanged else "new_version",
                     article_id=article.id,
                     version_id=latest.id if unchanged and latest is not None else None,
                 ),
@@ -165,7 +173,7 @@ class ArchiveService:
                 version_id = insert_row(
                     session,
                     Version,
-                    version_values(article, number, digest, content, fetch.fetched_at, capture_id, latest),
+                    version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}
@@ -173,7 +181,7 @@ class ArchiveService:
                 article.version_count = number
                 article.latest_version_id = version_id
                 article.last_changed_at = fetch.fetched_at
-                outcome = created_outcome
+                outcome = "new_version"
             _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
             return CaptureResult(
                 outcome, fetch.requested_url, capture_id, article.id, key, number, content.fields.get("title")

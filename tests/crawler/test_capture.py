@@ -146,3 +146,21 @@ def test_show_unknown_url_is_a_clean_error(tmp_path) -> None:
     done = newsarchive(config, "show", "https://example.com/never")
     assert done.returncode == 1
     assert "no archived article" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_meta_refresh_pages_are_followed_in_any_encoding(news_site: NewsSite, tmp_path) -> None:
+    # The head-only check (crawler.middlewares.HeadMetaRefreshMiddleware) must not
+    # hide a refresh from Scrapy's middleware, in UTF-8 or in UTF-16.
+    config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'a.db'}")
+    for fault, spec in (
+        ("meta-refresh", news_site.articles[0]),
+        ("meta-refresh-utf16", news_site.articles[1]),
+    ):
+        results = capture_json(config, news_site.url(f"/fault/{fault}?to={spec.path}"))
+        assert results[0]["outcome"] == "new_article", results
+        assert results[0]["article_url"] == news_site.article_url(spec.slug)
+    rows = _captures(config)
+    assert [row.final_url for row in rows] == [
+        news_site.article_url(news_site.articles[0].slug),
+        news_site.article_url(news_site.articles[1].slug),
+    ]

@@ -202,6 +202,13 @@ def _offsite_sitemap(n: int) -> str:
 XML = "application/xml; charset=utf-8"
 
 
+def _refresh_page(target: str, charset: str = "utf-8") -> str:
+    # Plenty of markup before the tag: the redirect must be found past the first few bytes.
+    filler = "<link rel='preload' href='/static/font.woff2' as='font'>" * 20
+    refresh = f'<meta http-equiv="Refresh" content="0; url={target}">'
+    return _page("Moved", "<p>This story has moved.</p>", meta=f'<meta charset="{charset}">{filler}{refresh}')
+
+
 def fault(name: str, q: Mapping[str, str], hits: int, closing: Event, base: str) -> Response | None:
     """The response for /fault/<name>, or None when there is no such fault.
 
@@ -242,6 +249,11 @@ def fault(name: str, q: Mapping[str, str], hits: int, closing: Event, base: str)
         "reset": lambda: _reset(q),
         "huge": lambda: _huge(q),
         "gzip-bomb": lambda: _bomb(q),
+        "meta-refresh": lambda: text(_refresh_page(q.get("to", "/"))),
+        "meta-refresh-utf16": lambda: Response(
+            body=_refresh_page(q.get("to", "/"), "utf-16").encode("utf-16"),
+            content_type="text/html; charset=utf-16",
+        ),
         "503-retry-after": lambda: _retry(503, q, hits),
         "429-retry-after": lambda: _retry(429, q, hits),
     }
@@ -251,6 +263,8 @@ def fault(name: str, q: Mapping[str, str], hits: int, closing: Event, base: str)
 
 FAULTS = {
     "404": "404 Not Found",
+    "meta-refresh": "a page whose <meta http-equiv=refresh> sends the browser to ?to=/path",
+    "meta-refresh-utf16": "the same page in UTF-16 (with a byte-order mark)",
     "500": "500 Internal Server Error",
     "503-retry-after": "503 + Retry-After (?retry_after=1) the first ?fail=2 times per exact URL, then 200",
     "429-retry-after": "as 503-retry-after, with 429",

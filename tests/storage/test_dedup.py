@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storage.dedup import (
     BadURL,
@@ -103,3 +105,30 @@ def test_author_order_is_not_an_edit() -> None:
 
 def test_normalise_text_keeps_paragraph_breaks_as_single_newlines() -> None:
     assert normalise_text("a\u00a0 b\n\n\n c ") == "a b\nc"
+
+
+def _regex_normalise_text(text: str) -> str:
+    """The per-line regex definition normalise_text replaced, kept as its oracle."""
+    import re
+    import unicodedata
+
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def test_normalise_text_treats_every_white_space_character_as_the_regex_did() -> None:
+    # Every Unicode white space character lies below U+3001 (the last is U+3000).
+    for code in range(0x3001):
+        char = chr(code)
+        for sample in (f"a{char}b", f"{char}a {char}\n{char}"):
+            assert normalise_text(sample) == _regex_normalise_text(sample), hex(code)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufb01\u00bd"), max_size=40)
+)
+def test_normalise_text_matches_the_regex_definition(text: str) -> None:
+    assert normalise_text(text) == _regex_normalise_text(text)
