@@ -132,7 +132,7 @@ class ExtractionRunner:
         return self.workers
 
     def start(self) -> None:
-        """Start the workers now, warming each, while the crawl fetches its first pages."""
+        """Start the workers now, warming each (the first extract() does it if nobody did)."""
         if self.workers == 0 or self._pool is not None:
             return
         # spawn, not fork: forking a process that runs a reactor and holds

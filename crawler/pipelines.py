@@ -59,8 +59,10 @@ class ArchivePipeline:
         return cls(crawler, archive, extraction)
 
     def open_spider(self) -> None:
+        # The pool itself starts with the first page that needs extracting: a
+        # revisit answered with 304s, or a recrawl that finds nothing new,
+        # never pays for spawning workers and importing trafilatura in them.
         workers = self.extraction.plan(_expected_pages(self.crawler.spider))
-        self.extraction.start()
         self.writer = ArchiveWriter(self.archive.service, _warc_sync(self.crawler), self.max_batch)
         log.info("extracting in %s", f"{workers} worker processes" if workers else "the crawl process")
 

@@ -83,7 +83,7 @@ NEWSARCHIVE_DB = None
 # Extraction processes: 0 runs the extractor in the crawl process itself,
 # N a pool of N; None: in-process for a capture or revisit of at most
 # NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX pages, else one worker per core (started
-# and warmed when the crawl opens).
+# and warmed with the first page that needs extracting).
 NEWSARCHIVE_EXTRACT_WORKERS = None
 NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX = 8
 # Database writes are committed in batches of at most this many fetches (one

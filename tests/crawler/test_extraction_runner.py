@@ -6,11 +6,14 @@ import asyncio
 import gc
 import os
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
 from crawler.extraction import ExtractionRunner, extract_fields
-from crawler.pipelines import _expected_pages
+from crawler.pipelines import ArchivePipeline, _expected_pages
+from crawler.runner import build_settings
+from storage.config import ArchiveConfig
 
 HTML = (
     b"<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>"
@@ -89,3 +92,23 @@ def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
     assert trims == [0]  # the page that failed still counted
     heap.trim_heap()  # and a direct call reaches malloc_trim(0) too
     assert trims == [0, 0]
+
+
+def test_the_pool_starts_with_the_first_page_to_extract_not_with_the_crawl(
+    archive_config: ArchiveConfig,
+) -> None:
+    # A revisit answered with 304s or a recrawl finding nothing new extracts
+    # nothing: opening the pipeline must not spawn the workers.
+    settings = build_settings(archive_config, {"NEWSARCHIVE_EXTRACT_WORKERS": 1})
+    crawler = SimpleNamespace(settings=settings, spider=object(), engine=None, stats=None)
+    pipeline = ArchivePipeline.from_crawler(crawler)  # type: ignore[arg-type]
+    pipeline.open_spider()
+    try:
+        assert pipeline.extraction.workers == 1
+        assert pipeline.extraction._pool is None
+        fields = asyncio.run(pipeline.extraction.extract(HTML, "http://127.0.0.1/harbour.html", AT))
+        assert fields["title"] == "Harbour reopens"
+        assert pipeline.extraction._pool is not None  # started on demand, then used
+    finally:
+        pipeline.close_spider()
+    assert pipeline.extraction._pool is None
