@@ -12,6 +12,28 @@ def newsarchive(home: Path, db_url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "crawler.cli", "--home", str(home), "--db", db_url, *args]
 
 
+def database_server_cpu(db_url: str) -> float | None:
+    """CPU seconds the local PostgreSQL server has used so far (None for SQLite, which runs in the crawl).
+
+    Backends come and go with connections: the server's processes' own time
+    plus the time of the children they reaped (where an ended backend's goes).
+    """
+    if not db_url.startswith("postgresql"):
+        return None
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] != "postgres":
+            continue
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
 def pg_schema(server_url: str) -> tuple[str, Any]:
     """A fresh schema on the server and a function that drops it."""
     from sqlalchemy import text

@@ -20,6 +20,7 @@ class Measured:
     cpu: float | None = None  # CPU seconds of the process tree (load-independent, unlike seconds)
     # Peak RSS (MB) and CPU seconds of each process of the tree ("crawl", "worker 1", ...).
     per_process: dict[str, dict[str, float]] = field(default_factory=dict)
+    server_cpu: float | None = None  # CPU seconds of the PostgreSQL server during the step
 
     @property
     def rate(self) -> float:
@@ -68,6 +69,14 @@ def report(
                 for role, v in sorted(m.per_process.items())
             )
             print(f"  {m.name}, per process (peak RSS / CPU): {parts}")
+        if m.server_cpu is not None and m.pages:
+            server = m.server_cpu / m.pages
+            with_server = (
+                f"; CPU ratio counting it {base_cpu / (m.cpu / m.pages + server):.0%}"
+                if base_cpu and m.cpu
+                else ""
+            )
+            print(f"  {m.name}, database server: {server * 1000:.1f} ms CPU per page{with_server}")
     if crawl is not None:
         for m in results:
             if m.name.startswith(("recrawl", "revisit")) and m.seconds:

@@ -27,7 +27,11 @@ NO_THROTTLE); robots.txt is still obeyed (the site allows everything).
 
 Rates are pages per second of crawl time (the CrawlRun's start to finish,
 so interpreter start-up is excluded; wall time including it is printed
-too). Peak RSS is the crawl's process tree (the crawl process plus its
+too). On PostgreSQL the server's CPU during each step (its processes and the
+backends they reaped) is printed too, and the CPU ratio with it: SQLite's
+work is inside the crawl process, PostgreSQL's is not, and on a 2-core
+machine both compete with extraction.
+Peak RSS is the crawl's process tree (the crawl process plus its
 extraction workers), sampled every 0.2 s with psutil, also reported per
 process (bench/_tree.py); --rss-trace FILE writes the crawl step's samples,
 one a line, to see whether a process grows with the pass or levels off.
@@ -52,7 +56,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
 
-from _archive import archive_counts, last_run_seconds, make_all_due, newsarchive, pg_schema  # noqa: E402
+from _archive import (  # noqa: E402
+    archive_counts,
+    database_server_cpu,
+    last_run_seconds,
+    make_all_due,
+    newsarchive,
+    pg_schema,
+)
 from _extract import pool_rate  # noqa: E402
 from _report import Measured, report  # noqa: E402
 from _site import BenchSite, source_pages  # noqa: E402
@@ -63,7 +74,9 @@ from _workers import measure_workers  # noqa: E402
 def measure_crawl(
     name: str, home: Path, db_url: str, command: list[str], pages: int, trace: Path | None = None
 ) -> Measured:
+    server_before = database_server_cpu(db_url)
     run = run_tree(newsarchive(home, db_url, *command), trace=trace)
+    server_after = database_server_cpu(db_url)
     seconds, stats = last_run_seconds(db_url)
     totals = stats.get("totals", {})
     fetched = totals.get("fetched", 0)
@@ -77,6 +90,7 @@ def measure_crawl(
         detail,
         run.cpu,
         run.per_process,
+        server_after - server_before if server_after is not None and server_before is not None else None,
     )
 
 
