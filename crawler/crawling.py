@@ -15,7 +15,7 @@ from typing import Any
 from crawler.runner import build_settings, run_spider
 from crawler.sources import Source
 from storage.archive import Archive
-from storage.crawl_runs import finish_run, mark_interrupted, start_run
+from storage.crawl_runs import BusyRun, finish_run, mark_interrupted, start_crawl_run, start_run
 from storage.db import refresh_statistics
 from storage.revisit_due import DueArticle
 from storage.service import CaptureResult
@@ -72,6 +72,8 @@ class PassReport:
     totals: Counter[str] = field(default_factory=Counter)
     per_source: dict[str, Counter[str]] = field(default_factory=dict)
     failed_sources: list[str] = field(default_factory=list)
+    # Sources left out because another live crawl is working on them.
+    busy: dict[str, BusyRun] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +82,15 @@ class PassReport:
             "totals": {k: self.totals.get(k, 0) for k in SUMMARY_KEYS},
             "sources": {name: dict(c) for name, c in self.per_source.items()},
             "failed_sources": self.failed_sources,
+            "busy_sources": {
+                name: {
+                    "run_id": b.run_id,
+                    "pid": b.pid,
+                    "host": b.host,
+                    "started_at": b.started_at.isoformat(),
+                }
+                for name, b in self.busy.items()
+            },
         }
 
 
@@ -152,9 +163,14 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     from crawler.spiders.source import SourceSpider
 
     mark_interrupted(archive.sessions)
-    run_id = start_run(archive.sessions, "crawl", [s.name for s in sources])
+    run_id, busy = start_crawl_run(archive.sessions, [s.name for s in sources])
+    report = PassReport(run_id, "failed", busy=busy)
+    sources = [s for s in sources if s.name not in busy]
+    if not sources:  # every source is being crawled by another run: nothing to do here
+        report.status = "finished"
+        finish_run(archive.sessions, run_id, report.status, report.as_dict())
+        return report
     settings = _pass_settings(archive, sources, "crawl", run_id, overrides)
-    report = PassReport(run_id, "failed")
     try:
         spider, stats, outcomes = _run(SourceSpider, settings, "crawl", sources=list(sources))
         report.status = _status(stats)

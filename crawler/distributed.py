@@ -173,7 +173,7 @@ def worker_pass(
     prefix = str(overrides.get("NEWSARCHIVE_REDIS_PREFIX") or prefix)
     idle_seconds = int(overrides.get("MAX_IDLE_TIME_BEFORE_CLOSE") or idle_seconds)
     mark_interrupted(archive.sessions)
-    run_id = start_run(archive.sessions, "crawl", [s.name for s in sources])
+    run_id = start_run(archive.sessions, "crawl", [s.name for s in sources], worker=True)
     throttle = overrides.get("AUTOTHROTTLE_ENABLED") not in (False, "False", "0", "false")
     settings = build_settings(
         archive.config,

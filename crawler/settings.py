@@ -75,6 +75,10 @@ CONCURRENT_ITEMS = 2
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
+EXTENSIONS = {
+    # The crawl run's heartbeat (how other hosts tell a live run from a dead one).
+    "crawler.extensions.RunHeartbeat": 500,
+}
 
 # --- newsarchive ------------------------------------------------------------------
 # Where the archive lives (None: NEWSARCHIVE_HOME / NEWSARCHIVE_DB / the default).
@@ -103,6 +107,9 @@ NEWSARCHIVE_HTML_TYPES = ["text/html", "application/xhtml+xml"]
 # How the current run is recorded (set by the runner).
 NEWSARCHIVE_VIA = "capture"
 NEWSARCHIVE_CRAWL_RUN_ID = None
+# Seconds between the crawl run's heartbeats (0: none). A run on another host
+# silent for 10 minutes is taken for dead (storage.crawl_runs.SILENT_AFTER).
+NEWSARCHIVE_HEARTBEAT = 60.0
 # Refuse private, loopback, link-local and metadata addresses (every redirect
 # hop too): set by the HTTP API for captures it starts on a user's behalf.
 NEWSARCHIVE_DENY_PRIVATE = False

@@ -83,6 +83,13 @@ def run_overrides(cli: CliContext, overrides: tuple[str, ...], no_throttle: bool
 
 
 def print_summary(report: PassReport, as_json: bool) -> None:
+    for name, other in report.busy.items():  # on stderr, with --json too: it explains a quiet run
+        where = f"pid {other.pid} on {other.host}" if other.pid else "another process"
+        click.echo(
+            f"source {name} skipped: crawl run {other.run_id} ({where}, started "
+            f"{other.started_at:%Y-%m-%d %H:%M} UTC) is still crawling it",
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return

@@ -55,6 +55,9 @@ class SwitchedSelector:
         self.compiled = compiled
         self.path = original.path
 
+    def __repr__(self) -> str:  # trafilatura logs its selectors at debug level
+        return f"<SwitchedSelector {' '.join(self.path.split())[:80]!r}>"
+
     def __call__(self, context: Any, **variables: Any) -> Any:
         if variables or not _active.get():
             return self.original(context, **variables)

@@ -19,6 +19,9 @@ class CrawlRun(Base):
     sources: Mapped[list[str]] = mapped_column(JSONType, default=list)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Touched every NEWSARCHIVE_HEARTBEAT seconds while the run's process lives
+    # (crawler/extensions.py): how a run on another host is known to be dead.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "running", "finished", "failed", "interrupted"
     status: Mapped[str] = mapped_column(String(20), default="running")
     stats: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
