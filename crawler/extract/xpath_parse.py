@@ -15,6 +15,7 @@ Anything else raises ``Unsupported``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -107,18 +108,18 @@ class _Parser:
         return ("path", axis == "//", name, predicates)
 
     def or_expr(self) -> tuple:
-        terms = [self.and_expr()]
-        while self.at_value("or"):
-            self.take("or")
-            terms.append(self.and_expr())
-        return terms[0] if len(terms) == 1 else ("or", terms)
+        return self._joined("or", self.and_expr)
 
     def and_expr(self) -> tuple:
-        terms = [self.equality()]
-        while self.at_value("and"):
-            self.take("and")
-            terms.append(self.equality())
-        return terms[0] if len(terms) == 1 else ("and", terms)
+        return self._joined("and", self.equality)
+
+    def _joined(self, word: str, term: Callable[[], tuple]) -> tuple:
+        """``term (word term)*``: one term as it is, several as ``(word, [terms])``."""
+        terms = [term()]
+        while self.at_value(word):
+            self.take(word)
+            terms.append(term())
+        return terms[0] if len(terms) == 1 else (word, terms)
 
     def equality(self) -> tuple:
         left = self.primary()
