@@ -9,7 +9,7 @@ from typing import Any
 
 
 def newsarchive(home: Path, db_url: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", "--home", str(home), "--db", db_url, *args]
+    return [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(home), "--db", db_url, *args]
 
 
 def database_server_cpu(db_url: str) -> float | None:
@@ -39,7 +39,7 @@ def pg_schema(server_url: str) -> tuple[str, Any]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    from storage.db import make_engine
+    from newsarchive.storage.db import make_engine
 
     schema = f"na_bench_{uuid.uuid4().hex[:10]}"
     admin = make_engine(server_url)
@@ -59,8 +59,8 @@ def pg_schema(server_url: str) -> tuple[str, Any]:
 def last_run_seconds(db_url: str) -> tuple[float, dict[str, Any]]:
     from sqlalchemy import select
 
-    from storage.db import make_engine, session_factory
-    from storage.models import CrawlRun
+    from newsarchive.storage.db import make_engine, session_factory
+    from newsarchive.storage.models import CrawlRun
 
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
@@ -76,8 +76,8 @@ def make_all_due(db_url: str) -> int:
 
     from sqlalchemy import update
 
-    from storage.db import make_engine
-    from storage.models import Article
+    from newsarchive.storage.db import make_engine
+    from newsarchive.storage.models import Article
 
     engine = make_engine(db_url)
     with engine.begin() as connection:
@@ -91,8 +91,8 @@ def make_all_due(db_url: str) -> int:
 def archive_counts(db_url: str) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from storage.db import make_engine, session_factory
-    from storage.models import Article, Capture, Version
+    from newsarchive.storage.db import make_engine, session_factory
+    from newsarchive.storage.models import Article, Capture, Version
 
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
@@ -112,8 +112,8 @@ def runs_span(db_url: str) -> float:
     """From the first worker's run start to the last one's finish."""
     from sqlalchemy import func, select
 
-    from storage.db import make_engine, session_factory
-    from storage.models import CrawlRun
+    from newsarchive.storage.db import make_engine, session_factory
+    from newsarchive.storage.models import CrawlRun
 
     engine = make_engine(db_url)
     with session_factory(engine)() as session:

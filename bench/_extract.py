@@ -40,7 +40,7 @@ def plain(path: str) -> int:
 
 
 def ours(path: str) -> int:
-    from crawler.extract import extract_article
+    from newsarchive.crawler.extract import extract_article
 
     return len(extract_article(Path(path).read_bytes(), "http://127.0.0.1/x.html", fetched_at=REFERENCE).text)
 
@@ -48,7 +48,7 @@ def ours(path: str) -> int:
 def _warm(_: int) -> int:
     import trafilatura  # noqa: F401
 
-    import crawler.extract  # noqa: F401
+    import newsarchive.crawler.extract  # noqa: F401
 
     return 0
 

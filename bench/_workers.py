@@ -15,8 +15,8 @@ from _report import Measured
 
 def measure_workers(n: int, args: argparse.Namespace, tmp: Path, sources: Path, urls: list[str]) -> Measured:
     """N distributed workers on a fresh archive (same database kind) sharing one Redis frontier."""
-    from crawler.distributed import clear_frontier, connect, enqueue_sources
-    from crawler.sources import load_sources
+    from newsarchive.crawler.crawl.distributed.workers import clear_frontier, connect, enqueue_sources
+    from newsarchive.crawler.crawl.sources import load_sources
 
     db_url = args.db or f"sqlite:///{tmp / f'workers-{n}.db'}"
     drop = None

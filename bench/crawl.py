@@ -22,7 +22,7 @@ run, on the same pages:
              same database server, for each N in --redis-workers (e.g. 1,2).
 
 --no-throttle is the crawl command's switch for a host you own: no
-DOWNLOAD_DELAY, no AutoThrottle, 16 requests per host (crawler/crawling.py
+DOWNLOAD_DELAY, no AutoThrottle, 16 requests per host (crawler/crawl/crawling.py
 NO_THROTTLE); robots.txt is still obeyed (the site allows everything).
 
 Rates are pages per second of crawl time (the CrawlRun's start to finish,

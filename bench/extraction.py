@@ -40,7 +40,7 @@ Prediction = dict[str, Any]
 
 
 def ours(html: bytes, url: str) -> Prediction:
-    from crawler.extract import extract_article
+    from newsarchive.crawler.extract import extract_article
 
     a = extract_article(html, url, fetched_at=REFERENCE)
     return {

@@ -14,7 +14,7 @@ search index is maintained by the migration's triggers / generated column,
 exactly as in production.
 
 Each query kind runs --runs times with varying words; the time is the whole
-`storage.search.search()` call: count, page of 20, hits and snippets. p50
+`newsarchive.storage.research.search.query.search()` call: count, page of 20, hits and snippets. p50
 and p95 in milliseconds. PostgreSQL runs in its own schema of
 NEWSARCHIVE_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test),
 dropped afterwards. The machine may be shared: the load average is printed.
@@ -44,11 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from storage.archive import Archive  # noqa: E402
-from storage.config import ArchiveConfig  # noqa: E402
-from storage.db import make_engine  # noqa: E402
-from storage.models import Article, Version  # noqa: E402
-from storage.search import SearchQuery, search  # noqa: E402
+from newsarchive.storage.archive import Archive  # noqa: E402
+from newsarchive.storage.config import ArchiveConfig  # noqa: E402
+from newsarchive.storage.db import make_engine  # noqa: E402
+from newsarchive.storage.models import Article, Version  # noqa: E402
+from newsarchive.storage.research.search.query import SearchQuery, search  # noqa: E402
 
 DEFAULT_TRUTH = "/work/shared/evaldata/*/truth.jsonl"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"

@@ -7,10 +7,10 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.config import ArchiveConfig
-from storage.db import ensure_schema, make_engine, session_factory
-from storage.service import ArchiveService
-from storage.warc import WarcStore
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.db import ensure_schema, make_engine, session_factory
+from newsarchive.storage.warc.store import WarcStore
+from newsarchive.storage.write.service import ArchiveService
 
 
 class Archive:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage.warc import WarcLocation
+from newsarchive.storage.warc.store import WarcLocation
 
 # Response headers worth keeping on the capture row (the WARC has them all).
 KEPT_HEADERS = (

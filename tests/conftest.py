@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
 
 pytest_plugins = ["tests.site.plugin"]
 
@@ -35,7 +35,7 @@ def postgres_server() -> Iterator[str]:
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
-    from storage.db import make_engine
+    from newsarchive.storage.db import make_engine
 
     url = _postgres_url()
     try:
@@ -64,7 +64,7 @@ def pg_url(postgres_server: str) -> Iterator[str]:
     """A fresh PostgreSQL schema for one test, dropped afterwards."""
     from sqlalchemy import text
 
-    from storage.db import make_engine
+    from newsarchive.storage.db import make_engine
 
     schema = f"na_test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(postgres_server)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from typing import Any
 
-from storage.config import ArchiveConfig
+from newsarchive.storage.config import ArchiveConfig
 
 # Politeness delays off for the local test site; everything else as shipped.
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
@@ -21,7 +21,16 @@ FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 def newsarchive(
     config: ArchiveConfig, *args: str, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "crawler.cli", "--home", str(config.home), "--db", config.db_url, *args]
+    command = [
+        sys.executable,
+        "-m",
+        "newsarchive.crawler.cli",
+        "--home",
+        str(config.home),
+        "--db",
+        config.db_url,
+        *args,
+    ]
     return subprocess.run(
         command,
         capture_output=True,

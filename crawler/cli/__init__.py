@@ -12,18 +12,18 @@ import logging
 
 import click
 
-from crawler.cli.context import CliContext
+from newsarchive.crawler.cli.context import CliContext
 
 # One module per command group, each with `register(group)`. Add a line here
 # for a new group; keep the modules' top-level imports light.
 COMMAND_MODULES = (
-    "crawler.cli.extract_command",
-    "crawler.cli.archive_commands",
-    "crawler.cli.serve_command",
-    "crawler.cli.crawl_commands",
-    "crawler.cli.warc_commands",
-    "crawler.cli.research_commands",
-    "crawler.cli.distributed_commands",
+    "newsarchive.crawler.cli.extract_command",
+    "newsarchive.crawler.cli.archive_commands",
+    "newsarchive.crawler.cli.serve_command",
+    "newsarchive.crawler.cli.crawl_commands",
+    "newsarchive.crawler.cli.warc_commands",
+    "newsarchive.crawler.cli.research_commands",
+    "newsarchive.crawler.cli.distributed_commands",
 )
 
 

@@ -1,5 +1,5 @@
-"""`python -m crawler.cli`: the `newsarchive` command without the console script."""
+"""`python -m newsarchive.crawler.cli`: the `newsarchive` command without the console script."""
 
-from crawler.cli import main
+from newsarchive.crawler.cli import main
 
 main(prog_name="newsarchive")

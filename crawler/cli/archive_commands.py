@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from crawler.cli.context import CliContext, parse_overrides, pass_cli
+from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli
 
 OUTCOME_LABELS = {
     "new_article": "new article",
@@ -47,7 +47,7 @@ def capture(
 
     Exits 1 if any URL failed (each failure is recorded with its reason).
     """
-    from storage.dedup import BadURL, check_url
+    from newsarchive.storage.write.dedup import BadURL, check_url
 
     good: list[str] = []
     bad = 0
@@ -59,8 +59,8 @@ def capture(
             click.echo(f"error: {url}: {exc}", err=True)
     if not good:
         sys.exit(2)
-    from crawler.runner import build_settings, run_spider
-    from crawler.spiders.capture import CaptureSpider
+    from newsarchive.crawler.crawl.runner import build_settings, run_spider
+    from newsarchive.crawler.crawl.spiders.capture import CaptureSpider
 
     cli.open_archive().close()  # create or upgrade the schema before Scrapy starts
     settings = build_settings(
@@ -97,7 +97,7 @@ def capture(
 @pass_cli
 def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
     """Show an archived article (by URL or id) as it was at one version."""
-    from storage.read import NotFound, find_article, get_version, version_to_dict
+    from newsarchive.storage.research.read import NotFound, find_article, get_version, version_to_dict
 
     archive = cli.open_archive()
     try:
@@ -140,8 +140,8 @@ def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
 @pass_cli
 def history(cli: CliContext, url: str, as_json: bool) -> None:
     """List the versions of an archived article, oldest first."""
-    from storage.read import NotFound, events, find_article
-    from storage.read import history as read_history
+    from newsarchive.storage.research.read import NotFound, events, find_article
+    from newsarchive.storage.research.read import history as read_history
 
     archive = cli.open_archive()
     try:
@@ -186,7 +186,7 @@ def db() -> None:
 @pass_cli
 def upgrade(cli: CliContext) -> None:
     """Create or upgrade the archive's schema to the newest revision."""
-    from storage.db import current_revision, head_revision, refresh_statistics
+    from newsarchive.storage.db import current_revision, head_revision, refresh_statistics
 
     archive = cli.open_archive()
     try:
@@ -200,7 +200,7 @@ def upgrade(cli: CliContext) -> None:
 @pass_cli
 def info(cli: CliContext) -> None:
     """Where the archive is and how much it holds."""
-    from storage.read import counts
+    from newsarchive.storage.research.read import counts
 
     config = cli.config()
     archive = cli.open_archive()

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from storage.archive import Archive
-    from storage.config import ArchiveConfig
+    from newsarchive.storage.archive import Archive
+    from newsarchive.storage.config import ArchiveConfig
 
 
 @dataclass
@@ -19,7 +19,7 @@ class CliContext:
     verbose: int = 0
 
     def config(self) -> ArchiveConfig:
-        from storage.config import ArchiveConfig
+        from newsarchive.storage.config import ArchiveConfig
 
         return ArchiveConfig.resolve(self.home, self.db)
 
@@ -27,7 +27,7 @@ class CliContext:
         """Open the archive, turning connection problems into a one-line error."""
         from sqlalchemy.exc import SQLAlchemyError
 
-        from storage.archive import Archive
+        from newsarchive.storage.archive import Archive
 
         try:
             return Archive(self.config())

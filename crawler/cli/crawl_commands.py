@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli.context import CliContext, parse_overrides, pass_cli
+from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from crawler.crawling import PassReport
-    from crawler.sources import Source
-    from storage.archive import Archive
+    from newsarchive.crawler.crawl.crawling import PassReport
+    from newsarchive.crawler.crawl.sources import Source
+    from newsarchive.storage.archive import Archive
 
 # Exit statuses cron can tell apart.
 EXIT_SOURCE_FAILED = 1
@@ -63,7 +63,7 @@ def sources_path(cli: CliContext, given: str | None) -> Path:
 
 
 def load(cli: CliContext, given: str | None, *, required: bool = True) -> list[Source]:
-    from crawler.sources import SourcesError, load_sources
+    from newsarchive.crawler.crawl.sources import SourcesError, load_sources
 
     path = sources_path(cli, given)
     if not required and given is None and not path.exists():
@@ -76,7 +76,7 @@ def load(cli: CliContext, given: str | None, *, required: bool = True) -> list[S
 
 
 def run_overrides(cli: CliContext, overrides: tuple[str, ...], no_throttle: bool) -> dict[str, Any]:
-    from crawler.crawling import NO_THROTTLE
+    from newsarchive.crawler.crawl.crawling import NO_THROTTLE
 
     base: dict[str, Any] = {"LOG_LEVEL": "INFO" if cli.verbose > 1 else "WARNING" if cli.verbose else "ERROR"}
     return {**base, **(NO_THROTTLE if no_throttle else {}), **parse_overrides(overrides)}
@@ -118,7 +118,7 @@ def _forget_removed_sources(archive: Archive, sources: Sequence[Source]) -> None
     one sources file, and a crawl of one must not take the others' sources for
     removed. All of the file's sources are kept, named on the command line or not.
     """
-    from storage.frontier import Frontier
+    from newsarchive.storage.crawl_state.frontier import Frontier
 
     dropped = Frontier(archive.sessions).drop_sources([s.name for s in sources])
     if dropped:
@@ -159,8 +159,8 @@ def crawl(
     on the next run. Exits 1 when a source fails entirely, 2 on a bad sources
     file, 130 when interrupted.
     """
-    from crawler.crawling import crawl_pass
-    from crawler.sources import select_sources
+    from newsarchive.crawler.crawl.crawling import crawl_pass
+    from newsarchive.crawler.crawl.sources import select_sources
 
     if forget_removed and redis_url:
         # Redis workers do not own the archive's frontier table: the shared
@@ -178,7 +178,7 @@ def crawl(
     archive = cli.open_archive()
     try:
         if redis_url:
-            from crawler.distributed import worker_pass
+            from newsarchive.crawler.crawl.distributed.workers import worker_pass
 
             report = worker_pass(archive, chosen, redis_url, run_overrides(cli, overrides, no_throttle))
         else:
@@ -213,8 +213,8 @@ def revisit(
     A deleted article (404, 410, a redirect to the home page) gets a "gone"
     event in its history; nothing is deleted.
     """
-    from crawler.crawling import revisit_pass
-    from storage.revisit_due import due_articles
+    from newsarchive.crawler.crawl.crawling import revisit_pass
+    from newsarchive.storage.crawl_state.revisit_due import due_articles
 
     sources = load(cli, sources_file, required=False)
     archive = cli.open_archive()
@@ -277,8 +277,8 @@ def schedule(
     """
     import logging
 
-    from crawler.scheduler import SchedulerOptions, run_scheduler
-    from crawler.sources import parse_duration
+    from newsarchive.crawler.crawl.schedule.scheduler import SchedulerOptions, run_scheduler
+    from newsarchive.crawler.crawl.sources import parse_duration
 
     if not cli.verbose:  # a long-running service says what it starts and stops
         logging.getLogger("newsarchive.scheduler").setLevel(logging.INFO)
@@ -303,7 +303,7 @@ def schedule(
 
 
 def register(group: click.Group) -> None:
-    from crawler.cli.sources_commands import sources_group
+    from newsarchive.crawler.cli.sources_commands import sources_group
 
     for command in (crawl, revisit, sources_group, schedule):
         group.add_command(command)

@@ -1,6 +1,6 @@
 """`enqueue` and `frontier`: feeding and watching the shared Redis frontier of distributed workers.
 
-Workers are `newsarchive crawl --redis URL` (see crawler/distributed.py and docs/deploy.md).
+Workers are `newsarchive crawl --redis URL` (see crawler/crawl/distributed/workers.py and docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.context import CliContext, pass_cli
 
 redis_option = click.option(
     "--redis",
@@ -38,9 +38,9 @@ def enqueue(
     cli: CliContext, names: tuple[str, ...], sources_file: str | None, redis_url: str, prefix: str
 ) -> None:
     """Queue the sources' feeds, sitemaps and pages for the workers (a new pass once the last one drained)."""
-    from crawler.cli.crawl_commands import EXIT_BAD_SOURCES, load
-    from crawler.distributed import connect, enqueue_sources
-    from crawler.sources import select_sources
+    from newsarchive.crawler.cli.crawl_commands import EXIT_BAD_SOURCES, load
+    from newsarchive.crawler.crawl.distributed.workers import connect, enqueue_sources
+    from newsarchive.crawler.crawl.sources import select_sources
 
     try:
         chosen = select_sources(load(cli, sources_file), names)
@@ -57,7 +57,7 @@ def enqueue(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def frontier(redis_url: str, prefix: str, as_json: bool) -> None:
     """The shared frontier: documents waiting and leased, requests queued and leased, URLs seen this pass."""
-    from crawler.distributed import connect, frontier_status
+    from newsarchive.crawler.crawl.distributed.workers import connect, frontier_status
 
     status = frontier_status(connect(redis_url), prefix)
     data = {**status.__dict__, "drained": status.drained}

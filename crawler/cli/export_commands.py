@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from crawler.cli.context import CliContext, pass_cli
-from crawler.cli.research_options import build_query, filter_options, pop_filters
+from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.research_options import build_query, filter_options, pop_filters
 
 
 @click.command()
@@ -30,8 +30,8 @@ def export(cli: CliContext, query: str | None, fmt: str, out: Path, **options: A
     Streams in constant memory and writes OUT.manifest.json beside OUT: the
     filters, row count, sha256 of the file, software version and time.
     """
-    from storage.export import export as run_export
-    from storage.search import BadQuery
+    from newsarchive.storage.research.export.formats import export as run_export
+    from newsarchive.storage.research.search.query import BadQuery
 
     if fmt == "warc" and not out.name.endswith(".warc.gz"):
         raise click.ClickException("a WARC export is gzipped per record: name the file *.warc.gz")
@@ -67,7 +67,7 @@ def export(cli: CliContext, query: str | None, fmt: str, out: Path, **options: A
 @pass_cli
 def datasette_metadata(cli: CliContext, out: Path | None) -> None:
     """Metadata for `datasette archive.db -m metadata.json`: titles, full-text search, the latest_versions view."""
-    from storage.datasette import metadata
+    from newsarchive.storage.research.datasette import metadata
 
     config = cli.config()
     if not config.db_url.startswith("sqlite"):

@@ -51,8 +51,8 @@ def extract(
     jobs: int | None,
 ) -> None:
     """Extract articles from HTML files (.html, .html.gz) or http(s) URLs."""
-    from crawler.extract.batch import extract_many
-    from crawler.extract.inputs import from_arguments, from_manifest
+    from newsarchive.crawler.extract.batch import extract_many
+    from newsarchive.crawler.extract.inputs import from_arguments, from_manifest
 
     if not inputs and not manifest:
         raise click.UsageError("give at least one PATH_OR_URL or --manifest")

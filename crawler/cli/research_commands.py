@@ -8,9 +8,15 @@ from typing import Any
 
 import click
 
-from crawler.cli.context import CliContext, pass_cli
-from crawler.cli.research_options import build_query, filter_options, pop_filters
-from crawler.cli.research_output import echo_json, render_change, render_diff, render_hit, write_csv
+from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.research_options import build_query, filter_options, pop_filters
+from newsarchive.crawler.cli.research_output import (
+    echo_json,
+    render_change,
+    render_diff,
+    render_hit,
+    write_csv,
+)
 
 HIT_COLUMNS = [
     "article_id",
@@ -47,8 +53,8 @@ def search(cli: CliContext, query: str | None, **options: Any) -> None:
     Without QUERY, the filters alone select, newest first. A QUERY that starts
     with "-" goes after "--": newsarchive search -- "-sport"
     """
-    from storage.search import BadQuery
-    from storage.search import search as run_search
+    from newsarchive.storage.research.search.query import BadQuery
+    from newsarchive.storage.research.search.query import search as run_search
 
     as_json, as_csv = options.pop("as_json"), options.pop("as_csv")
     filters = pop_filters(options)
@@ -91,8 +97,8 @@ def diff(
     color: bool | None,
 ) -> None:
     """Word-level diff of an article's headline, text and captions between two versions."""
-    from storage.diffs import version_diff
-    from storage.read import NotFound, find_article, get_version
+    from newsarchive.storage.research.diffs import version_diff
+    from newsarchive.storage.research.read import NotFound, find_article, get_version
 
     archive = cli.open_archive()
     try:
@@ -164,7 +170,7 @@ def changes(
     as_csv: bool,
 ) -> None:
     """Recent edits (versions after the first), newest first: e.g. --headline-only --since 2026-03-01."""
-    from storage.changes import recent_changes
+    from newsarchive.storage.research.changes import recent_changes
 
     archive = cli.open_archive()
     try:
@@ -194,7 +200,7 @@ def changes(
 
 
 def register(group: click.Group) -> None:
-    from crawler.cli.export_commands import datasette_metadata, export
+    from newsarchive.crawler.cli.export_commands import datasette_metadata, export
 
     for command in (search, diff, changes, export, datasette_metadata):
         group.add_command(command)

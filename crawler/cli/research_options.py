@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from storage.search import SearchQuery
+    from newsarchive.storage.research.search.query import SearchQuery
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"])
@@ -44,7 +44,7 @@ def _end_of_day(moment: datetime | None, raw_has_time: bool) -> datetime | None:
 
 def build_query(text: str | None, options: dict[str, Any], **paging: Any) -> SearchQuery:
     """A SearchQuery from the filter options (naive times are UTC, as the storage layer assumes)."""
-    from storage.search import SearchQuery
+    from newsarchive.storage.research.search.query import SearchQuery
 
     captured_to = options.get("captured_to")
     has_time = captured_to is not None and (captured_to.hour, captured_to.minute, captured_to.second) != (

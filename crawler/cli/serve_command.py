@@ -6,7 +6,7 @@ import ipaddress
 
 import click
 
-from crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.context import CliContext, pass_cli
 
 
 def _is_loopback(host: str) -> bool:
@@ -51,8 +51,8 @@ def serve(
     try:
         import uvicorn
 
-        from crawler.web.app import create_app
-        from crawler.web.config import WebSettings
+        from newsarchive.crawler.web.app import create_app
+        from newsarchive.crawler.web.config import WebSettings
     except ImportError as exc:
         raise click.ClickException(
             f"the web server needs the api extra (pip install 'newsarchive[api]'): {exc}"

@@ -6,8 +6,8 @@ import json
 
 import click
 
-from crawler.cli.context import CliContext, pass_cli
-from crawler.cli.crawl_commands import load, sources_option, sources_path
+from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.crawl_commands import load, sources_option, sources_path
 
 
 @click.group("sources")
@@ -21,7 +21,7 @@ def sources_group() -> None:
 @pass_cli
 def sources_list(cli: CliContext, sources_file: str | None, as_json: bool) -> None:
     """The sources with their schedule and last crawl."""
-    from storage.crawl_runs import last_runs
+    from newsarchive.storage.crawl_state.crawl_runs import last_runs
 
     sources = load(cli, sources_file)
     archive = cli.open_archive()

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.context import CliContext, pass_cli
 
 
 @click.group("warc")
@@ -18,7 +18,7 @@ def warc_group() -> None:
 @pass_cli
 def check(cli: CliContext) -> None:
     """Read every WARC file; list the torn ones. Exits 1 if any file is torn."""
-    from storage.warc_check import scan, warc_files
+    from newsarchive.storage.warc.check import scan, warc_files
 
     files = warc_files(cli.config().warc_dir)
     torn = 0
@@ -42,7 +42,7 @@ def repair_command(cli: CliContext) -> None:
     Only bytes no capture refers to are removed: a record is on disk before
     the database row that points at it is committed.
     """
-    from storage.warc_check import repair, warc_files
+    from newsarchive.storage.warc.check import repair, warc_files
 
     files = warc_files(cli.config().warc_dir)
     repaired = busy = 0

@@ -8,8 +8,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from crawler.extract.article import Article, Caption
-from crawler.extract.core import extract_article
+from newsarchive.crawler.extract.article import Article, Caption
+from newsarchive.crawler.extract.core import extract_article
 
 EXTRACTOR_NAME = "newsarchive"
 # Bump the first number whenever our own code can change the output; the

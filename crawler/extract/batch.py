@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.extract.inputs import InputError, Source, read_source
+from newsarchive.crawler.extract.inputs import InputError, Source, read_source
 
 Record = dict[str, Any]
 
@@ -26,7 +26,7 @@ def error_record(ident: str, url: str | None, message: str) -> Record:
 
 def process(source: Source, fetched_at: datetime | None = None) -> Record:
     """Read and extract one source; any failure becomes an ``error`` record."""
-    from crawler.extract.core import extract_article
+    from newsarchive.crawler.extract.core import extract_article
 
     try:
         if source.is_remote and fetched_at is None:

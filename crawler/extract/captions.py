@@ -16,9 +16,9 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.extract.article import Caption
-from crawler.extract.meta import absolute
-from crawler.extract.regions import in_furniture
+from newsarchive.crawler.extract.article import Caption
+from newsarchive.crawler.extract.body.regions import in_furniture
+from newsarchive.crawler.extract.page.meta import absolute
 
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|source|photographer|byline|attribution|author|urheber|quelle", re.I

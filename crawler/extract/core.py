@@ -15,20 +15,30 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.extract import body, boilerplate, bylines, fallbacks, flags
-from crawler.extract.article import Article, Caption
-from crawler.extract.authors import clean_authors, is_site_name, without_site
-from crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
-from crawler.extract.encoding import decode_html
-from crawler.extract.jsonld import by_id, find_article, is_free, jsonld_nodes, person_names, text_value
-from crawler.extract.lede import visible_lede, with_lede
-from crawler.extract.meta import absolute, canonical_url, language, meta_tags
-from crawler.extract.parsing import parse_html
-from crawler.extract.pubdate import page_dates
-from crawler.extract.selectors import compiled_selectors
-from crawler.extract.selectors import install as install_selectors
-from crawler.extract.text import remove_lines, tidy_text
-from crawler.extract.titles import choose_title, clean_space, h1_texts, squash
+from newsarchive.crawler.extract import fallbacks, flags
+from newsarchive.crawler.extract.article import Article, Caption
+from newsarchive.crawler.extract.authors import bylines
+from newsarchive.crawler.extract.authors.names import clean_authors, is_site_name, without_site
+from newsarchive.crawler.extract.body import boilerplate
+from newsarchive.crawler.extract.body import main_text as body
+from newsarchive.crawler.extract.body.cleanup import remove_lines, tidy_text
+from newsarchive.crawler.extract.body.lede import visible_lede, with_lede
+from newsarchive.crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
+from newsarchive.crawler.extract.dates.publication import page_dates
+from newsarchive.crawler.extract.page.encoding import decode_html
+from newsarchive.crawler.extract.page.jsonld import (
+    by_id,
+    find_article,
+    is_free,
+    jsonld_nodes,
+    person_names,
+    text_value,
+)
+from newsarchive.crawler.extract.page.meta import absolute, canonical_url, language, meta_tags
+from newsarchive.crawler.extract.page.parsing import parse_html
+from newsarchive.crawler.extract.speed.selectors import compiled_selectors
+from newsarchive.crawler.extract.speed.selectors import install as install_selectors
+from newsarchive.crawler.extract.titles.headline import choose_title, clean_space, h1_texts, squash
 
 LOG = logging.getLogger(__name__)
 install_selectors()

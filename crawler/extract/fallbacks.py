@@ -25,8 +25,8 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author
 
-from crawler.extract.dates import normalise
-from crawler.extract.datetext import parse_date
+from newsarchive.crawler.extract.dates.calendar_text import parse_date
+from newsarchive.crawler.extract.dates.declared import normalise
 
 LOG = logging.getLogger(__name__)
 DATEPARSER_SWITCH = "NEWSARCHIVE_DATEPARSER"

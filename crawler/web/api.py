@@ -1,7 +1,7 @@
 """The JSON API: search, articles, versions, diffs and on-demand capture.
 
-Unknown ids (storage.read.NotFound) and queries the search cannot run
-(storage.search.BadQuery) propagate: crawler.web.errors answers them as
+Unknown ids (newsarchive.storage.research.read.NotFound) and queries the search cannot run
+(newsarchive.storage.research.search.query.BadQuery) propagate: newsarchive.crawler.web.errors answers them as
 404 and 400 with `{"detail": message}`.
 """
 
@@ -14,12 +14,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from crawler.web import reads
-from crawler.web.capture import CaptureError, CaptureService
-from crawler.web.config import WebSettings
-from crawler.web.deps import get_capture_service, get_session, get_settings, token_problem
-from crawler.web.params import SearchParams
-from crawler.web.schemas import (
+from newsarchive.crawler.web import reads
+from newsarchive.crawler.web.capture import CaptureError, CaptureService
+from newsarchive.crawler.web.config import WebSettings
+from newsarchive.crawler.web.deps import get_capture_service, get_session, get_settings, token_problem
+from newsarchive.crawler.web.params import SearchParams
+from newsarchive.crawler.web.schemas import (
     ArticleOut,
     CaptureErrorOut,
     CaptureIn,
@@ -30,7 +30,7 @@ from crawler.web.schemas import (
     VersionListOut,
     VersionOut,
 )
-from storage.search import search
+from newsarchive.storage.research.search.query import search
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")

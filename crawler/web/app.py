@@ -9,12 +9,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from crawler.web import api, errors, pages, render
-from crawler.web.capture import CaptureService
-from crawler.web.config import WebSettings
-from crawler.web.docs import documented_app
-from storage.archive import Archive
-from storage.config import ArchiveConfig
+from newsarchive.crawler.web import api, errors, pages, render
+from newsarchive.crawler.web.capture import CaptureService
+from newsarchive.crawler.web.config import WebSettings
+from newsarchive.crawler.web.docs import documented_app
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
 
 HERE = Path(__file__).parent
 

@@ -15,11 +15,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.web.config import WebSettings
-from crawler.web.netguard import TargetRefused, check_url
-from storage.config import ArchiveConfig
-from storage.dedup import BadURL
-from storage.dedup import check_url as check_archivable
+from newsarchive.crawler.crawl.downloader.netguard import TargetRefused, check_url
+from newsarchive.crawler.web.config import WebSettings
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.write.dedup import BadURL
+from newsarchive.storage.write.dedup import check_url as check_archivable
 
 # Outcomes that archived a new article or version (201), or confirmed one (200).
 CREATED = ("new_article", "new_version")
@@ -50,12 +50,15 @@ class CaptureService:
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
 
     def command(self, url: str) -> list[str]:
-        cmd = [sys.executable, "-m", "crawler.cli", "capture", "--json", url]
+        cmd = [sys.executable, "-m", "newsarchive.crawler.cli", "capture", "--json", url]
         if not self.settings.allow_private:
             # The middleware checks every request and redirect hop before it is
             # sent; the resolver checks the address actually connected to.
             cmd += ["-s", "NEWSARCHIVE_DENY_PRIVATE=1"]
-            cmd += ["-s", f"{resolver_setting()}=crawler.netguard_resolver.DenyPrivateResolver"]
+            cmd += [
+                "-s",
+                f"{resolver_setting()}=newsarchive.crawler.crawl.downloader.netguard_resolver.DenyPrivateResolver",
+            ]
         return cmd
 
     async def guard(self, url: str) -> str:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from crawler.web.capture import CaptureService
-from crawler.web.config import WebSettings
+from newsarchive.crawler.web.capture import CaptureService
+from newsarchive.crawler.web.config import WebSettings
 
 CAPTURE_OFF = (
     "capture over HTTP is off: start `newsarchive serve` with --capture-token "

@@ -1,6 +1,6 @@
 """The diff between two versions in the shape the web side renders: a list of fields.
 
-storage.diffs.version_diff computes it (word-level runs for headline, text
+newsarchive.storage.research.diffs.version_diff computes it (word-level runs for headline, text
 and captions; before/after for authors and dates); this adapter turns the
 three word-level fields into objects a template can lay out side by side.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.diffs import version_diff
-from storage.models import Version
-from storage.versions import DiffOp
+from newsarchive.storage.models import Version
+from newsarchive.storage.research.diffs import version_diff
+from newsarchive.storage.write.versions import DiffOp
 
 FIELDS = (("title", "Headline"), ("text", "Text"), ("captions", "Captions"))
 

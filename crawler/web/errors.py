@@ -1,6 +1,6 @@
 """What went wrong, answered once for the whole app: JSON for the API, the error page for the pages.
 
-Routes raise (storage.read.NotFound, storage.search.BadQuery, RequestError)
+Routes raise (newsarchive.storage.research.read.NotFound, newsarchive.storage.research.search.query.BadQuery, RequestError)
 and the handlers installed here answer. The answer's form follows the route
 that raised: the pages router is built with PageRoute, so an unknown article
 is the HTML error page under /web/ and `{"detail": ...}` (what FastAPI's
@@ -13,9 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
-from crawler.web.render import error_page
-from storage.read import NotFound
-from storage.search import BadQuery
+from newsarchive.crawler.web.render import error_page
+from newsarchive.storage.research.read import NotFound
+from newsarchive.storage.research.search.query import BadQuery
 
 # Exception classes the archive raises, and the HTTP status each one means.
 STATUSES: tuple[tuple[type[Exception], int], ...] = ((NotFound, 404), (BadQuery, 400))

@@ -1,8 +1,8 @@
 """Server-rendered pages: search, an article's timeline, a side-by-side diff, a capture form.
 
 Plain HTML forms and links, no JavaScript; rendering (autoescaped, with
-restrictive headers) is crawler.web.render's. Errors are raised and answered
-as the HTML error page by crawler.web.errors, because this router's routes
+restrictive headers) is newsarchive.crawler.web.render's. Errors are raised and answered
+as the HTML error page by newsarchive.crawler.web.errors, because this router's routes
 are PageRoutes.
 """
 
@@ -15,14 +15,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from crawler.web import reads
-from crawler.web.capture import CaptureError
-from crawler.web.deps import token_problem
-from crawler.web.errors import PageRoute, RequestError
-from crawler.web.params import SearchParams
-from crawler.web.render import render
-from storage.read import NotFound
-from storage.search import BadQuery, search
+from newsarchive.crawler.web import reads
+from newsarchive.crawler.web.capture import CaptureError
+from newsarchive.crawler.web.deps import token_problem
+from newsarchive.crawler.web.errors import PageRoute, RequestError
+from newsarchive.crawler.web.params import SearchParams
+from newsarchive.crawler.web.render import render
+from newsarchive.storage.research.read import NotFound
+from newsarchive.storage.research.search.query import BadQuery, search
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MAX_FORM_BYTES = 16_384

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from storage.search import SearchQuery
+from newsarchive.storage.research.search.query import SearchQuery
 
 MAX_LIMIT = 1000
 # Far beyond any useful page, but inside every backend's integer range.

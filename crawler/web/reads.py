@@ -1,7 +1,7 @@
 """Reads the API and the pages share: an article, its versions, a version pair.
 
-Everything raises storage.read.NotFound for an unknown id or number; the
-app turns that into a 404 (crawler.web.errors).
+Everything raises newsarchive.storage.research.read.NotFound for an unknown id or number; the
+app turns that into a 404 (newsarchive.crawler.web.errors).
 """
 
 from __future__ import annotations
@@ -11,9 +11,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crawler.web.diffview import Diff, diff_versions
-from storage.models import Article, Version
-from storage.read import NotFound, events, find_article, get_version, list_versions, version_to_dict
+from newsarchive.crawler.web.diffview import Diff, diff_versions
+from newsarchive.storage.models import Article, Version
+from newsarchive.storage.research.read import (
+    NotFound,
+    events,
+    find_article,
+    get_version,
+    list_versions,
+    version_to_dict,
+)
 
 # Ids and numbers beyond a 32-bit integer are unknown by definition; letting
 # them reach PostgreSQL would be an integer-out-of-range error, not a 404.

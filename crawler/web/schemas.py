@@ -134,7 +134,9 @@ class DiffOut(BaseModel):
     from_version: int
     to_version: int
     changed: bool
-    summary: dict[str, Any] | None = Field(description="What changed (storage.versions.change_summary).")
+    summary: dict[str, Any] | None = Field(
+        description="What changed (newsarchive.storage.write.versions.change_summary)."
+    )
     values: dict[str, ValueChangeOut] = Field(
         description="Short fields that changed (authors, published, modified, language), before and after."
     )

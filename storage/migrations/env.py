@@ -1,11 +1,11 @@
-"""Alembic environment: the connection comes from storage.db, never from an ini file."""
+"""Alembic environment: the connection comes from newsarchive.storage.db, never from an ini file."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from storage.migrations.schema_filter import include_name, include_object
-from storage.models import Base
+from newsarchive.storage.migrations.schema_filter import include_name, include_object
+from newsarchive.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -14,7 +14,9 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("run migrations through storage.db.upgrade(), which passes a connection")
+        raise RuntimeError(
+            "run migrations through newsarchive.storage.db.upgrade(), which passes a connection"
+        )
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -6,7 +6,7 @@ what "the schema matches the models" means.
 
 from __future__ import annotations
 
-from storage.models import Base
+from newsarchive.storage.models import Base
 
 # Search machinery created by migration 0003, deliberately outside the models:
 # SQLite's FTS5 table and its shadow tables (versions_fts_data, ..._idx, ...),

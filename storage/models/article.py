@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, UTCDateTime, utcnow
 
 
 class Article(Base):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, JSONType, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 # What a capture did to the archive.
 OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed", "skipped")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, JSONType, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 
 class CrawlRun(Base):
@@ -20,7 +20,7 @@ class CrawlRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Touched every NEWSARCHIVE_HEARTBEAT seconds while the run's process lives
-    # (crawler/extensions.py): how a run on another host is known to be dead.
+    # (crawler/crawl/extensions.py): how a run on another host is known to be dead.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "running", "finished", "failed", "interrupted"
     status: Mapped[str] = mapped_column(String(20), default="running")

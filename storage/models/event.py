@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, UTCDateTime, utcnow
 
 
 class ArticleEvent(Base):

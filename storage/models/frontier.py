@@ -13,17 +13,17 @@ from typing import Any
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, JSONType, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 
 class FrontierEntry(Base):
     __tablename__ = "frontier"
     # Ids only grow (SQLite would reuse a deleted top id): the source spider
-    # reads the frontier with an id cursor (crawler/frontier_feed.py).
+    # reads the frontier with an id cursor (crawler/crawl/frontier_feed.py).
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # storage.dedup.canonical_url of the article URL: one row per article.
+    # newsarchive.storage.write.dedup.canonical_url of the article URL: one row per article.
     url: Mapped[str] = mapped_column(Text, unique=True)
     source: Mapped[str] = mapped_column(String(200), index=True)
     via: Mapped[str] = mapped_column(String(20))  # "feed", "sitemap", "page"

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.dedup import VERSIONED_FIELDS
-from storage.models.base import Base, JSONType, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
+from newsarchive.storage.write.dedup import VERSIONED_FIELDS
 
 
 class Version(Base):
@@ -19,7 +19,7 @@ class Version(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    # sha256 of the normalised content (storage.dedup.content_hash): equal
+    # sha256 of the normalised content (newsarchive.storage.write.dedup.content_hash): equal
     # hash, same version.
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str | None] = mapped_column(Text)
@@ -41,7 +41,7 @@ class Version(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     capture_count: Mapped[int] = mapped_column(Integer, default=1)
     first_capture_id: Mapped[int | None] = mapped_column(Integer)
-    # What changed against the previous version (storage.versions.change_summary).
+    # What changed against the previous version (newsarchive.storage.write.versions.change_summary).
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     def content(self) -> dict[str, Any]:

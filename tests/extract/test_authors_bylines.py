@@ -6,9 +6,9 @@ import json
 
 import lxml.html
 
-from crawler.extract import extract_article
-from crawler.extract.authors import clean_authors, is_site_name, without_site
-from crawler.extract.bylines import linked_authors, microdata_authors, refine
+from newsarchive.crawler.extract import extract_article
+from newsarchive.crawler.extract.authors.bylines import linked_authors, microdata_authors, refine
+from newsarchive.crawler.extract.authors.names import clean_authors, is_site_name, without_site
 
 BODY = "<p>" + "The council voted on Tuesday to keep the library open for another year. " * 12 + "</p>"
 

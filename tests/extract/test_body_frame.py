@@ -6,8 +6,8 @@ from datetime import date
 
 from lxml.html import fromstring
 
-from crawler.extract import body
-from crawler.extract.frame import find_frame, missing_structure
+from newsarchive.crawler.extract.body import main_text as body
+from newsarchive.crawler.extract.body.frame import find_frame, missing_structure
 
 SENTENCE = (
     "The council met on Tuesday evening to discuss the budget for the coming year, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.boilerplate import is_furniture
+from newsarchive.crawler.extract.body.boilerplate import is_furniture
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_timeline_labels_and_sentences_with_dates_are_kept(line: str) -> None:
 def test_hover_card_inside_a_sentence_is_pruned_but_the_sentence_stays() -> None:
     from lxml.html import fromstring
 
-    from crawler.extract.boilerplate import prune_widgets
+    from newsarchive.crawler.extract.body.boilerplate import prune_widgets
 
     tree = fromstring(
         "<html><body><article><p>The mayor thanked <a href='/people/jane-doe'>Jane Doe</a>"

@@ -6,9 +6,9 @@ from datetime import date
 
 from lxml.html import fromstring
 
-from crawler.extract import body
-from crawler.extract.frame import furniture
-from crawler.extract.split import split_blocks
+from newsarchive.crawler.extract.body import main_text as body
+from newsarchive.crawler.extract.body.frame import furniture
+from newsarchive.crawler.extract.body.split import split_blocks
 
 SENTENCE = (
     "The harbour authority said on Monday that the new ferry terminal would open in spring, "

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import main
+from newsarchive.crawler.cli import main
 from tests.extract.conftest import FIXTURES
 
 KEYS = {

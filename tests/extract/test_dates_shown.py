@@ -8,12 +8,12 @@ from datetime import date
 import lxml.html
 import pytest
 
-from crawler.extract import extract_article
-from crawler.extract.dates import normalise
-from crawler.extract.datetext import find_dates, parse_date
-from crawler.extract.jsonld import find_article, jsonld_nodes
-from crawler.extract.meta import meta_tags
-from crawler.extract.pubdate import page_dates
+from newsarchive.crawler.extract import extract_article
+from newsarchive.crawler.extract.dates.calendar_text import find_dates, parse_date
+from newsarchive.crawler.extract.dates.declared import normalise
+from newsarchive.crawler.extract.dates.publication import page_dates
+from newsarchive.crawler.extract.page.jsonld import find_article, jsonld_nodes
+from newsarchive.crawler.extract.page.meta import meta_tags
 
 FAR = date(2100, 1, 1)
 
@@ -193,7 +193,7 @@ def test_normalise_dates_written_for_people(raw, want):
 
 
 def test_machine_readable_candidate_beats_a_written_one():
-    from crawler.extract.dates import first_date
+    from newsarchive.crawler.extract.dates.declared import first_date
 
     assert first_date(["Aug 11, 2019", "2019-08-11T18:59:51+00:00"]) == "2019-08-11T18:59:51+00:00"
     assert first_date(["Aug 11, 2019", None]) == "2019-08-11"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract import extract_article
+from newsarchive.crawler.extract import extract_article
 from tests.extract.conftest import FIXTURES
 
 URL = "https://news.example.org/2023/06/19/blinken-beijing/"

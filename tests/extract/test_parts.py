@@ -5,12 +5,12 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawler.extract.authors import clean_authors
-from crawler.extract.boilerplate import filter_lines, is_furniture
-from crawler.extract.captions import dom_captions, split_credit
-from crawler.extract.dates import normalise
-from crawler.extract.jsonld import find_article, jsonld_nodes, person_names
-from crawler.extract.titles import choose_title, strip_site_name
+from newsarchive.crawler.extract.authors.names import clean_authors
+from newsarchive.crawler.extract.body.boilerplate import filter_lines, is_furniture
+from newsarchive.crawler.extract.captions import dom_captions, split_credit
+from newsarchive.crawler.extract.dates.declared import normalise
+from newsarchive.crawler.extract.page.jsonld import find_article, jsonld_nodes, person_names
+from newsarchive.crawler.extract.titles.headline import choose_title, strip_site_name
 
 
 @pytest.mark.parametrize(

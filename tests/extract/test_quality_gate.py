@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import extract_article
+from newsarchive.crawler.extract import extract_article
 from tests.extract import scoring
 from tests.extract.conftest import FIXTURES
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import pytest
 
-from crawler.extract import extract_article
+from newsarchive.crawler.extract import extract_article
 from tests.extract.conftest import FIXTURES
 from tests.extract.scoring import norm
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_article
-from crawler.extract.core import MAX_INPUT_CHARS
-from crawler.extract.encoding import decode_html
+from newsarchive.crawler.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_article
+from newsarchive.crawler.extract.core import MAX_INPUT_CHARS
+from newsarchive.crawler.extract.page.encoding import decode_html
 
 PARAGRAPH = "<p>" + "The council voted on Tuesday to keep the library open for another year. " * 4 + "</p>"
 
@@ -153,7 +153,7 @@ def test_deeply_nested_jsonld_does_not_raise(script):
 
 
 def test_jsonld_walk_is_iterative_and_ordered():
-    from crawler.extract.jsonld import _walk
+    from newsarchive.crawler.extract.page.jsonld import _walk
 
     nested: list = [{"@type": "NewsArticle"}]
     for _ in range(50_000):
@@ -164,7 +164,7 @@ def test_jsonld_walk_is_iterative_and_ordered():
 
 
 def test_no_exception_escapes(monkeypatch):
-    from crawler.extract import core
+    from newsarchive.crawler.extract import core
 
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
@@ -176,7 +176,7 @@ def test_no_exception_escapes(monkeypatch):
 
 
 def test_tag_limit_cuts_at_a_tag_boundary():
-    from crawler.extract.core import MAX_TAGS, bounded
+    from newsarchive.crawler.extract.core import MAX_TAGS, bounded
 
     html = "<html><body>" + "<p>News line.</p>" * (MAX_TAGS + 10)
     cut, truncated = bounded(html)

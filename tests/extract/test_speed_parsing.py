@@ -9,7 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from crawler.extract.parsing import parse_html
+from newsarchive.crawler.extract.page.parsing import parse_html
 
 TRICKY = [
     # plain page

@@ -30,8 +30,9 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.utils import trim
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-from crawler.extract import Article, comparison, extract_article
-from crawler.extract import body as body_module
+from newsarchive.crawler.extract import Article, extract_article
+from newsarchive.crawler.extract.body import main_text as body_module
+from newsarchive.crawler.extract.speed import comparison
 from tests.extract.conftest import FIXTURES
 
 REAL_PAGES = sorted((FIXTURES / "real").glob("*/pages/*.html.gz"))
@@ -191,7 +192,7 @@ def _date_in_fresh_process(printed: str, *, keep_dateparser: bool) -> tuple[str,
     code = (
         "import sys\n"
         "from datetime import datetime\n"
-        "from crawler.extract import extract_article\n"
+        "from newsarchive.crawler.extract import extract_article\n"
         f"a = extract_article({_UNDATED.format(date=printed)!r}, 'http://127.0.0.1/story',"
         " fetched_at=datetime(2026, 11, 1))\n"
         "print(a.published, 'dateparser' in sys.modules)\n"

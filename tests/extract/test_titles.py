@@ -6,9 +6,14 @@ import json
 
 import pytest
 
-from crawler.extract import extract_article
-from crawler.extract.title_text import fix_text, strip_site_name, without_pipe_tail, without_site_tails
-from crawler.extract.titles import choose_title
+from newsarchive.crawler.extract import extract_article
+from newsarchive.crawler.extract.titles.headline import choose_title
+from newsarchive.crawler.extract.titles.title_strings import (
+    fix_text,
+    strip_site_name,
+    without_pipe_tail,
+    without_site_tails,
+)
 
 HEADLINE = "Council keeps the riverside library open for another year"
 

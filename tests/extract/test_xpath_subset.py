@@ -23,8 +23,9 @@ from lxml import etree
 from lxml.html import document_fromstring, fromstring
 from trafilatura import bare_extraction
 
-from crawler.extract import core, extract_article, selectors
-from crawler.extract.xpath_subset import Unsupported, compile_xpath
+from newsarchive.crawler.extract import core, extract_article
+from newsarchive.crawler.extract.speed import selectors
+from newsarchive.crawler.extract.speed.xpath_subset import Unsupported, compile_xpath
 from tests.extract.conftest import FIXTURES
 
 REAL_PAGES = sorted((FIXTURES / "real").glob("*/pages/*.html.gz"))

@@ -16,8 +16,8 @@ from types import FrameType
 
 import atheris
 
-with atheris.instrument_imports(include=["crawler.extract"]):
-    from crawler.extract import extract_article
+with atheris.instrument_imports(include=["newsarchive.crawler.extract"]):
+    from newsarchive.crawler.extract import extract_article
 
 BOUND_SECONDS = 10
 

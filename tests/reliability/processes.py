@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from storage.config import ArchiveConfig
+from newsarchive.storage.config import ArchiveConfig
 
 KILL_ROUNDS_ENV = "NEWSARCHIVE_KILL_ROUNDS"
 KILL_SEED_ENV = "NEWSARCHIVE_KILL_SEED"
@@ -24,7 +24,16 @@ def kill_rounds(default: int = 5) -> int:
 
 def start(config: ArchiveConfig, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """The CLI in its own session, so a kill reaches its extraction workers too."""
-    command = [sys.executable, "-m", "crawler.cli", "--home", str(config.home), "--db", config.db_url, *args]
+    command = [
+        sys.executable,
+        "-m",
+        "newsarchive.crawler.cli",
+        "--home",
+        str(config.home),
+        "--db",
+        config.db_url,
+        *args,
+    ]
     return subprocess.Popen(
         command,
         stdout=subprocess.PIPE,

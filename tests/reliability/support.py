@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.models import Article, Capture, Version
-from storage.warc import WarcLocation, read_response
-from storage.warc_check import scan, warc_files
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Article, Capture, Version
+from newsarchive.storage.warc.check import scan, warc_files
+from newsarchive.storage.warc.store import WarcLocation, read_response
 
 
 @dataclass

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sources import SourcesError, parse_sources
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.dedup import BadURL, canonical_url, check_url
-from storage.fetch import Fetch
-from storage.search import BadQuery, SearchQuery, search
-from storage.service import ExtractedContent
+from newsarchive.crawler.crawl.sources import SourcesError, parse_sources
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.research.search.query import BadQuery, SearchQuery, search
+from newsarchive.storage.write.dedup import BadURL, canonical_url, check_url
+from newsarchive.storage.write.service import ExtractedContent
 from tests.helpers import newsarchive
 
 URL_GROUP = "Bad input: URLs (newsarchive capture)"
@@ -207,7 +207,7 @@ def test_sources_check_cli(tmp_path: Path, case) -> None:
 def test_hostile_queries_over_http(small_archive: Archive, archive_config: ArchiveConfig, case) -> None:
     """The API and the search page answer 200, or refuse (400 one line, 422 validation); never a 500."""
     fastapi = pytest.importorskip("fastapi.testclient")
-    from crawler.web.app import create_app
+    from newsarchive.crawler.web.app import create_app
 
     backend = archive_config.db_url.split(":")[0]
     entry = case(
@@ -239,7 +239,7 @@ def test_hostile_queries_over_http(small_archive: Archive, archive_config: Archi
     ],
 )
 def test_http_charset_header(case, name: str, body: bytes, content_type: str, expected: str | None) -> None:
-    from crawler.page_rules import header_decoded
+    from newsarchive.crawler.crawl.pipeline.page_rules import header_decoded
 
     entry = case(
         "Bad input: charsets", name, "decoded by the header" if expected else "bytes left to the extractor"

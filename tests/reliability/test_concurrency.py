@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.models import Capture, Version
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Capture, Version
 from tests.helpers import FAST, newsarchive
 from tests.reliability.processes import start
 from tests.reliability.support import check_archive

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from storage.config import ArchiveConfig
+from newsarchive.storage.config import ArchiveConfig
 from tests.helpers import newsarchive
 from tests.reliability.support import check_archive
 from tests.site.server import NewsSite

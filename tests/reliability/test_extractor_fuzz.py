@@ -30,7 +30,7 @@ FIXTURES = Path(__file__).parents[1] / "extract" / "fixtures"
 
 def extract_in_worker(data: bytes) -> tuple[str, int]:
     """Runs in the worker: (title, text length), or raises what the extractor raised."""
-    from crawler.extract import extract_article
+    from newsarchive.crawler.extract import extract_article
 
     article = extract_article(
         data, "https://news.example/story.html", fetched_at=datetime(2026, 3, 1, tzinfo=UTC)

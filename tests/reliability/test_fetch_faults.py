@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.models import Article, Capture, Version
-from storage.warc import WarcLocation, read_response
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Article, Capture, Version
+from newsarchive.storage.warc.store import WarcLocation, read_response
 from tests.helpers import capture
 from tests.reliability.support import check_archive
 from tests.site.faults import ARTICLE_TEXT, NO_CHARSET_TEXT, WRONG_CHARSET_TEXT

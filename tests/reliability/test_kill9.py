@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.models import Article, CrawlRun
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Article, CrawlRun
 from tests.helpers import FAST, newsarchive
 from tests.reliability.processes import KILL_SEED_ENV, alive, children, kill9, kill_rounds, start, stop_when
 from tests.reliability.support import check_archive, warc_problems

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text, update
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.models import Article
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Article
 from tests.helpers import FAST, capture
 from tests.reliability.processes import kill9, kill_rounds, start, stop_when
 from tests.reliability.support import check_archive

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
-from storage.config import ArchiveConfig
-from storage.warc import WarcStore, read_response, repair, repair_directory, scan
-from storage.warc_check import VERIFIED_INDEX, warc_files
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.warc.check import VERIFIED_INDEX, warc_files
+from newsarchive.storage.warc.store import WarcStore, read_response, repair, repair_directory, scan
 from tests.helpers import capture, newsarchive
 from tests.reliability.processes import kill9
 from tests.reliability.support import check_archive
@@ -88,7 +88,7 @@ def test_a_live_writers_file_is_never_cut(tmp_path: Path, case) -> None:
 
 WRITER = """
 import os, sys
-from storage.warc import WarcStore
+from newsarchive.storage.warc.store import WarcStore
 from tests.storage.test_warc import exchange
 store = WarcStore(sys.argv[1])
 body = os.urandom(24 << 20)  # incompressible: the gzip member grows on disk as it is written

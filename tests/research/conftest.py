@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from storage.archive import Archive
-from storage.fetch import Fetch
-from storage.service import CaptureResult, ExtractedContent
-from storage.warc import HttpExchange
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.warc.store import HttpExchange
+from newsarchive.storage.write.service import CaptureResult, ExtractedContent
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

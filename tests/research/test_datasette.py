@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.datasette import metadata
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.research.datasette import metadata
 from tests.research.conftest import BUDGET, MARKET, T0, capture
 from tests.research.test_history_cli import run
 

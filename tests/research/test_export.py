@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.export import COLUMN_NAMES, export
-from storage.export_manifest import verify_manifest
-from storage.search import SearchQuery
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.research.export.formats import COLUMN_NAMES, export
+from newsarchive.storage.research.export.manifest import verify_manifest
+from newsarchive.storage.research.search.query import SearchQuery
 from tests.research.conftest import BUDGET, FLOOD, MARKET, RECIPE
 from tests.research.test_history_cli import run
 

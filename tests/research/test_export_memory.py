@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, update
 
-from storage.archive import Archive
-from storage.export import export
-from storage.models import Article, Version
-from storage.search import SearchQuery
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.models import Article, Version
+from newsarchive.storage.research.export.formats import export
+from newsarchive.storage.research.search.query import SearchQuery
 
 ROWS = 16_000
 TEXT = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 40  # ~2.3 kB a row, ~37 MB in all

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from storage.archive import Archive
-from storage.export import export
-from storage.search import SearchQuery
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.research.export.formats import export
+from newsarchive.storage.research.search.query import SearchQuery
 from tests.research.conftest import T0, capture
 
 A = "https://news.example.com/a.html"

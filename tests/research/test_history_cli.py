@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from click.testing import CliRunner
 
-from crawler.cli import main
-from storage.archive import Archive
-from storage.changes import recent_changes
-from storage.config import ArchiveConfig
-from storage.diffs import version_diff
-from storage.read import find_article, get_version
+from newsarchive.crawler.cli import main
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.research.changes import recent_changes
+from newsarchive.storage.research.diffs import version_diff
+from newsarchive.storage.research.read import find_article, get_version
 from tests.research.conftest import BUDGET, FLOOD, T0, capture
 
 

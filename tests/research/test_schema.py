@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from storage.archive import Archive
+from newsarchive.storage.archive import Archive
 from tests.research.conftest import BUDGET, FLOOD
 
 
@@ -22,9 +22,9 @@ def test_latest_versions_view_has_one_row_per_article(filled: Archive) -> None:
 
 
 def test_archives_created_before_0003_are_indexed_on_upgrade(db_url: str, tmp_path) -> None:
-    from storage.config import ArchiveConfig
-    from storage.db import make_engine, upgrade
-    from storage.search import SearchQuery, search
+    from newsarchive.storage.config import ArchiveConfig
+    from newsarchive.storage.db import make_engine, upgrade
+    from newsarchive.storage.research.search.query import SearchQuery, search
     from tests.research.conftest import capture
 
     engine = make_engine(db_url)

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from storage.archive import Archive
-from storage.search import BadQuery, SearchQuery, search
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.research.search.query import BadQuery, SearchQuery, search
 from tests.research.conftest import BUDGET, FLOOD, MARKET, RECIPE, T0, capture
 
 
@@ -133,7 +133,7 @@ def test_bad_queries_get_a_one_line_reason(filled: Archive, options: dict, messa
 def test_index_follows_edits_and_deletes(filled: Archive) -> None:
     from sqlalchemy import delete, update
 
-    from storage.models import Article, Version
+    from newsarchive.storage.models import Article, Version
 
     with filled.sessions() as session, session.begin():
         session.execute(
@@ -148,7 +148,7 @@ def test_index_follows_edits_and_deletes(filled: Archive) -> None:
 
 
 def test_postgres_ranks_only_the_newest_candidates(filled: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    from storage import search_postgres
+    from newsarchive.storage.research.search import postgres as search_postgres
 
     with filled.sessions() as session:
         if session.get_bind().dialect.name != "postgresql":
@@ -163,7 +163,7 @@ def test_sqlite_filters_never_read_the_article_text(filled: Archive) -> None:
     from sqlalchemy import text
     from sqlalchemy.dialects import sqlite
 
-    from storage.search import select_versions
+    from newsarchive.storage.research.search.query import select_versions
 
     with filled.sessions() as session:
         if session.get_bind().dialect.name != "sqlite":

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
 from tests.research.conftest import BUDGET, FLOOD, MARKET, RECIPE
 from tests.research.test_history_cli import run
 

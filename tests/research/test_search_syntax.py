@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage.archive import Archive
-from storage.search import BadQuery, SearchQuery, search
-from storage.search_syntax import MAX_QUERY_CHARS, Term, parse, to_fts5, to_pg_tsquery
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.research.search.query import BadQuery, SearchQuery, search
+from newsarchive.storage.research.search.syntax import MAX_QUERY_CHARS, Term, parse, to_fts5, to_pg_tsquery
 from tests.research.conftest import capture
 
 # Engine syntax, quotes, operators, control characters, scripts with combining marks.

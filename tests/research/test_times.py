@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
 from tests.research.conftest import T0, capture
 from tests.research.test_history_cli import run
 

@@ -42,7 +42,7 @@ def redis_server() -> str:
 def redis_url(redis_server: str) -> Iterator[RedisFrontier]:
     import redis
 
-    from crawler.distributed import clear_frontier
+    from newsarchive.crawler.crawl.distributed.workers import clear_frontier
 
     server = redis.Redis.from_url(redis_server)
     frontier = RedisFrontier(redis_server, f"na-test-{uuid.uuid4().hex[:12]}", server)

@@ -16,11 +16,16 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.distributed import FrontierKeys, enqueue_sources, frontier_status, worker_settings
-from crawler.redis_queue import DOCUMENT_LEASE_KEY, LeasedPriorityQueue
-from crawler.sources import Source
-from crawler.spiders.redis_worker import RedisWorkerSpider
-from storage.config import ArchiveConfig
+from newsarchive.crawler.crawl.distributed.redis_queue import DOCUMENT_LEASE_KEY, LeasedPriorityQueue
+from newsarchive.crawler.crawl.distributed.workers import (
+    FrontierKeys,
+    enqueue_sources,
+    frontier_status,
+    worker_settings,
+)
+from newsarchive.crawler.crawl.sources import Source
+from newsarchive.crawler.crawl.spiders.redis_worker import RedisWorkerSpider
+from newsarchive.storage.config import ArchiveConfig
 from tests.scale.conftest import RedisFrontier
 
 pytestmark = pytest.mark.redis

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.distributed import FrontierKeys, enqueue_sources, frontier_status
-from crawler.scheduler import SchedulerOptions
-from crawler.sources import load_sources
-from storage.config import ArchiveConfig
+from newsarchive.crawler.crawl.distributed.workers import FrontierKeys, enqueue_sources, frontier_status
+from newsarchive.crawler.crawl.schedule.scheduler import SchedulerOptions
+from newsarchive.crawler.crawl.sources import load_sources
+from newsarchive.storage.config import ArchiveConfig
 from tests.scale.conftest import RedisFrontier
 
 pytestmark = pytest.mark.redis

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from crawler.distributed import frontier_status
-from crawler.redis_queue import DocumentLeases, Leases
+from newsarchive.crawler.crawl.distributed.redis_queue import DocumentLeases, Leases
+from newsarchive.crawler.crawl.distributed.workers import frontier_status
 from tests.scale.conftest import RedisFrontier
 
 pytestmark = pytest.mark.redis

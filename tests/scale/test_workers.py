@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from crawler.distributed import FrontierKeys, frontier_status
-from crawler.redis_queue import DocumentLeases
-from storage.archive import Archive
-from storage.config import ArchiveConfig
-from storage.models import Article, Capture, Version
+from newsarchive.crawler.crawl.distributed.redis_queue import DocumentLeases
+from newsarchive.crawler.crawl.distributed.workers import FrontierKeys, frontier_status
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Article, Capture, Version
 from tests.scale.conftest import RedisFrontier
 from tests.site.server import NewsSite
 
@@ -47,7 +47,16 @@ def setup(tmp_path: Path, pg_url: str, news_site: NewsSite) -> tuple[ArchiveConf
 
 
 def _cli(config: ArchiveConfig, *args: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", "--home", str(config.home), "--db", config.db_url, *args]
+    return [
+        sys.executable,
+        "-m",
+        "newsarchive.crawler.cli",
+        "--home",
+        str(config.home),
+        "--db",
+        config.db_url,
+        *args,
+    ]
 
 
 def _worker(

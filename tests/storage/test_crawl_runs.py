@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from storage.archive import Archive
-from storage.crawl_runs import (
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.crawl_state.crawl_runs import (
     SILENT_AFTER,
     STALE_AFTER,
     finish_run,
@@ -16,7 +16,7 @@ from storage.crawl_runs import (
     start_crawl_run,
     start_run,
 )
-from storage.models import CrawlRun
+from newsarchive.storage.models import CrawlRun
 
 
 def _run(archive: Archive, run_id: int) -> CrawlRun:

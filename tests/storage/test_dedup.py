@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.dedup import (
+from newsarchive.storage.write.dedup import (
     BadURL,
     canonical_url,
     check_url,

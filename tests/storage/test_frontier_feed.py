@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from crawler.frontier_feed import FrontierFeed
-from storage.archive import Archive
-from storage.frontier import Frontier, Queued
-from storage.models import Article, Capture, FrontierEntry
+from newsarchive.crawler.crawl.frontier_feed import FrontierFeed
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.crawl_state.frontier import Frontier, Queued
+from newsarchive.storage.models import Article, Capture, FrontierEntry
 
 
 def _queue(frontier: Frontier, source: str, count: int, start: int = 0) -> list[str]:

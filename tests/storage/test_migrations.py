@@ -6,9 +6,16 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from storage.db import alembic_config, current_revision, head_revision, make_engine, table_names, upgrade
-from storage.migrations.schema_filter import include_name, include_object
-from storage.models import Base
+from newsarchive.storage.db import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    table_names,
+    upgrade,
+)
+from newsarchive.storage.migrations.schema_filter import include_name, include_object
+from newsarchive.storage.models import Base
 
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(db_url: str) -> None:

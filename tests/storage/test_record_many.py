@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from storage.archive import Archive
-from storage.fetch import Fetch
-from storage.read import counts, find_article, history
-from storage.record_batch import Write
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.research.read import counts, find_article, history
+from newsarchive.storage.write.record_batch import Write
 from tests.storage.test_service import FIELDS, T0, URL, content, fetch
 
 OTHER = "https://news.example.com/2026/03/01/other.html"
@@ -58,7 +58,7 @@ def test_one_bad_write_costs_only_itself(archive: Archive) -> None:
 
 
 def test_the_writer_syncs_before_it_commits(archive: Archive) -> None:
-    from crawler.archive_writer import ArchiveWriter
+    from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
 
     seen_at_sync: list[int] = []
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from storage.archive import Archive
-from storage.fetch import Fetch
-from storage.models import Article, ArticleEvent, Capture, Version
-from storage.read import counts, find_article, get_version, history
-from storage.service import ExtractedContent
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
+from newsarchive.storage.research.read import counts, find_article, get_version, history
+from newsarchive.storage.write.service import ExtractedContent
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2026/03/01/story.html"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.revisit import next_check
-from storage.versions import change_summary, word_diff
+from newsarchive.storage.crawl_state.revisit_schedule import next_check
+from newsarchive.storage.write.versions import change_summary, word_diff
 
 OLD = {"title": "Old headline", "text": "One two three four.", "authors": [], "captions": []}
 

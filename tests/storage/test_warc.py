@@ -7,7 +7,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from storage.warc import HttpExchange, WarcStore, read_response
+from newsarchive.storage.warc.store import HttpExchange, WarcStore, read_response
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from storage import warc_gzip
+from newsarchive.storage.warc import compress as warc_gzip
 
 PAGE = (
     b"<html><body>"

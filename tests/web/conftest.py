@@ -15,12 +15,12 @@ if not IN_CI:  # under CI a missing extra fails at the import below instead of s
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from crawler.web.app import create_app  # noqa: E402
-from crawler.web.config import WebSettings  # noqa: E402
-from storage.archive import Archive  # noqa: E402
-from storage.config import ArchiveConfig  # noqa: E402
-from storage.fetch import Fetch  # noqa: E402
-from storage.service import ExtractedContent  # noqa: E402
+from newsarchive.crawler.web.app import create_app  # noqa: E402
+from newsarchive.crawler.web.config import WebSettings  # noqa: E402
+from newsarchive.storage.archive import Archive  # noqa: E402
+from newsarchive.storage.config import ArchiveConfig  # noqa: E402
+from newsarchive.storage.fetch import Fetch  # noqa: E402
+from newsarchive.storage.write.service import ExtractedContent  # noqa: E402
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2026/03/01/budget.html"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from storage.config import ArchiveConfig
+from newsarchive.storage.config import ArchiveConfig
 
 
 def free_port() -> int:
@@ -26,7 +26,7 @@ def serve_command(config: ArchiveConfig, *args: str) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "crawler.cli",
+        "newsarchive.crawler.cli",
         "--home",
         str(config.home),
         "--db",

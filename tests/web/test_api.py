@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from storage.archive import Archive
+from newsarchive.storage.archive import Archive
 from tests.web.conftest import FIELDS, URL, XSS_TITLE, MakeClient, Seeded
 
 
@@ -169,7 +169,7 @@ def test_diff_reports_changed_bylines_and_dates_as_values(archive: Archive, make
 
 
 def test_documented_examples_are_valid_responses() -> None:
-    from crawler.web.schemas import SearchOut, VersionOut
+    from newsarchive.crawler.web.schemas import SearchOut, VersionOut
 
     for model in (SearchOut, VersionOut):
         examples = model.model_config["json_schema_extra"]["examples"]  # type: ignore[index]

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from storage.archive import Archive
-from storage.config import ArchiveConfig
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
 from tests.conftest import skip_or_fail
 from tests.web.conftest import OTHER_URL, T0, XSS_TITLE, record
 from tests.web.serving import serving

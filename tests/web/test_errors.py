@@ -6,9 +6,9 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from crawler.web.errors import PageRoute, RequestError
-from storage.read import NotFound
-from storage.search import BadQuery
+from newsarchive.crawler.web.errors import PageRoute, RequestError
+from newsarchive.storage.research.read import NotFound
+from newsarchive.storage.research.search.query import BadQuery
 from tests.web.conftest import MakeClient, Seeded
 
 RAISED = {

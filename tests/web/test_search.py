@@ -1,4 +1,4 @@
-"""GET /articles and the search page: query parameters mapped to storage.search."""
+"""GET /articles and the search page: query parameters mapped to newsarchive.storage.research.search.query."""
 
 from __future__ import annotations
 

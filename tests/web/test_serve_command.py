@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from storage.config import ArchiveConfig
+from newsarchive.storage.config import ArchiveConfig
 from tests.web.conftest import TOKEN
 from tests.web.serving import serve_command, serving
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import storage.models.base
+import newsarchive.storage.models.base
 
 revision = "0001"
 down_revision = None
@@ -28,11 +28,17 @@ def upgrade() -> None:
         sa.Column("domain", sa.String(length=255), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("first_seen_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_checked_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_changed_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("next_check_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "first_seen_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("last_seen_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "last_checked_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "last_changed_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("next_check_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("version_count", sa.Integer(), nullable=False),
         sa.Column("latest_version_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_articles")),
@@ -55,8 +61,8 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("started_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column(
             "stats",
@@ -105,8 +111,10 @@ def upgrade() -> None:
         sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("extractor", sa.String(length=100), nullable=False),
         sa.Column("extractor_version", sa.String(length=100), nullable=False),
-        sa.Column("first_seen_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "first_seen_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("last_seen_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("capture_count", sa.Integer(), nullable=False),
         sa.Column("first_capture_id", sa.Integer(), nullable=True),
         sa.Column(
@@ -143,7 +151,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("content_type", sa.String(length=200), nullable=True),
-        sa.Column("fetched_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("fetched_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("body_sha256", sa.String(length=64), nullable=True),
         sa.Column("body_size", sa.BigInteger(), nullable=True),
         sa.Column("warc_file", sa.String(length=255), nullable=True),
@@ -183,7 +191,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("capture_id", sa.Integer(), nullable=True),
-        sa.Column("at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import storage.models.base
+import newsarchive.storage.models.base
 
 revision = "0002"
 down_revision = "0001"
@@ -26,7 +26,9 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("via", sa.String(length=20), nullable=False),
-        sa.Column("discovered_at", storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "discovered_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column(
             "hints",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.models.base
+import newsarchive.storage.models.base
 
 revision = "0006"
 down_revision = "0005"
@@ -27,7 +27,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("heartbeat_at", storage.models.base.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "heartbeat_at", newsarchive.storage.models.base.UTCDateTime(timezone=True), nullable=True
+            )
         )
 
 

@@ -1,0 +1,1 @@
+"""The crawl: sources, spiders, discovery, the downloader, the pipeline, distribution and scheduling."""

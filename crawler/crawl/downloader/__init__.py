@@ -1,0 +1,1 @@
+"""Downloader middlewares: WARC recording, retries, meta refresh, and the private-address guard."""

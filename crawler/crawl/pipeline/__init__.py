@@ -1,0 +1,1 @@
+"""The item pipeline: page rules, extraction in a process pool, and the archive writer thread."""

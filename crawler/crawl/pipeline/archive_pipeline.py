@@ -1,0 +1,162 @@
+"""The archive pipeline: a thin Scrapy adapter over the page rules and the archive service.
+
+The reactor thread only routes: extraction runs in worker processes
+(newsarchive.crawler.crawl.pipeline.extraction) and database work on the archive writer's threads
+(newsarchive.crawler.crawl.pipeline.archive_writer), so fetching never waits for either except through
+the bounded queues that keep memory flat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Self, TypeVar
+
+from scrapy.crawler import Crawler
+
+from newsarchive.crawler.crawl.items import FailureItem, PageItem
+from newsarchive.crawler.crawl.pipeline.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
+from newsarchive.crawler.crawl.pipeline.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
+from newsarchive.crawler.crawl.pipeline.page_rules import fetch_record, html_problem, redirected_home
+from newsarchive.crawler.crawl.runner import archive_config
+from newsarchive.crawler.crawl.signals import capture_recorded
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.write.record_batch import Write
+from newsarchive.storage.write.service import CaptureResult, ExtractedContent
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler, archive: Archive, extraction: ExtractionRunner) -> None:
+        self.crawler = crawler
+        self.archive = archive
+        self.extraction = extraction
+        settings = crawler.settings
+        self.html_types = tuple(settings.getlist("NEWSARCHIVE_HTML_TYPES"))
+        self.crawl_run_id = settings.getint("NEWSARCHIVE_CRAWL_RUN_ID") or None
+        self.max_batch = settings.getint("NEWSARCHIVE_DB_BATCH", DEFAULT_MAX_BATCH)
+        self.writer: ArchiveWriter | None = None
+        archive.service.revisit_schedules = {
+            source: [RevisitStep(timedelta(seconds=a), timedelta(seconds=b)) for a, b in steps]
+            for source, steps in settings.getdict("NEWSARCHIVE_REVISIT_SCHEDULES").items()
+        }
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        archive = Archive(archive_config(settings))
+        workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
+        extraction = ExtractionRunner(
+            None if workers in (None, "", "None") else int(workers),
+            settings.getint("NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX", DEFAULT_IN_PROCESS_MAX),
+        )
+        return cls(crawler, archive, extraction)
+
+    def open_spider(self) -> None:
+        # The pool itself starts with the first page that needs extracting: a
+        # revisit answered with 304s, or a recrawl that finds nothing new,
+        # never pays for spawning workers and importing trafilatura in them.
+        workers = self.extraction.plan(_expected_pages(self.crawler.spider))
+        self.writer = ArchiveWriter(self.archive.service, _warc_sync(self.crawler), self.max_batch)
+        log.info("extracting in %s", f"{workers} worker processes" if workers else "the crawl process")
+
+    def close_spider(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            stats = self.crawler.stats
+            if stats is not None:
+                stats.set_value("newsarchive/db_batches", self.writer.batches)
+        self.extraction.close()
+        self.archive.close()
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        if self.writer is None:  # used without open_spider (a test calling process_item)
+            return fn(*args)
+        return await asyncio.wrap_future(self.writer.read(fn, *args))
+
+    async def _write(self, write: Write) -> CaptureResult:
+        if self.writer is None:
+            result = self.archive.service.record_many([write])[0]
+            if isinstance(result, Exception):
+                raise result
+            return result
+        return await asyncio.wrap_future(self.writer.write(write))
+
+    async def process_item(self, item: object) -> object:
+        if isinstance(item, PageItem):
+            result = await self._page(item)
+        elif isinstance(item, FailureItem):
+            result = await self._write(Write("failure", fetch_record(item, self.crawl_run_id)))
+        else:
+            return item
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value(f"newsarchive/{result.outcome}")
+        self.crawler.signals.send_catch_log(signal=capture_recorded, result=result)
+        return result
+
+    async def _page(self, item: PageItem) -> CaptureResult:
+        service = self.archive.service
+        fetch = fetch_record(item, self.crawl_run_id)
+        if item.status == 304:
+            article_id = await self._read(service.article_id_for_url, item.context.requested_url)
+            if article_id is not None:
+                return await self._write(Write("not_modified", fetch, article_id=article_id))
+            return await self._write(
+                Write("failure", _failed(fetch, "304 Not Modified for a URL not in the archive"))
+            )
+        problem = html_problem(item, self.html_types)
+        if problem:
+            return await self._write(Write("failure", _failed(fetch, problem)))
+        if redirected_home(item.context.requested_url, item.final_url):
+            return await self._write(Write("redirected_home", fetch))
+        assert fetch.body_sha256 is not None
+        same = await self._read(service.latest_body_match, item.final_url, fetch.body_sha256)
+        if same is not None:
+            return await self._write(Write("same_body", fetch, article_id=same))
+        try:
+            fields = await self.extraction.extract(
+                item.body, item.final_url, item.fetched_at, item.content_type
+            )
+        except Exception as exc:  # an extractor bug must cost one page, not the crawl
+            log.exception("extraction failed for %s", item.final_url)
+            return await self._write(
+                Write("failure", _failed(fetch, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
+            )
+        if not (fields.get("text") or "").strip():
+            return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
+        content = ExtractedContent(fields, self.extraction.extractor, self.extraction.extractor_version)
+        return await self._write(Write("capture", fetch, content))
+
+
+def _expected_pages(spider: object) -> int | None:
+    """How many pages a spider will fetch, when it knows up front (captures, revisits)."""
+    for name in ("urls", "due"):
+        known = getattr(spider, name, None)
+        if isinstance(known, list):
+            return len(known)
+    return None
+
+
+def _warc_sync(crawler: Crawler) -> Callable[[], None] | None:
+    """The WARC recorder's sync, to run before each database commit (see newsarchive.storage.warc.store sync_each)."""
+    from newsarchive.crawler.crawl.downloader.middlewares import WarcRecorderMiddleware
+
+    engine = crawler.engine
+    if engine is None:
+        return None
+    for middleware in engine.downloader.middleware.middlewares:
+        if isinstance(middleware, WarcRecorderMiddleware):
+            return middleware.store.sync
+    return None
+
+
+def _failed(fetch: Fetch, reason: str) -> Fetch:
+    fetch.error = reason
+    return fetch

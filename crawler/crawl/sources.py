@@ -1,0 +1,293 @@
+"""News sources as data: the sources.toml file, checked with file:line: reason errors.
+
+    [[source]]
+    name = "example"
+    feeds = ["https://example.com/rss.xml"]
+    sitemaps = ["https://example.com/news-sitemap.xml"]
+    pages = ["https://example.com/world/"]
+    allow = ['/\\d{4}/\\d{2}/']
+    deny = ['/tag/', '/author/']
+    schedule = "*/15 * * * *"
+
+tomllib reports syntax errors with a line but knows nothing of our rules, so
+a semantic error is located by finding the offending table or key in the text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsarchive.crawler.crawl.schedule.cron import cron_trigger
+from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
+from newsarchive.storage.write.dedup import BadURL, check_url
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(#.*)?$")
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; str() is `file:line: reason`."""
+
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    allow: tuple[re.Pattern[str], ...] = ()
+    deny: tuple[re.Pattern[str], ...] = ()
+    schedule: str | None = None
+    # Read `Sitemap:` lines of robots.txt on the hosts of this source's documents.
+    robots_sitemaps: bool = False
+    delay: float | None = None  # seconds between requests to this source's hosts
+    concurrency: int | None = None  # concurrent requests per host
+    language: str | None = None
+    revisit: tuple[RevisitStep, ...] | None = (
+        None  # None: newsarchive.storage.crawl_state.revisit_schedule.DEFAULT_SCHEDULE
+    )
+    max_age: timedelta | None = None  # ignore feed/sitemap entries older than this
+    max_urls: int | None = None  # new article URLs queued per run at most
+    line: int = field(default=0, compare=False)
+
+    @property
+    def hosts(self) -> set[str]:
+        """Hosts this source's documents live on: article links must stay on them."""
+        return {(urlsplit(u).hostname or "").lower() for u in (*self.feeds, *self.sitemaps, *self.pages)}
+
+    def url_allowed(self, url: str) -> bool:
+        if any(p.search(url) for p in self.deny):
+            return False
+        return not self.allow or any(p.search(url) for p in self.allow)
+
+
+def parse_duration(text: str) -> timedelta:
+    """ "90s", "15m", "3h", "2d", "1w" as a timedelta."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"not a duration: {text!r} (use a number and s, m, h, d or w, e.g. '15m')")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+class _Locator:
+    """Finds the line of the n-th [[source]] table, or of a key inside it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.tables: list[int] = []  # 0-based line index of each [[source]] header
+        self.headers: list[int] = []
+        for index, line in enumerate(self.lines):
+            match = _TABLE_HEADER.match(line)
+            if match:
+                self.headers.append(index)
+                if line.strip().startswith("[[") and match.group(1) == "source":
+                    self.tables.append(index)
+
+    def table(self, n: int) -> int | None:
+        return self.tables[n] + 1 if n < len(self.tables) else None
+
+    def key(self, n: int | None, key: str) -> int | None:
+        if n is None:
+            start, end = 0, self.headers[0] if self.headers else len(self.lines)
+        elif n < len(self.tables):
+            start = self.tables[n]
+            end = next((h for h in self.headers if h > start), len(self.lines))
+        else:
+            return None
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for index in range(start, end):
+            if pattern.match(self.lines[index]):
+                return index + 1
+        return self.table(n) if n is not None else None
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and check a sources file; raise SourcesError on the first problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesError(path, None, "no such file (give --sources FILE or create it)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesError(path, None, f"cannot read: {exc}") from None
+    return parse_sources(text, path)
+
+
+def parse_sources(text: str, path: Path = Path("sources.toml")) -> list[Source]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise SourcesError(path, line, f"not valid TOML: {str(exc).split(' (at line')[0]}") from None
+    where = _Locator(text)
+    unknown = sorted(set(data) - {"source"})
+    if unknown:
+        raise SourcesError(path, where.key(None, unknown[0]), f"unknown top-level key {unknown[0]!r}")
+    tables = data.get("source", [])
+    if not isinstance(tables, list):
+        raise SourcesError(path, where.key(None, "source"), "'source' must be [[source]] tables")
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for n, table in enumerate(tables):
+        source = _check_table(table, n, path, where)
+        if source.name in seen:
+            raise SourcesError(
+                path,
+                where.key(n, "name"),
+                f"duplicate source name {source.name!r} (first on line {seen[source.name]})",
+            )
+        seen[source.name] = source.line
+        sources.append(source)
+    return sources
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _check_table(table: dict[str, Any], n: int, path: Path, where: _Locator) -> Source:
+    def fail(key: str | None, reason: str) -> SourcesError:
+        return SourcesError(path, where.key(n, key) if key else where.table(n), reason)
+
+    unknown = sorted(set(table) - set(_CHECKS) - {"name"})
+    if unknown:
+        known = ", ".join(sorted({"name", *_CHECKS}))
+        raise fail(unknown[0], f"unknown key {unknown[0]!r} (known: {known})")
+    name = table.get("name")
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise fail(
+            "name" if "name" in table else None, "each source needs a name: letters, digits, '.', '_', '-'"
+        )
+    values: dict[str, Any] = {"name": name, "line": where.table(n) or 0}
+    for key, value in table.items():
+        if key == "name":
+            continue
+        try:
+            values[key] = _CHECKS[key](value)
+        except (ValueError, TypeError, re.error) as exc:
+            raise fail(key, f"{key}: {exc}") from None
+    if not (values.get("feeds") or values.get("sitemaps") or values.get("pages")):
+        raise fail(None, f"source {name!r} has no feeds, sitemaps or pages to discover articles from")
+    return Source(**values)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of strings")
+    return value
+
+
+def _urls(value: Any) -> tuple[str, ...]:
+    urls = []
+    for url in _strings(value):
+        try:
+            urls.append(check_url(url))
+        except BadURL as exc:
+            raise ValueError(f"{url!r}: {exc}") from None
+    return tuple(urls)
+
+
+def _patterns(value: Any) -> tuple[re.Pattern[str], ...]:
+    patterns = []
+    for text in _strings(value):
+        try:
+            patterns.append(re.compile(text))
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {text!r}: {exc}") from None
+    return tuple(patterns)
+
+
+def _schedule(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a cron expression string, e.g. '*/15 * * * *'")
+    try:
+        cron_trigger(value)
+    except ValueError as exc:
+        raise ValueError(f"bad cron expression {value!r}: {exc}") from None
+    return value.strip()
+
+
+def _positive(kind: type) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(f"expected a non-negative number, got {value!r}")
+        if kind is int and (not isinstance(value, int) or value == 0):
+            raise ValueError(f"expected a whole number of at least 1, got {value!r}")
+        return kind(value)
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def _language(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value):
+        raise ValueError(f"expected a language code like 'en' or 'pt-BR', got {value!r}")
+    return value
+
+
+def _revisit(value: Any) -> tuple[RevisitStep, ...]:
+    """[["3h", "15m"], ["1d", "1h"]]: while younger than X, check every Y."""
+    if not isinstance(value, list) or not value:
+        raise TypeError('expected a list of [younger_than, every] pairs, e.g. [["3h", "15m"], ["1d", "1h"]]')
+    steps: list[RevisitStep] = []
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise TypeError(f"expected a [younger_than, every] pair, got {pair!r}")
+        step = RevisitStep(parse_duration(pair[0]), parse_duration(pair[1]))
+        if steps and step.younger_than <= steps[-1].younger_than:
+            raise ValueError("steps must be in increasing age order")
+        if step.every <= timedelta(0):
+            raise ValueError("'every' must be more than zero")
+        steps.append(step)
+    return tuple(steps)
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "feeds": _urls,
+    "sitemaps": _urls,
+    "pages": _urls,
+    "allow": _patterns,
+    "deny": _patterns,
+    "schedule": _schedule,
+    "robots_sitemaps": _bool,
+    "delay": _positive(float),
+    "concurrency": _positive(int),
+    "language": _language,
+    "revisit": _revisit,
+    "max_age": parse_duration,
+    "max_urls": _positive(int),
+}
+
+
+def select_sources(sources: Sequence[Source], names: Sequence[str]) -> list[Source]:
+    """The named sources (all when no name is given); unknown names raise KeyError."""
+    if not names:
+        return list(sources)
+    by_name = {s.name: s for s in sources}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise KeyError(
+            f"no source named {', '.join(map(repr, missing))} (known: {', '.join(by_name) or 'none'})"
+        )
+    return [by_name[n] for n in dict.fromkeys(names)]

@@ -1,0 +1,327 @@
+"""The source crawl: discover article URLs from feeds, sitemaps and section pages, then fetch them.
+
+Discovery documents are parsed, never archived. Every article URL is put in
+canonical form and deduplicated within the run before anything is queued;
+URLs already archived are left to the revisit job. Queued URLs are written
+to the frontier table first, so a killed crawl loses nothing: the next run
+starts with what is still there. Article requests are then made from the
+frontier a window at a time (newsarchive.crawler.crawl.frontier_feed), so the crawl's memory
+does not grow with the number of URLs a pass discovers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from newsarchive.crawler.crawl.discovery import Discovered
+from newsarchive.crawler.crawl.discovery.feeds import parse_feed
+from newsarchive.crawler.crawl.discovery.links import article_links, looks_like_listing, same_site
+from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
+from newsarchive.crawler.crawl.frontier_feed import DEFAULT_WINDOW, FrontierFeed
+from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
+from newsarchive.crawler.crawl.pipeline.heap import trim_heap
+from newsarchive.crawler.crawl.responses import (
+    CONTEXT_KEY,
+    ROBOTS_REASON,
+    failure_item,
+    failure_reason,
+    page_item,
+)
+from newsarchive.crawler.crawl.runner import archive_config
+from newsarchive.crawler.crawl.signals import capture_recorded
+from newsarchive.crawler.crawl.sources import Source
+from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
+from newsarchive.storage.db import make_engine, session_factory
+from newsarchive.storage.write.dedup import BadURL, canonical_url
+from newsarchive.storage.write.service import CaptureResult
+
+# Sitemap indexes may nest; real ones go one level deep, never three.
+MAX_SITEMAP_DEPTH = 3
+# Discovery documents go before articles, so the frontier fills early.
+DISCOVERY_PRIORITY = 10
+# Recorded URLs leave the frontier in batches (one small transaction each). Should
+# the process die first, the next run finds them archived and drops them unfetched.
+DONE_BATCH = 50
+# A URL robots.txt forbade is not asked again before this many seconds (one
+# "skipped" capture records the refusal; sites rarely change robots.txt).
+DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
+
+
+class SourceSpider(scrapy.Spider):
+    name = "source"
+
+    def __init__(self, sources: Sequence[Source] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources = list(sources)
+        self.seen: set[str] = set()  # canonical article URLs discovered this run (all sources)
+        self.by_name = {s.name: s for s in self.sources}
+        self.counts: dict[str, Counter[str]] = {s.name: Counter() for s in self.sources}
+        self.frontier: Frontier | None = None
+        self.feed: FrontierFeed | None = None
+        self.window = DEFAULT_WINDOW
+        self.robots_recheck = timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
+        self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        config = archive_config(settings)
+        spider._engine = make_engine(config.db_url)
+        spider.frontier = Frontier(session_factory(spider._engine))
+        # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
+        spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
+        spider.robots_recheck = timedelta(
+            seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)
+        )
+        crawler.signals.connect(spider._recorded, signal=capture_recorded)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    def _closed(self) -> None:
+        self._flush_done()
+        self._engine.dispose()
+
+    # -- start: what the last run left, then the discovery documents ------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        assert self.frontier is not None
+        # Rows an earlier run left (killed or stopped) are the first the feed hands out.
+        self.feed = FrontierFeed(self.frontier, list(self.by_name), self.window)
+        for request in self._next_articles():
+            yield request
+        for source in self.sources:
+            for url in source.feeds:
+                yield self._document(source, url, self.parse_feed)
+            for url in source.sitemaps:
+                yield self._document(source, url, self.parse_sitemap, depth=0)
+            for url in source.pages:
+                yield self._document(source, url, self.parse_page)
+            if source.robots_sitemaps:
+                for origin in sorted({_origin(u) for u in (*source.feeds, *source.sitemaps, *source.pages)}):
+                    yield self._document(source, origin + "/robots.txt", self.parse_robots)
+
+    def _document(self, source: Source, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        self.counts[source.name]["documents"] += 1
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.document_failed,
+            cb_kwargs={"source": source, **cb_kwargs},
+            priority=DISCOVERY_PRIORITY,
+            # A feed may be listed twice (two sources); each source reads it.
+            dont_filter=True,
+            meta={"newsarchive_source": source.name},
+            headers=_headers(source),
+        )
+
+    def document_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        name = request.meta["newsarchive_source"]
+        reason, _, _ = failure_reason(failure)
+        self.counts[name]["documents_failed"] += 1
+        self.logger.warning("source %s: discovery document %s failed: %s", name, request.url, reason)
+
+    # -- discovery callbacks ---------------------------------------------------
+
+    def parse_feed(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        entries = parse_feed(response.body, response.url)
+        if not entries:  # not a feed (an HTML error page, a moved URL) or an empty one
+            self.counts[source.name]["documents_failed"] += 1
+            self.logger.warning("source %s: no entries in feed %s", source.name, response.url)
+        yield from self._queue(source, entries)
+
+    def parse_sitemap(self, response: Response, source: Source, depth: int) -> Iterator[scrapy.Request]:
+        try:
+            doc = parse_sitemap(response.body, response.url)
+        except SitemapError as exc:
+            self.counts[source.name]["documents_failed"] += 1
+            self.logger.warning("source %s: sitemap %s: %s", source.name, response.url, exc)
+            return
+        if doc.truncated:
+            self.logger.warning("source %s: sitemap %s truncated at the URL limit", source.name, response.url)
+        if depth < MAX_SITEMAP_DEPTH:
+            for child in doc.sitemaps:
+                yield self._document(source, child, self.parse_sitemap, depth=depth + 1)
+        yield from self._queue(source, doc.urls)
+
+    def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        for url in robots_sitemaps(response.text, response.url):
+            if same_site(url, source.hosts):
+                yield self._document(source, url, self.parse_sitemap, depth=0)
+
+    def parse_page(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        links = article_links(response.body, response.url, source.hosts)
+        yield from self._queue(source, [Discovered(url, via="page") for url in links])
+
+    # -- queueing articles -------------------------------------------------------
+
+    def _queue(self, source: Source, entries: Sequence[Discovered]) -> Iterator[scrapy.Request]:
+        assert self.frontier is not None
+        counts = self.counts[source.name]
+        oldest = datetime.now(UTC) - source.max_age if source.max_age else None
+        fresh: dict[str, Discovered] = {}
+        hosts = source.hosts  # a property: computed once, not per entry
+        for entry in entries:
+            try:
+                url = canonical_url(entry.url)
+            except BadURL:
+                continue
+            # A feed or sitemap listing other sites' pages (a sitemap may not, by
+            # its protocol) must not send the crawl to thousands of foreign hosts.
+            if not same_site(url, hosts):
+                counts["offsite"] += 1
+                continue
+            if not source.url_allowed(url) or looks_like_listing(url):
+                counts["filtered"] += 1
+                continue
+            newest = entry.newest_date
+            if oldest is not None and newest is not None and newest < oldest:
+                counts["too_old"] += 1
+                continue
+            if url in self.seen or url in fresh:
+                continue
+            fresh[url] = entry
+        archived = self.frontier.archived(list(fresh))
+        counts["discovered"] += len(fresh)
+        counts["already_archived"] += len(archived)
+        new = [url for url in fresh if url not in archived]
+        refused = self.frontier.recently_refused(new, ROBOTS_REASON, datetime.now(UTC) - self.robots_recheck)
+        if refused:
+            counts["robots_skipped"] += len(refused)
+            new = [url for url in new if url not in refused]
+        if source.max_urls is not None:
+            room = max(0, source.max_urls - counts["queued"])
+            counts["over_limit"] += max(0, len(new) - room)
+            new = new[:room]
+        self.seen.update(fresh)
+        # Already in the frontier (left by an earlier run, or queued by another
+        # source this run): the feed hands that row out, counted where it belongs.
+        queued = self.frontier.queue(
+            [Queued(url, source.name, fresh[url].via, _hints(fresh[url])) for url in new]
+        )
+        counts["queued"] += len(queued)
+        yield from self._next_articles()
+
+    def _next_articles(self) -> Iterator[scrapy.Request]:
+        """Requests for the frontier's next rows, if fewer than half a window are out."""
+        assert self.feed is not None
+        for row in self.feed.next():
+            yield self._article_request(row)
+
+    def _article_request(self, row: Taken) -> scrapy.Request:
+        source = self.by_name[row.source]
+        if self.feed is not None and self.feed.resumed(row):
+            self.counts[source.name]["resumed"] += 1
+        context = FetchContext(requested_url=row.url, via="crawl", source=source.name)
+        return scrapy.Request(
+            row.url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={CONTEXT_KEY: context, "newsarchive_hints": row.hints or {}},
+            headers=_headers(source),
+        )
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        item = page_item(response)
+        item.hints = dict(response.meta.get("newsarchive_hints") or {})
+        yield item
+
+    def article_failed(self, failure: Failure) -> Iterator[FailureItem]:
+        yield failure_item(failure)
+
+    # -- bookkeeping ---------------------------------------------------------------
+
+    def _recorded(self, result: CaptureResult) -> None:
+        """A fetch is in the archive: it leaves the frontier, counts for its source, frees a place."""
+        self._done.append(result.url)
+        if len(self._done) >= DONE_BATCH:
+            self._flush_done()
+            # The crawl process sees every body (download, WARC, digests) on
+            # several threads, each with its own glibc arena: without this it
+            # keeps the high-water mark of those bursts (newsarchive.crawler.crawl.pipeline.heap).
+            trim_heap()
+        name = self.feed.recorded(result.url) if self.feed is not None else None
+        if name is None:
+            return
+        self.counts[name][result.outcome] += 1
+        engine = self.crawler.engine
+        if engine is not None:
+            for request in self._next_articles():
+                engine.crawl(request)
+
+    def _dropped(self, request: scrapy.Request) -> None:
+        """The scheduler refused an article request: a redirect to a URL this run already fetched.
+
+        No capture will come for the URL asked for, and its target is archived,
+        so the row leaves the frontier (later runs would only redirect again)
+        and its place in the window goes to the next URL.
+        """
+        context = request.meta.get(CONTEXT_KEY)
+        if self.feed is None or not isinstance(context, FetchContext):
+            return
+        if self.feed.recorded(context.requested_url) is None:
+            return
+        self._done.append(context.requested_url)
+        engine = self.crawler.engine
+        if engine is not None:
+            for follow in self._next_articles():
+                engine.crawl(follow)
+
+    def _idle(self) -> None:
+        """Nothing scheduled or in flight: hand out the next rows, if any, rather than close.
+
+        The normal path refills as captures are recorded; this catches the rest
+        (requests dropped without a capture, rows queued while nothing was out).
+        """
+        if self.feed is None or self.crawler.engine is None:
+            return
+        lost = self.feed.forget_all()
+        if lost:
+            self.logger.debug("%d handed-out URLs ended without a capture", lost)
+        requests = [self._article_request(row) for row in self.feed.next(force=True)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _flush_done(self) -> None:
+        if self._done and self.frontier is not None:
+            self.frontier.done(self._done)
+            self._done = []
+
+
+def _headers(source: Source) -> dict[str, str]:
+    # A multilingual site picks the edition by Accept-Language; ask for the source's.
+    return {"Accept-Language": source.language} if source.language else {}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _hints(entry: Discovered | None) -> dict[str, str]:
+    if entry is None:
+        return {}
+    hints = {"via": entry.via, **entry.hints}
+    if entry.title:
+        hints["title"] = entry.title
+    if entry.published:
+        hints["published"] = entry.published.isoformat()
+    if entry.modified:
+        hints["modified"] = entry.modified.isoformat()
+    return hints

@@ -1,0 +1,1 @@
+"""Speed-ups for trafilatura that leave its output unchanged (compiled selectors, skipped comparison)."""

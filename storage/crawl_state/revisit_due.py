@@ -1,0 +1,63 @@
+"""Which archived articles are due for a revisit, and how to ask for them conditionally.
+
+The conditional-GET validators come from the newest capture of the article
+that kept them (`etag`, `last-modified`; newsarchive.storage.fetch.KEPT_HEADERS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsarchive.storage.models import Article, Capture
+
+
+@dataclass(frozen=True)
+class DueArticle:
+    article_id: int
+    url: str  # where to fetch it: the last URL that answered, else the canonical URL
+    source: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def due_articles(
+    sessions: sessionmaker[Session],
+    *,
+    now: datetime | None = None,
+    source: str | None = None,
+    limit: int | None = None,
+) -> list[DueArticle]:
+    """Articles whose next check time has come, most overdue first."""
+    now = now or datetime.now(UTC)
+    with sessions() as session:
+        query = (
+            select(Article)
+            .where(Article.next_check_at.is_not(None), Article.next_check_at <= now)
+            .order_by(Article.next_check_at, Article.id)
+        )
+        if source is not None:
+            query = query.where(Article.source == source)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_due(session, article) for article in session.scalars(query)]
+
+
+def _due(session: Session, article: Article) -> DueArticle:
+    capture = session.scalar(
+        select(Capture)
+        .where(Capture.article_id == article.id, Capture.status_code.in_((200, 304)))
+        .order_by(Capture.id.desc())
+        .limit(1)
+    )
+    if capture is None:
+        return DueArticle(article.id, article.canonical_url, article.source)
+    headers = capture.headers or {}
+    # Revisit the URL that was fetched, not a canonical the page declared: that is
+    # the one whose validators we hold.
+    return DueArticle(
+        article.id, capture.requested_url, article.source, headers.get("etag"), headers.get("last-modified")
+    )

@@ -1,0 +1,1 @@
+"""Research over the archive: reads, search, diffs, changes and exports."""

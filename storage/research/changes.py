@@ -1,0 +1,106 @@
+"""Recent edits across the archive: versions after the first, newest first.
+
+An edit happened somewhere between the last time we saw the previous version
+and the first time we saw this one; both ends are reported, because that
+window (not a single time) is what the archive actually knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
+
+from newsarchive.storage.models import Article, Version
+
+
+@dataclass
+class ChangeEntry:
+    article_id: int
+    version_id: int
+    url: str
+    domain: str
+    source: str | None
+    version: int
+    versions: int
+    title: str | None
+    old_title: str | None
+    edited_after: datetime | None  # the previous version was last seen then ...
+    seen_at: datetime  # ... and this one first seen then
+    headline_changed: bool
+    words_added: int
+    words_removed: int
+    captions_changed: bool
+    dates_changed: bool
+    note_appeared: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["edited_after"] = self.edited_after.isoformat() if self.edited_after else None
+        data["seen_at"] = self.seen_at.isoformat()
+        return data
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def recent_changes(
+    session: Session,
+    *,
+    source: str | None = None,
+    domain: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    headline_only: bool = False,
+    limit: int | None = 100,
+) -> Iterator[ChangeEntry]:
+    """Edits (versions numbered 2 and up) seen in [since, until], newest first; streamed."""
+    previous = aliased(Version)
+    stmt = (
+        select(Version, Article, previous.title, previous.last_seen_at)
+        .join(Article, Article.id == Version.article_id)
+        .outerjoin(
+            previous, and_(previous.article_id == Version.article_id, previous.number == Version.number - 1)
+        )
+        .where(Version.number > 1)
+        .order_by(Version.first_seen_at.desc(), Version.id.desc())
+    )
+    if source:
+        stmt = stmt.where(Article.source == source)
+    if domain:
+        stmt = stmt.where(Article.domain == domain.strip().lower())
+    if since:
+        stmt = stmt.where(Version.first_seen_at >= _utc(since))
+    if until:
+        stmt = stmt.where(Version.first_seen_at <= _utc(until))
+    if headline_only:
+        # Compared in SQL, not from the stored summary, so it holds for any row.
+        stmt = stmt.where(previous.title.is_distinct_from(Version.title))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    for version, article, old_title, edited_after in session.execute(stmt.execution_options(yield_per=500)):
+        summary = version.changes or {}
+        yield ChangeEntry(
+            article_id=article.id,
+            version_id=version.id,
+            url=article.canonical_url,
+            domain=article.domain,
+            source=article.source,
+            version=version.number,
+            versions=article.version_count,
+            title=version.title,
+            old_title=old_title,
+            edited_after=edited_after,
+            seen_at=version.first_seen_at,
+            headline_changed=bool(summary.get("headline_changed", old_title != version.title)),
+            words_added=int(summary.get("words_added", 0)),
+            words_removed=int(summary.get("words_removed", 0)),
+            captions_changed=bool(summary.get("captions_changed", False)),
+            dates_changed=bool(summary.get("dates_changed", False)),
+            note_appeared=bool(summary.get("note_appeared", False)),
+        )

@@ -1,0 +1,1 @@
+"""Exports: JSON lines, CSV, Parquet and WARC, each with a manifest."""

@@ -1,0 +1,226 @@
+"""Full-text search over the archive, one interface over SQLite FTS5 and PostgreSQL.
+
+By default only each article's latest version is searched; `all_versions`
+searches every version (an edit that removed a word is still findable).
+The query language is defined in newsarchive.storage.research.search.syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, null, or_, select
+from sqlalchemy.orm import Session
+
+from newsarchive.storage.models import Article, Version
+from newsarchive.storage.research.search.snippet import snippet
+from newsarchive.storage.research.search.syntax import BadQuery, ParsedQuery, parse
+
+__all__ = ["BadQuery", "SearchHit", "SearchPage", "SearchQuery", "search", "select_versions"]
+
+MAX_LIMIT = 1000
+SORTS = ("relevance", "date")
+
+
+@dataclass
+class SearchQuery:
+    text: str | None = None
+    all_versions: bool = False
+    source: str | None = None
+    domain: str | None = None
+    language: str | None = None
+    author: str | None = None  # a case-insensitive part of an author's name
+    published_from: date | None = None  # publisher's date; articles without one are left out
+    published_to: date | None = None  # inclusive
+    # The version was on the page at some time in this window (naive = UTC).
+    captured_from: datetime | None = None
+    captured_to: datetime | None = None
+    changed: bool = False  # only articles with more than one version
+    sort: str = "relevance"  # "relevance" | "date" (no text: always date)
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class SearchHit:
+    article_id: int
+    version_id: int
+    version: int
+    versions: int
+    url: str
+    domain: str
+    source: str | None
+    title: str | None
+    snippet: str
+    published: str | None
+    first_seen: datetime  # when this version was first and last seen
+    last_seen: datetime
+    language: str | None
+    authors: list[str]
+    score: float | None  # engine-specific (bm25 or ts_rank), higher is better; None when sorted by date
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_seen"] = self.first_seen.isoformat()
+        data["last_seen"] = self.last_seen.isoformat()
+        return data
+
+
+@dataclass
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    limit: int
+    offset: int
+
+
+def _engine(session: Session) -> ModuleType:
+    from newsarchive.storage.research.search import postgres as search_postgres
+    from newsarchive.storage.research.search import sqlite as search_sqlite
+
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        return search_sqlite
+    if name == "postgresql":
+        return search_postgres
+    raise BadQuery(f"search is not available on {name}")
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _like_pattern(fragment: str) -> str:
+    escaped = fragment.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _check(query: SearchQuery) -> None:
+    if not isinstance(query.limit, int) or not 1 <= query.limit <= MAX_LIMIT:
+        raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}, not {query.limit}")
+    if not isinstance(query.offset, int) or query.offset < 0:
+        raise BadQuery(f"offset must be 0 or more, not {query.offset}")
+    if query.sort not in SORTS:
+        raise BadQuery(f"sort must be one of {', '.join(SORTS)}, not {query.sort!r}")
+    if query.published_from and query.published_to and query.published_from > query.published_to:
+        raise BadQuery("the published date range ends before it starts")
+    if query.captured_from and query.captured_to and _utc(query.captured_from) > _utc(query.captured_to):
+        raise BadQuery("the captured date range ends before it starts")
+
+
+def parsed_text(query: SearchQuery) -> ParsedQuery | None:
+    """The parsed query text, or None when there is none (raises BadQuery)."""
+    return parse(query.text) if query.text and query.text.strip() else None
+
+
+def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if not query.all_versions:
+        conditions.append(Article.latest_version_id == Version.id)
+    if query.source:
+        conditions.append(Article.source == query.source)
+    if query.domain:
+        conditions.append(Article.domain == query.domain.strip().lower())
+    if query.language:
+        language = query.language.strip().lower()
+        conditions.append(or_(Version.language == language, Version.language.like(f"{language}-%")))
+    if query.author and query.author.strip():
+        conditions.append(engine.author_condition(_like_pattern(query.author.strip())))
+    # Publisher dates are ISO strings ("2026-03-01" or "2026-03-01T09:00:00+01:00"):
+    # string comparison against day boundaries is exact and uses the index.
+    if query.published_from:
+        conditions.append(Version.published >= query.published_from.isoformat())
+    if query.published_to:
+        conditions.append(Version.published < (query.published_to + timedelta(days=1)).isoformat())
+    if query.captured_from:
+        conditions.append(Version.last_seen_at >= _utc(query.captured_from))
+    if query.captured_to:
+        conditions.append(Version.first_seen_at <= _utc(query.captured_to))
+    if query.changed:
+        conditions.append(Article.version_count > 1)
+    return conditions
+
+
+def select_versions(
+    session: Session, query: SearchQuery
+) -> tuple[Select, ColumnElement[float] | None, ColumnElement[str]]:
+    """The ids of matching versions (unordered), their score (None without text) and date key.
+
+    Shared with the exporter, which streams the same selection.
+    """
+    _check(query)
+    parsed = parsed_text(query)
+    engine = _engine(session)
+    stmt = select(Version.id).join(Article, Article.id == Version.article_id)
+    score = None
+    if parsed is not None:
+        stmt, score = engine.match(stmt, parsed)
+    stmt = stmt.where(*_filters(query, engine))
+    # Sort date: the publisher's date, else when we first saw the article.
+    date_key = func.coalesce(Version.published, engine.iso_text(Article.first_seen_at))
+    return stmt, score, date_key
+
+
+def search(session: Session, query: SearchQuery) -> SearchPage:
+    """One page of hits and the total number of matches."""
+    stmt, score, date_key = select_versions(session, query)
+    parsed = parsed_text(query)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    if score is not None and parsed is not None and query.sort == "relevance":
+        page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset)
+    else:
+        page = (
+            stmt.add_columns(null().label("score"))
+            .order_by(date_key.desc(), Version.id.desc())
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+    rows = session.execute(page).all() if total else []
+    hits = _hits(session, [(row[0], row[1]) for row in rows], parsed)
+    return SearchPage(hits=hits, total=total, limit=query.limit, offset=query.offset)
+
+
+def _hits(
+    session: Session, ranked: list[tuple[int, float | None]], parsed: ParsedQuery | None
+) -> list[SearchHit]:
+    """Load the page's rows (a second, small query: sorting never carries the text)."""
+    if not ranked:
+        return []
+    ids = [version_id for version_id, _ in ranked]
+    loaded = {
+        version.id: (version, article)
+        for version, article in session.execute(
+            select(Version, Article)
+            .join(Article, Article.id == Version.article_id)
+            .where(Version.id.in_(ids))
+        )
+    }
+    words = parsed.positive_words() if parsed else []
+    hits = []
+    for version_id, score in ranked:
+        if version_id not in loaded:  # deleted between the two queries
+            continue
+        version, article = loaded[version_id]
+        hits.append(
+            SearchHit(
+                article_id=article.id,
+                version_id=version.id,
+                version=version.number,
+                versions=article.version_count,
+                url=article.canonical_url,
+                domain=article.domain,
+                source=article.source,
+                title=version.title,
+                snippet=snippet(version.text or version.description or "", words),
+                published=version.published,
+                first_seen=version.first_seen_at,
+                last_seen=version.last_seen_at,
+                language=version.language,
+                authors=list(version.authors or []),
+                score=float(score) if score is not None else None,
+            )
+        )
+    return hits

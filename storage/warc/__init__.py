@@ -1,0 +1,1 @@
+"""WARC: writing raw captures, checking and repairing files, the record compressor."""

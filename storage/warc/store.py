@@ -1,0 +1,305 @@
+"""Raw captures as standard WARC records (ISO 28500, WARC/1.1 via warcio).
+
+Each HTTP exchange becomes a `response` record followed by its `request`
+record, each record its own gzip member, so any record can be read from its
+offset alone and a torn tail loses at most the last record. Files rotate at a
+size limit and carry the process id in their name, so concurrent writers
+(two crawls, the API) never share a file.
+
+A writer locks its open file (flock) and, before its first file, repairs the
+torn tails that killed writers left (newsarchive.storage.warc.check), so the directory
+holds only readable files once any writer has started.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.client import responses as HTTP_REASONS
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import GzippingWrapper, WARCWriter
+
+from newsarchive.storage.warc.check import WarcScan, mark_verified, repair, repair_directory, scan
+from newsarchive.storage.warc.compress import gzip_compressor
+
+__all__ = [
+    "HttpExchange",
+    "StoredResponse",
+    "WarcLocation",
+    "WarcScan",
+    "WarcStore",
+    "read_response",
+    "repair",
+    "repair_directory",
+    "scan",
+]
+
+DEFAULT_MAX_FILE_SIZE = 1024**3  # the customary 1 GB WARC file
+SOFTWARE = "newsarchive/0.1 (warcio)"
+
+# Headers that describe the transfer, not the payload: the body we hold is
+# already de-chunked, so keeping them would make the record lie about its
+# own bytes. They are kept under a prefixed name, as other archiving crawlers do.
+_TRANSFER_HEADERS = {"transfer-encoding"}
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    file: str  # name relative to the WARC directory
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class HttpExchange:
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    status: int
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+    ip_address: str | None = None
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    kept = []
+    for name, value in headers:
+        if name.lower() in _TRANSFER_HEADERS:
+            kept.append((f"X-Archive-Orig-{name}", value))
+        else:
+            kept.append((name, value))
+    return kept
+
+
+class WarcStore:
+    """Appends exchanges to rotating gzipped WARC files in one directory."""
+
+    def __init__(
+        self,
+        directory: str | Path,
+        *,
+        prefix: str = "newsarchive",
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        fsync: bool = True,
+        sync_each: bool = True,
+    ) -> None:
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.max_file_size = max_file_size
+        # fsync before the database commit that points at the record: a crash
+        # may leave an orphan record, never a capture row without its bytes.
+        self.fsync = fsync
+        # sync_each=False (crawls, see crawler/crawl/pipeline/archive_writer.py): write() only
+        # hands the bytes to the OS, and the caller calls sync() before it
+        # commits rows that point at them: one fsync per database batch, not
+        # per record. A rotated or closed file is synced as it closes.
+        self.sync_each = sync_each
+        self._lock = threading.Lock()
+        self._file: io.BufferedWriter | None = None
+        self._name: str | None = None
+        self._serial = 0
+        self._whole = True  # False while a record is half-written (an exception mid-write)
+        self.repaired: list[WarcScan] = []  # torn files fixed when this store first opened a file
+
+    def _open_new(self) -> None:
+        if self._file is not None and not self.sync_each:
+            self._sync()  # rows may already point into the file rotated away
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if self._serial == 0:
+            self.repaired = repair_directory(self.directory)
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._serial += 1
+            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+            path = self.directory / name
+            if not path.exists():
+                break
+        self._file = open(path, "ab")  # noqa: SIM115 (held open across calls)
+        self._whole = True
+        # Blocking: a repair in another process holds the lock only while it scans.
+        _lock_for_writing(self._file)
+        self._name = name
+        writer = _Writer(self._file, gzip=True, warc_version="1.1")
+        info = writer.create_warcinfo_record(
+            name,
+            {"software": SOFTWARE, "format": "WARC File Format 1.1", "hostname": socket.gethostname()},
+        )
+        writer.write_record(info)
+        self._sync()
+
+    def _sync(self) -> None:
+        assert self._file is not None
+        self._file.flush()
+        if self.fsync:
+            os.fsync(self._file.fileno())
+
+    def write(self, exchange: HttpExchange) -> WarcLocation:
+        """Write the response and request records; return where the response is."""
+        with self._lock:
+            # After a failed write the file ends in a torn record: never append past it.
+            if self._file is None or not self._whole or self._file.tell() >= self.max_file_size:
+                self._open_new()
+            assert self._file is not None and self._name is not None
+            writer = _Writer(self._file, gzip=True, warc_version="1.1")
+            date = _warc_date(exchange.fetched_at)
+            reason = HTTP_REASONS.get(exchange.status, "Unknown")
+            http_headers = StatusAndHeaders(
+                f"{exchange.status} {reason}",
+                _response_headers(exchange.response_headers),
+                protocol="HTTP/1.1",
+            )
+            warc_headers = {"WARC-Date": date}
+            if exchange.ip_address:
+                warc_headers["WARC-IP-Address"] = exchange.ip_address
+            response = writer.create_warc_record(
+                exchange.url,
+                "response",
+                payload=io.BytesIO(exchange.body),
+                length=len(exchange.body),
+                http_headers=http_headers,
+                warc_headers_dict=warc_headers,
+            )
+            request_line = f"{exchange.method} {_request_target(exchange.url)} HTTP/1.1"
+            request = writer.create_warc_record(
+                exchange.url,
+                "request",
+                payload=io.BytesIO(exchange.request_body),
+                length=len(exchange.request_body),
+                http_headers=StatusAndHeaders(
+                    request_line, exchange.request_headers, is_http_request=True, protocol="HTTP/1.1"
+                ),
+                warc_headers_dict={
+                    "WARC-Date": date,
+                    "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+                },
+            )
+            offset = self._file.tell()
+            self._whole = False
+            writer.write_record(response)
+            length = self._file.tell() - offset
+            writer.write_record(request)
+            if self.sync_each:
+                self._sync()
+            self._whole = True
+            return WarcLocation(self._name, offset, length)
+
+    def sync(self) -> None:
+        """Make every record written so far durable (thread-safe).
+
+        The fsync runs outside the lock on a duplicate descriptor, so the
+        crawl thread keeps writing while the disk catches up.
+        """
+        with self._lock:
+            if self._file is None:
+                return
+            self._file.flush()
+            if not self.fsync:
+                return
+            fd = os.dup(self._file.fileno())
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        if self._file is not None:
+            if not self.sync_each:
+                self._sync()
+            if self._name is not None and self._whole:
+                # Whole at this size: the next writer's repair pass need not read it.
+                mark_verified(self.directory, self._name, self._file.tell())
+            self._file.close()
+            self._file = None
+            self._name = None
+
+    def __enter__(self) -> WarcStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class _Gzip(GzippingWrapper):
+    def __init__(self, out: io.BufferedWriter) -> None:
+        # Not warcio's __init__: it builds a zlib level-9 compressor (6 ms per
+        # page) only to have it replaced; see newsarchive.storage.warc.compress.
+        self.compressor = gzip_compressor()
+        self.out = out
+
+
+class _Writer(WARCWriter):
+    """warcio's writer with our compressor: each record still its own gzip member."""
+
+    def _write_warc_record(self, out: io.BufferedWriter, record: ArcWarcRecord) -> None:
+        if not self.gzip:
+            return super()._write_warc_record(out, record)
+        self.gzip = False  # warcio would wrap `out` at level 9 itself
+        try:
+            return super()._write_warc_record(_Gzip(out), record)
+        finally:
+            self.gzip = True
+
+
+def _lock_for_writing(handle: io.BufferedWriter) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover (not POSIX: no repair pass either)
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+
+def _request_target(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    return f"{target}?{parts.query}" if parts.query else target
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: str
+    record_id: str
+
+
+def read_response(directory: str | Path, location: WarcLocation) -> StoredResponse:
+    """Read back the response record at a location (raises ValueError if it is not one)."""
+    path = Path(directory) / location.file
+    with open(path, "rb") as handle:
+        handle.seek(location.offset)
+        for record in ArchiveIterator(handle):
+            return _stored(record)
+    raise ValueError(f"no WARC record at {location.file}:{location.offset}")
+
+
+def _stored(record: ArcWarcRecord) -> StoredResponse:
+    if record.rec_type != "response":
+        raise ValueError(f"expected a response record, found {record.rec_type!r}")
+    status_line = record.http_headers.get_statuscode() if record.http_headers else "0"
+    return StoredResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(status_line or 0),
+        headers=list(record.http_headers.headers) if record.http_headers else [],
+        body=record.content_stream().read(),
+        date=record.rec_headers.get_header("WARC-Date"),
+        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+    )

@@ -1,0 +1,1 @@
+"""The write path: one service owns transactions and the version rule."""

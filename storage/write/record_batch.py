@@ -1,0 +1,78 @@
+"""Recording many fetches in one transaction (crawls): `Write` and `record_many`.
+
+A crawl records one capture per fetch; one transaction (and on SQLite one
+commit) per capture would dominate its database time. Here a batch of writes
+shares a transaction, and each write keeps exactly the meaning of its
+`ArchiveService.record_*` call, including all-or-nothing per capture: if
+anything in the batch fails, the batch is rolled back and each write is
+recorded again on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from newsarchive.storage.fetch import Fetch
+
+if TYPE_CHECKING:  # newsarchive.storage.write.service imports this module (it re-exports Write)
+    from sqlalchemy.orm import Session
+
+    from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Write:
+    """One record_* call, kept as data so several can share a transaction."""
+
+    kind: Literal["capture", "same_body", "not_modified", "failure", "redirected_home"]
+    fetch: Fetch
+    content: ExtractedContent | None = None  # for "capture"
+    article_id: int | None = None  # for "same_body" and "not_modified"
+
+
+def record_many(service: ArchiveService, writes: Sequence[Write]) -> list[CaptureResult | Exception]:
+    """Record several fetches in one transaction: one commit (and fsync) for the lot.
+
+    If anything in the batch fails (a race on a unique constraint, a lock, a
+    bad row), the whole batch is rolled back and every write is recorded again
+    on its own, retried as usual; so one bad write costs only itself. A
+    write's exception is returned in its place, not raised.
+    """
+    if not writes:
+        return []
+    session = service.sessions()
+    try:
+        with session.begin():
+            return [_work_for(service, w)(session) for w in writes]
+    except Exception as exc:  # fall back to one transaction each
+        log.info("batch of %d writes fell back to one transaction each: %s", len(writes), exc)
+    finally:
+        session.close()
+    results: list[CaptureResult | Exception] = []
+    for write in writes:
+        try:
+            results.append(service.in_transaction(_work_for(service, write)))
+        except Exception as exc:  # returned in place of this write's result
+            results.append(exc)
+    return results
+
+
+def _work_for(service: ArchiveService, write: Write) -> Callable[[Session], CaptureResult]:
+    """The transaction body of the record_* call this write stands for."""
+    if write.kind == "capture":
+        assert write.content is not None
+        return service.capture_work(write.fetch, write.content)
+    if write.kind in ("same_body", "not_modified"):
+        assert write.article_id is not None
+        outcome = "not_modified" if write.kind == "not_modified" else "unchanged"
+        return service.same_body_work(write.fetch, write.article_id, outcome)
+    if write.kind == "failure":
+        return service.failure_work(write.fetch)
+    if write.kind == "redirected_home":
+        return service.redirected_home_work(write.fetch)
+    raise ValueError(f"unknown write kind {write.kind!r}")
