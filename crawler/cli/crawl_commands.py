@@ -99,9 +99,11 @@ def print_summary(report: PassReport, as_json: bool) -> None:
         for key, label in SUMMARY_LABELS
         if totals.get(key, 0) or key in ("fetched", "new_article", "new_version", "failed")
     ]
-    click.echo(f"run {report.run_id} {report.status}: " + ", ".join(parts))
+    problems = "".join(f"; {name}: {why}" for name, why in report.source_problems.items())
+    click.echo(f"run {report.run_id} {report.status}: " + ", ".join(parts) + problems)
     for name in report.failed_sources:
-        click.echo(f"source {name} failed: none of its feeds, sitemaps or pages could be read", err=True)
+        why = report.source_problems.get(name, "none of its feeds, sitemaps or pages could be read")
+        click.echo(f"source {name} failed: {why}", err=True)
 
 
 def exit_for(report: PassReport) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsarchive.crawler.crawl.admission import why_nothing
 from newsarchive.crawler.crawl.runner import build_settings, run_spider
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.archive import Archive
@@ -61,7 +62,9 @@ def source_settings(sources: Sequence[Source], throttle: bool = True) -> dict[st
         if source.concurrency is not None:
             options["concurrency"] = source.concurrency
         if options:
-            for host in source.hosts:  # Scrapy's download slots are keyed by host name
+            # Scrapy's download slots are keyed by host name: the documents' hosts
+            # and the ones the source names (article hosts known in advance).
+            for host in source.document_hosts | set(source.hosts):
                 slots[host] = {**slots.get(host, {}), **options}
     schedules = {
         s.name: [[step.younger_than.total_seconds(), step.every.total_seconds()] for step in s.revisit]
@@ -78,6 +81,8 @@ class PassReport:
     totals: Counter[str] = field(default_factory=Counter)
     per_source: dict[str, Counter[str]] = field(default_factory=dict)
     failed_sources: list[str] = field(default_factory=list)
+    # Why a failed source archived nothing although its discovery found links.
+    source_problems: dict[str, str] = field(default_factory=dict)
     # Sources left out because another live crawl is working on them.
     busy: dict[str, BusyRun] = field(default_factory=dict)
 
@@ -88,6 +93,7 @@ class PassReport:
             "totals": {k: self.totals.get(k, 0) for k in SUMMARY_KEYS},
             "sources": {name: dict(c) for name, c in self.per_source.items()},
             "failed_sources": self.failed_sources,
+            "source_problems": self.source_problems,
             "busy_sources": {
                 name: {
                     "run_id": b.run_id,
@@ -185,8 +191,13 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
             report.per_source[name] = counts
             report.totals.update(counts)
             documents_ok = counts["documents"] - counts["documents_failed"]
+            problem = why_nothing(counts, spider.admission.offsite.get(name))
             if counts["documents"] and documents_ok <= 0 and not counts["fetched"]:
                 report.failed_sources.append(name)
+            elif problem is not None:
+                # Links found and none archived: as failed as an unreadable feed.
+                report.failed_sources.append(name)
+                report.source_problems[name] = problem
         report.totals["skipped"] = outcomes["skipped"]
         if (
             report.status == "finished"

@@ -8,6 +8,7 @@
     allow = ['/\\d{4}/\\d{2}/']
     deny = ['/tag/', '/author/']
     schedule = "*/15 * * * *"
+    hosts = ["example.co.uk"]     # section-page links followed there too
 
 tomllib reports syntax errors with a line but knows nothing of our rules, so
 a semantic error is located by finding the offending table or key in the text.
@@ -61,11 +62,14 @@ class Source:
     )
     max_age: timedelta | None = None  # ignore feed/sitemap entries older than this
     max_urls: int | None = None  # new article URLs queued per run at most
+    # Hosts beyond the section pages' own site whose links are followed
+    # ("example.com" covers its subdomains); feed and sitemap entries need none.
+    hosts: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
 
     @property
-    def hosts(self) -> set[str]:
-        """Hosts this source's documents live on: article links must stay on them."""
+    def document_hosts(self) -> set[str]:
+        """Hosts this source's feeds, sitemaps and pages live on."""
         return {(urlsplit(u).hostname or "").lower() for u in (*self.feeds, *self.sitemaps, *self.pages)}
 
     def url_allowed(self, url: str) -> bool:
@@ -213,6 +217,24 @@ def _patterns(value: Any) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+
+
+def _hostnames(value: Any) -> tuple[str, ...]:
+    """Host names, not URLs: "example.com" (its subdomains included), lower-cased."""
+    names = []
+    for text in _strings(value):
+        name = text.strip().lower().rstrip(".")
+        if "/" in name or ":" in name:
+            raise ValueError(f"{text!r} is not a host name (give 'example.com', not a URL)")
+        if not _HOSTNAME.match(name):
+            raise ValueError(f"{text!r} is not a host name")
+        names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
 def _schedule(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("expected a cron expression string, e.g. '*/15 * * * *'")
@@ -277,6 +299,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "revisit": _revisit,
     "max_age": parse_duration,
     "max_urls": _positive(int),
+    "hosts": _hostnames,
 }
 
 

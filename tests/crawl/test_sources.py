@@ -54,7 +54,7 @@ def test_a_good_file_gives_sources(tmp_path: Path) -> None:
     assert first.url_allowed("https://example.com/2026/01/story.html")
     assert not first.url_allowed("https://example.com/2026/01/tag/x")
     assert not first.url_allowed("https://example.com/about/")
-    assert first.hosts == {"example.com"}
+    assert first.document_hosts == {"example.com"}
     assert second.feeds == ("https://other.example/atom.xml",) and second.schedule is None
     assert [s.name for s in select_sources([first, second], ["other"])] == ["other"]
     with pytest.raises(KeyError, match="nope"):

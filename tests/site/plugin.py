@@ -8,6 +8,7 @@ import pytest
 
 from tests.site.remote import SiteProcess
 from tests.site.server import NewsSite
+from tests.site.web import NewsWeb
 
 
 @pytest.fixture
@@ -28,3 +29,13 @@ def news_site_process() -> Iterator[SiteProcess]:
         yield site
     finally:
         site.close()
+
+
+@pytest.fixture
+def news_web() -> Iterator[NewsWeb]:
+    """The local news web (several sites by host name on one port), per test."""
+    web = NewsWeb()
+    try:
+        yield web
+    finally:
+        web.close()

@@ -1,8 +1,8 @@
 """Section pages: the links on them that look like articles.
 
 A section page links to everything: other sections, tags, authors, paging,
-the about page. Only links that stay on the source's hosts and have the shape
-of an article URL (a date, a long slug, a numeric id) are kept. Hosts are
+the about page. Only links that stay on the site (decided by the
+crawl's admission rules) and have the shape of an article URL (a date, a long slug, a numeric id) are kept. Hosts are
 compared here, not with LinkExtractor's allow_domains, which fails on URLs
 with a port.
 """
@@ -126,6 +126,11 @@ def looks_like_article(url: str) -> bool:
     return len(segments) >= 2 and lowered[-1].endswith((".html", ".htm"))
 
 
-def article_links(body: bytes, base_url: str, hosts: set[str]) -> list[str]:
-    """Links of a section page that stay on the site and look like articles."""
-    return [u for u in page_links(body, base_url) if same_site(u, hosts) and looks_like_article(u)]
+def article_links(body: bytes, base_url: str, hosts: set[str] | None = None) -> list[str]:
+    """Links of a section page that look like articles (and stay on `hosts`, when given).
+
+    The crawl passes no hosts: which sites a source may follow is decided
+    by newsarchive.crawler.crawl.admission, which counts what it leaves.
+    """
+    links = [u for u in page_links(body, base_url) if looks_like_article(u)]
+    return links if hosts is None else [u for u in links if same_site(u, hosts)]

@@ -4,7 +4,9 @@
 feeds, sitemaps and section pages as scrapy-redis JSON start requests. Any
 worker takes them, parses them, and queues the article URLs in the shared
 request queue, where scrapy-redis's shared duplicate filter lets each URL
-in once per pass; URLs already in the archive are skipped, as `crawl` does.
+in once per pass. Which URLs are admitted is decided by the same rules as
+`crawl` (newsarchive.crawler.crawl.admission): site, allow/deny, listing
+pages, max_age, archived, robots recheck and max_urls (counted per worker).
 Every request is popped as a lease (newsarchive.crawler.crawl.distributed.redis_queue) and acknowledged
 once its fetch is recorded in the archive or its links are queued; so is
 every start message, until its document's request is in the shared queue.
@@ -16,6 +18,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import timedelta
 from typing import Any, Self
 
 import scrapy
@@ -26,9 +29,15 @@ from scrapy_redis.spiders import RedisSpider
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from newsarchive.crawler.crawl.admission import (
+    DEFAULT_ROBOTS_RECHECK,
+    Admission,
+    entry_hints,
+    source_headers,
+)
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
-from newsarchive.crawler.crawl.discovery.links import article_links, same_site
+from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from newsarchive.crawler.crawl.distributed.redis_queue import (
     DOCUMENT_LEASE_KEY,
@@ -42,7 +51,6 @@ from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.crawl_state.frontier import Frontier
 from newsarchive.storage.db import make_engine, session_factory
-from newsarchive.storage.write.dedup import BadURL, canonical_url
 from newsarchive.storage.write.service import CaptureResult
 
 SOURCE_KEY = "newsarchive_source"
@@ -78,6 +86,10 @@ class RedisWorkerSpider(RedisSpider):
         config = archive_config(settings)
         spider._engine = make_engine(config.db_url)
         spider.frontier = Frontier(session_factory(spider._engine))
+        spider.admission = Admission(
+            spider.frontier,
+            timedelta(seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)),
+        )
         spider.lease_seconds = settings.getint("NEWSARCHIVE_REDIS_LEASE")
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
@@ -182,16 +194,17 @@ class RedisWorkerSpider(RedisSpider):
     def parse_document(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
         name, kind, depth = meta[SOURCE_KEY], meta[KIND_KEY], meta.get(DEPTH_KEY, 0)
-        source = self.sources.get(name)
-        hosts = source.hosts if source else {response.url.split("/")[2].split(":")[0]}
+        # A start request for a source this worker's file does not have: the
+        # document's own URL stands in, under the same rules.
+        source = self.sources.get(name) or Source(name=name, feeds=(response.url,))
         if kind == "feed":
-            yield from self._queue(name, parse_feed(response.body, response.url), hosts)
+            yield from self._queue(source, parse_feed(response.body, response.url))
         elif kind == "page":
-            links = article_links(response.body, response.url, hosts)
-            yield from self._queue(name, [Discovered(u, via="page") for u in links], hosts)
+            links = article_links(response.body, response.url)
+            yield from self._queue(source, [Discovered(u, via="page") for u in links], response.url)
         elif kind == "robots":
             for url in robots_sitemaps(response.text, response.url):
-                if same_site(url, hosts):
+                if self.admission.follows_sitemap(source, url, response.url):
                     yield self._document(url, name, "sitemap", 0)
         else:
             try:
@@ -203,7 +216,7 @@ class RedisWorkerSpider(RedisSpider):
                 if depth < MAX_SITEMAP_DEPTH:
                     for child in doc.sitemaps:
                         yield self._document(child, name, "sitemap", depth + 1)
-                yield from self._queue(name, doc.urls, hosts)
+                yield from self._queue(source, doc.urls)
         # Everything this document led to is in the shared queue now.
         self._ack(meta.get(LEASE_KEY))
 
@@ -213,31 +226,20 @@ class RedisWorkerSpider(RedisSpider):
         self.logger.warning("discovery document %s failed: %s", request.url, failure.value)
         self._ack(request.meta.get(LEASE_KEY))
 
-    def _queue(self, name: str, entries: Sequence[Discovered], hosts: set[str]) -> Iterator[scrapy.Request]:
-        source = self.sources.get(name)
-        fresh: dict[str, Discovered] = {}
-        for entry in entries:
-            try:
-                url = canonical_url(entry.url)
-            except BadURL:
-                continue
-            if not same_site(url, hosts) or (source is not None and not source.url_allowed(url)):
-                self._count(name, "filtered")
-                continue
-            fresh.setdefault(url, entry)
-        archived = self.frontier.archived(list(fresh))
-        self._count(name, "discovered", len(fresh))
-        self._count(name, "already_archived", len(archived))
-        for url, entry in fresh.items():
-            if url in archived:
-                continue
-            context = FetchContext(requested_url=url, via="crawl", source=name or None)
+    def _queue(
+        self, source: Source, entries: Sequence[Discovered], found_on: str | None = None
+    ) -> Iterator[scrapy.Request]:
+        counts = self.counts.setdefault(source.name, Counter())
+        for url, entry in self.admission.admit(source, entries, counts, found_on):
+            counts["queued"] += 1
+            context = FetchContext(requested_url=url, via="crawl", source=source.name or None)
             # Not dont_filter: the shared duplicate filter admits each URL once per pass.
             yield scrapy.Request(
                 url,
                 callback=self.parse_article,
                 errback=self.article_failed,
-                meta={CONTEXT_KEY: context, SOURCE_KEY: name, "newsarchive_hints": {"via": entry.via}},
+                meta={CONTEXT_KEY: context, SOURCE_KEY: source.name, "newsarchive_hints": entry_hints(entry)},
+                headers=source_headers(source),
             )
 
     # -- articles -----------------------------------------------------------------------

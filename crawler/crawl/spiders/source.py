@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -24,26 +24,20 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from newsarchive.crawler.crawl.admission import DEFAULT_ROBOTS_RECHECK, Admission, entry_hints, source_headers
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
-from newsarchive.crawler.crawl.discovery.links import article_links, looks_like_listing, same_site
+from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from newsarchive.crawler.crawl.frontier_feed import DEFAULT_WINDOW, FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 from newsarchive.crawler.crawl.pipeline.heap import trim_heap
-from newsarchive.crawler.crawl.responses import (
-    CONTEXT_KEY,
-    ROBOTS_REASON,
-    failure_item,
-    failure_reason,
-    page_item,
-)
+from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
 from newsarchive.storage.db import make_engine, session_factory
-from newsarchive.storage.write.dedup import BadURL, canonical_url
 from newsarchive.storage.write.service import CaptureResult
 
 # Sitemap indexes may nest; real ones go one level deep, never three.
@@ -53,9 +47,6 @@ DISCOVERY_PRIORITY = 10
 # Recorded URLs leave the frontier in batches (one small transaction each). Should
 # the process die first, the next run finds them archived and drops them unfetched.
 DONE_BATCH = 50
-# A URL robots.txt forbade is not asked again before this many seconds (one
-# "skipped" capture records the refusal; sites rarely change robots.txt).
-DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
 
 
 class SourceSpider(scrapy.Spider):
@@ -64,13 +55,12 @@ class SourceSpider(scrapy.Spider):
     def __init__(self, sources: Sequence[Source] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sources = list(sources)
-        self.seen: set[str] = set()  # canonical article URLs discovered this run (all sources)
+        self.admission: Admission | None = None  # the rules for discovered URLs (set in from_crawler)
         self.by_name = {s.name: s for s in self.sources}
         self.counts: dict[str, Counter[str]] = {s.name: Counter() for s in self.sources}
         self.frontier: Frontier | None = None
         self.feed: FrontierFeed | None = None
         self.window = DEFAULT_WINDOW
-        self.robots_recheck = timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
 
     @classmethod
@@ -82,8 +72,9 @@ class SourceSpider(scrapy.Spider):
         spider.frontier = Frontier(session_factory(spider._engine))
         # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
         spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
-        spider.robots_recheck = timedelta(
-            seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)
+        spider.admission = Admission(
+            spider.frontier,
+            timedelta(seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)),
         )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -125,7 +116,7 @@ class SourceSpider(scrapy.Spider):
             # A feed may be listed twice (two sources); each source reads it.
             dont_filter=True,
             meta={"newsarchive_source": source.name},
-            headers=_headers(source),
+            headers=source_headers(source),
         )
 
     def document_failed(self, failure: Failure) -> None:
@@ -159,60 +150,27 @@ class SourceSpider(scrapy.Spider):
         yield from self._queue(source, doc.urls)
 
     def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        assert self.admission is not None
         for url in robots_sitemaps(response.text, response.url):
-            if same_site(url, source.hosts):
+            if self.admission.follows_sitemap(source, url, response.url):
                 yield self._document(source, url, self.parse_sitemap, depth=0)
 
     def parse_page(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
-        links = article_links(response.body, response.url, source.hosts)
-        yield from self._queue(source, [Discovered(url, via="page") for url in links])
+        links = article_links(response.body, response.url)
+        entries = [Discovered(url, via="page") for url in links]
+        yield from self._queue(source, entries, found_on=response.url)
 
     # -- queueing articles -------------------------------------------------------
 
-    def _queue(self, source: Source, entries: Sequence[Discovered]) -> Iterator[scrapy.Request]:
-        assert self.frontier is not None
+    def _queue(
+        self, source: Source, entries: Sequence[Discovered], found_on: str | None = None
+    ) -> Iterator[scrapy.Request]:
+        assert self.frontier is not None and self.admission is not None
         counts = self.counts[source.name]
-        oldest = datetime.now(UTC) - source.max_age if source.max_age else None
-        fresh: dict[str, Discovered] = {}
-        hosts = source.hosts  # a property: computed once, not per entry
-        for entry in entries:
-            try:
-                url = canonical_url(entry.url)
-            except BadURL:
-                continue
-            # A feed or sitemap listing other sites' pages (a sitemap may not, by
-            # its protocol) must not send the crawl to thousands of foreign hosts.
-            if not same_site(url, hosts):
-                counts["offsite"] += 1
-                continue
-            if not source.url_allowed(url) or looks_like_listing(url):
-                counts["filtered"] += 1
-                continue
-            newest = entry.newest_date
-            if oldest is not None and newest is not None and newest < oldest:
-                counts["too_old"] += 1
-                continue
-            if url in self.seen or url in fresh:
-                continue
-            fresh[url] = entry
-        archived = self.frontier.archived(list(fresh))
-        counts["discovered"] += len(fresh)
-        counts["already_archived"] += len(archived)
-        new = [url for url in fresh if url not in archived]
-        refused = self.frontier.recently_refused(new, ROBOTS_REASON, datetime.now(UTC) - self.robots_recheck)
-        if refused:
-            counts["robots_skipped"] += len(refused)
-            new = [url for url in new if url not in refused]
-        if source.max_urls is not None:
-            room = max(0, source.max_urls - counts["queued"])
-            counts["over_limit"] += max(0, len(new) - room)
-            new = new[:room]
-        self.seen.update(fresh)
+        admitted = self.admission.admit(source, entries, counts, found_on)
         # Already in the frontier (left by an earlier run, or queued by another
         # source this run): the feed hands that row out, counted where it belongs.
-        queued = self.frontier.queue(
-            [Queued(url, source.name, fresh[url].via, _hints(fresh[url])) for url in new]
-        )
+        queued = self.frontier.queue([Queued(url, source.name, e.via, entry_hints(e)) for url, e in admitted])
         counts["queued"] += len(queued)
         yield from self._next_articles()
 
@@ -232,7 +190,7 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             meta={CONTEXT_KEY: context, "newsarchive_hints": row.hints or {}},
-            headers=_headers(source),
+            headers=source_headers(source),
         )
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
@@ -304,24 +262,6 @@ class SourceSpider(scrapy.Spider):
             self._done = []
 
 
-def _headers(source: Source) -> dict[str, str]:
-    # A multilingual site picks the edition by Accept-Language; ask for the source's.
-    return {"Accept-Language": source.language} if source.language else {}
-
-
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _hints(entry: Discovered | None) -> dict[str, str]:
-    if entry is None:
-        return {}
-    hints = {"via": entry.via, **entry.hints}
-    if entry.title:
-        hints["title"] = entry.title
-    if entry.published:
-        hints["published"] = entry.published.isoformat()
-    if entry.modified:
-        hints["modified"] = entry.modified.isoformat()
-    return hints

@@ -1,0 +1,150 @@
+"""Admission: which discovered URLs a crawl fetches, the same for every spider.
+
+The source spider (one process) and the Redis worker (many) both read feeds,
+sitemaps and section pages; what they do with the URLs found is decided
+here, so the two cannot drift apart. In order:
+
+1. the URL is put in canonical form (unusable URLs are dropped);
+2. site: feed and sitemap entries are the publisher's own list and are
+   taken on any host; links found on a section page only within the page's
+   registrable domain or a host the source names in `hosts`;
+3. the source's allow/deny patterns, and no listing pages (home, section,
+   tag, author, paging);
+4. max_age: entries whose declared date is older are left;
+5. each URL once per run, whichever source found it first;
+6. URLs already archived are left to the revisit job;
+7. URLs robots.txt refused within the recheck period are not asked again;
+8. max_urls: at most that many new URLs per source and run.
+
+robots.txt itself is obeyed per host when a request is made (Scrapy's
+middleware), whatever host the URL is on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from newsarchive.crawler.crawl.discovery import Discovered
+from newsarchive.crawler.crawl.discovery.links import looks_like_listing
+from newsarchive.crawler.crawl.discovery.sites import registrable_domain, same_family, url_host
+from newsarchive.crawler.crawl.responses import ROBOTS_REASON
+from newsarchive.crawler.crawl.sources import Source
+from newsarchive.storage.crawl_state.frontier import Frontier
+from newsarchive.storage.write.dedup import BadURL, canonical_url
+
+# A URL robots.txt forbade is not asked again before this many seconds (one
+# "skipped" capture records the refusal; sites rarely change robots.txt).
+DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
+# Other sites named in a "why nothing was archived" message, at most.
+MAX_SUGGESTED_HOSTS = 5
+
+
+class Admission:
+    """The admission rules of one crawl process; keeps which URLs this run has seen."""
+
+    def __init__(self, frontier: Frontier, robots_recheck: timedelta | None = None) -> None:
+        self.frontier = frontier
+        self.robots_recheck = robots_recheck or timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
+        self.seen: set[str] = set()  # canonical URLs discovered this run (all sources)
+        self.admitted: Counter[str] = Counter()  # new URLs admitted per source (max_urls)
+        # Registrable domains of the section-page links left for being on another site.
+        self.offsite: dict[str, Counter[str]] = {}
+
+    def admit(
+        self,
+        source: Source,
+        entries: Sequence[Discovered],
+        counts: Counter[str],
+        found_on: str | None = None,
+    ) -> list[tuple[str, Discovered]]:
+        """The new URLs to fetch, in document order, with their entries; counts say why others were left.
+
+        `found_on` is the section page the links were read from (None for
+        feed and sitemap entries, which are taken on any host).
+        """
+        oldest = datetime.now(UTC) - source.max_age if source.max_age else None
+        fresh: dict[str, Discovered] = {}
+        for entry in entries:
+            try:
+                url = canonical_url(entry.url)
+            except BadURL:
+                counts["bad_url"] += 1
+                continue
+            if found_on is not None and not same_family(url, found_on, source.hosts):
+                counts["offsite"] += 1
+                domain = registrable_domain(url_host(url))
+                self.offsite.setdefault(source.name, Counter())[domain] += 1
+                continue
+            if not source.url_allowed(url) or looks_like_listing(url):
+                counts["filtered"] += 1
+                continue
+            newest = entry.newest_date
+            if oldest is not None and newest is not None and newest < oldest:
+                counts["too_old"] += 1
+                continue
+            if url in self.seen or url in fresh:
+                continue
+            fresh[url] = entry
+        self.seen.update(fresh)
+        archived = self.frontier.archived(list(fresh))
+        counts["discovered"] += len(fresh)
+        counts["already_archived"] += len(archived)
+        new = [url for url in fresh if url not in archived]
+        since = datetime.now(UTC) - self.robots_recheck
+        refused = self.frontier.recently_refused(new, ROBOTS_REASON, since)
+        if refused:
+            counts["robots_skipped"] += len(refused)
+            new = [url for url in new if url not in refused]
+        if source.max_urls is not None:
+            room = max(0, source.max_urls - self.admitted[source.name])
+            counts["over_limit"] += max(0, len(new) - room)
+            new = new[:room]
+        self.admitted[source.name] += len(new)
+        return [(url, fresh[url]) for url in new]
+
+    def follows_sitemap(self, source: Source, sitemap_url: str, robots_url: str) -> bool:
+        """A robots.txt `Sitemap:` line is read when it names the same site (or a host the source names)."""
+        return same_family(sitemap_url, robots_url, source.hosts)
+
+
+def why_nothing(counts: Counter[str], offsite: Counter[str] | None = None) -> str | None:
+    """Why a source whose discovery found links archived none, or None when it did (or found none).
+
+    Links left only because an earlier run archived them, or because another
+    source of this run listed them first, are no failure.
+    """
+    if counts["discovered"] or counts["fetched"]:
+        return None
+    reasons = []
+    if counts["offsite"]:
+        domains = [d for d, _ in (offsite or Counter()).most_common(MAX_SUGGESTED_HOSTS)]
+        suggestion = json.dumps(domains) if domains else "[...]"
+        reasons.append(f"{counts['offsite']} links on other sites: add hosts = {suggestion}")
+    if counts["filtered"]:
+        reasons.append(f"{counts['filtered']} links refused by allow/deny or listing pages")
+    if counts["too_old"]:
+        reasons.append(f"{counts['too_old']} entries older than max_age")
+    if counts["bad_url"]:
+        reasons.append(f"{counts['bad_url']} unusable URLs")
+    return "; ".join(reasons) or None
+
+
+def entry_hints(entry: Discovered) -> dict[str, str]:
+    """What the feed or sitemap said about an admitted URL, carried with its request to the archive."""
+    hints = {"via": entry.via, **entry.hints}
+    if entry.title:
+        hints["title"] = entry.title
+    if entry.published:
+        hints["published"] = entry.published.isoformat()
+    if entry.modified:
+        hints["modified"] = entry.modified.isoformat()
+    return hints
+
+
+def source_headers(source: Source) -> dict[str, str]:
+    """Request headers of a source's fetches, the same from every spider."""
+    # A multilingual site picks the edition by Accept-Language; ask for the source's.
+    return {"Accept-Language": source.language} if source.language else {}
