@@ -62,6 +62,13 @@ def sources_list(cli: CliContext, sources_file: str | None, as_json: bool) -> No
 @sources_option
 @pass_cli
 def sources_check(cli: CliContext, sources_file: str | None) -> None:
-    """Check the sources file; errors are printed as file:line: reason."""
+    """Check the sources file; errors are printed as file:line: reason.
+
+    Each valid source gets a line saying which article URLs its crawl takes.
+    """
+    from newsarchive.crawler.crawl.admission import describe_rule
+
     sources = load(cli, sources_file)
     click.echo(f"{sources_path(cli, sources_file)}: {len(sources)} source(s), all valid")
+    for source in sources:
+        click.echo(f"  {source.name}: {describe_rule(source)}")

@@ -132,6 +132,28 @@ def why_nothing(counts: Counter[str], offsite: Counter[str] | None = None) -> st
     return "; ".join(reasons) or None
 
 
+def describe_rule(source: Source) -> str:
+    """The admission rule for one source in a sentence (`sources check`)."""
+    parts = []
+    if source.feeds or source.sitemaps:
+        parts.append("feed and sitemap entries on any host")
+    if source.pages:
+        sites = sorted({registrable_domain(url_host(u)) for u in source.pages})
+        extra = f" and {', '.join(source.hosts)}" if source.hosts else " (add others with hosts = [...])"
+        parts.append(f"section-page links on {', '.join(sites)}{extra}")
+    elif source.hosts:
+        parts.append(f"hosts {', '.join(source.hosts)} (only used for section-page links; this source has none)")
+    limits = []
+    if source.allow or source.deny:
+        limits.append("allow/deny")
+    if source.max_age:
+        limits.append(f"max_age {source.max_age}")
+    if source.max_urls:
+        limits.append(f"max_urls {source.max_urls}")
+    rule = "; ".join(parts)
+    return rule + "; then " + ", ".join([*limits, "robots.txt of each host"])
+
+
 def entry_hints(entry: Discovered) -> dict[str, str]:
     """What the feed or sitemap said about an admitted URL, carried with its request to the archive."""
     hints = {"via": entry.via, **entry.hints}

@@ -88,6 +88,9 @@ def _error(text: str) -> SourcesError:
             "increasing",
         ),
         ('[[source]]\nname = "a"\nfeeds = ["https://a/x"]\nmax_age = "soon"\n', 4, "not a duration"),
+        ('[[source]]\nname = "a"\nfeeds = ["https://a/x"]\nhosts = ["https://b.com/"]\n', 4, "not a URL"),
+        ('[[source]]\nname = "a"\nfeeds = ["https://a/x"]\nhosts = ["b..com"]\n', 4, "not a host name"),
+        ('[[source]]\nname = "a"\nfeeds = ["https://a/x"]\nhosts = [1]\n', 4, "list of strings"),
         ('title = "x"\n[[source]]\nname = "a"\nfeeds = ["https://a/x"]\n', 1, "unknown top-level key"),
         ('[[source]]\nname = "a"\nfeeds = ["https://a/x"]\nfeeds = ["https://a/y"]\n', 4, "not valid TOML"),
     ],
@@ -141,3 +144,12 @@ def test_per_source_politeness_and_revisit_become_settings() -> None:
     assert settings["NEWSARCHIVE_REVISIT_SCHEDULES"] == {"example": [[10800.0, 600.0], [172800.0, 21600.0]]}
     # --no-throttle drops the delays, never the concurrency cap.
     assert source_settings(sources, throttle=False)["DOWNLOAD_SLOTS"] == {"example.com": {"concurrency": 1}}
+
+
+def test_hosts_are_host_names_lower_cased_once() -> None:
+    (source,) = parse_sources(
+        '[[source]]\nname = "a"\npages = ["https://a.com/world/"]\n'
+        'hosts = ["Example.CO.UK", "example.co.uk.", "www.example.org"]\n'
+    )
+    assert source.hosts == ("example.co.uk", "www.example.org")
+    assert source.document_hosts == {"a.com"}
