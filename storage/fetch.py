@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from newsarchive.storage.warc.store import WarcLocation
 
@@ -52,3 +53,5 @@ class Fetch:
     error: str | None = None
     # "failed" or "skipped" (robots.txt, filtered) when error is set.
     error_outcome: str = "failed"
+    # What the feed or news sitemap declared about the URL (storage.write.declared).
+    declared: dict[str, Any] | None = None

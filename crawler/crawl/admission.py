@@ -26,6 +26,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.links import looks_like_listing
@@ -142,7 +143,9 @@ def describe_rule(source: Source) -> str:
         extra = f" and {', '.join(source.hosts)}" if source.hosts else " (add others with hosts = [...])"
         parts.append(f"section-page links on {', '.join(sites)}{extra}")
     elif source.hosts:
-        parts.append(f"hosts {', '.join(source.hosts)} (only used for section-page links; this source has none)")
+        parts.append(
+            f"hosts {', '.join(source.hosts)} (only used for section-page links; this source has none)"
+        )
     limits = []
     if source.allow or source.deny:
         limits.append("allow/deny")
@@ -154,9 +157,9 @@ def describe_rule(source: Source) -> str:
     return rule + "; then " + ", ".join([*limits, "robots.txt of each host"])
 
 
-def entry_hints(entry: Discovered) -> dict[str, str]:
+def entry_hints(entry: Discovered) -> dict[str, Any]:
     """What the feed or sitemap said about an admitted URL, carried with its request to the archive."""
-    hints = {"via": entry.via, **entry.hints}
+    hints: dict[str, Any] = {"via": entry.via, **entry.hints}
     if entry.title:
         hints["title"] = entry.title
     if entry.published:

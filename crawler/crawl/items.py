@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from newsarchive.storage.warc.store import WarcLocation
 
@@ -28,7 +29,7 @@ class PageItem:
     fetched_at: datetime
     warc: WarcLocation | None = None
     # Declared by a discovery document (feed, news sitemap), kept for the record.
-    hints: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_type(self) -> str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from newsarchive.storage.models.base import Base, UTCDateTime, utcnow
+from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 
 class Article(Base):
@@ -29,6 +30,8 @@ class Article(Base):
     # "latest versions" constantly. Not a foreign key, because versions
     # already point here and a cycle would complicate inserts and SQLite DDL.
     latest_version_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The latest feed or news-sitemap record of the article (write/declared.py).
+    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.canonical_url}>"

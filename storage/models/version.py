@@ -43,6 +43,8 @@ class Version(Base):
     first_capture_id: Mapped[int | None] = mapped_column(Integer)
     # What changed against the previous version (newsarchive.storage.write.versions.change_summary).
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The feed or news-sitemap record as it stood when this version was captured.
+    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     def content(self) -> dict[str, Any]:
         """The fields whose change makes a new version, as the extractor gave them."""

@@ -28,6 +28,7 @@ from newsarchive.storage.write.capture_rows import (
     insert_row,
     version_values,
 )
+from newsarchive.storage.write.declared import with_declared
 from newsarchive.storage.write.dedup import (
     BadURL,
     canonical_url,
@@ -187,7 +188,7 @@ class ArchiveService:
                 outcome, fetch.requested_url, capture_id, article.id, key, number, content.fields.get("title")
             )
 
-        return work
+        return with_declared(fetch.declared, fetch.fetched_at, work)
 
     def record_same_body(self, fetch: Fetch, article_id: int, outcome: str = "unchanged") -> CaptureResult:
         """A fetch whose bytes equal the latest version's: no re-extraction needed."""
@@ -219,7 +220,7 @@ class ArchiveService:
                 latest.title,
             )
 
-        return work
+        return with_declared(fetch.declared, fetch.fetched_at, work)
 
     def record_not_modified(self, fetch: Fetch, article_id: int) -> CaptureResult:
         """A 304 answer to a conditional revisit: the latest version still stands."""

@@ -9,7 +9,6 @@ and on a second pass URLs already archived and the robots recheck.
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path

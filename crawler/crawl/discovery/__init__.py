@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,8 @@ class Discovered:
     title: str | None = None
     published: datetime | None = None
     modified: datetime | None = None
-    hints: dict[str, str] = field(default_factory=dict, compare=False)
+    # Declared fields beyond title and dates: news: sitemap fields, feed categories.
+    hints: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def newest_date(self) -> datetime | None:

@@ -43,6 +43,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
                 # Plain dict lookups: feedparser's own maps updated to published (deprecated).
                 published=_struct_time(dict.get(entry, "published_parsed")),
                 modified=_struct_time(dict.get(entry, "updated_parsed")),
+                hints=_categories([t.get("term") or t.get("label") for t in entry.get("tags") or []]),
             )
         )
     return found
@@ -87,9 +88,16 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Discovered]:
                 title=title.strip() or None if isinstance(title, str) else None,
                 published=parse_iso_datetime(_str(item.get("date_published"))),
                 modified=parse_iso_datetime(_str(item.get("date_modified"))),
+                hints=_categories(item.get("tags") if isinstance(item.get("tags"), list) else []),
             )
         )
     return found
+
+
+def _categories(values: list[Any]) -> dict[str, Any]:
+    """The entry's categories (RSS <category>, Atom <category term>, JSON Feed tags), as declared."""
+    found = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    return {"categories": list(dict.fromkeys(found))} if found else {}
 
 
 def _str(value: Any) -> str | None:
