@@ -28,6 +28,8 @@ class SearchParams(BaseModel):
     domain: str | None = Field(None, max_length=255, description="Site domain.", examples=["example.com"])
     language: str | None = Field(None, max_length=20, description="Declared language.", examples=["en"])
     author: str | None = Field(None, max_length=200, description="An author's name.")
+    keyword: str | None = Field(None, max_length=200, description="A keyword the publisher declared.")
+    section: str | None = Field(None, max_length=200, description="A section (feed category) declared.")
     published_from: date | None = Field(None, description="Declared publication date, from (inclusive).")
     published_to: date | None = Field(None, description="Declared publication date, to (inclusive).")
     captured_from: datetime | None = Field(None, description="Captured at or after (ISO 8601; UTC if naive).")
@@ -46,7 +48,7 @@ class SearchParams(BaseModel):
             return value.replace(tzinfo=UTC)
         return value
 
-    @field_validator("q", "source", "domain", "language", "author")
+    @field_validator("q", "source", "domain", "language", "author", "keyword", "section")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
@@ -66,6 +68,8 @@ class SearchParams(BaseModel):
             domain=self.domain,
             language=self.language,
             author=self.author,
+            keyword=self.keyword,
+            section=self.section,
             published_from=self.published_from,
             published_to=self.published_to,
             captured_from=self.captured_from,

@@ -149,6 +149,9 @@ def version_to_dict(article: Article, version: Version) -> dict[str, Any]:
         "article_last_seen": article.last_seen_at.isoformat(),
         "last_checked": article.last_checked_at.isoformat(),
         "changes": version.changes,
+        # What the feed or news sitemap declared: latest, and as it stood at this version.
+        "declared": article.declared,
+        "version_declared": version.declared,
     }
 
 

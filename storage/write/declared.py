@@ -95,11 +95,10 @@ def store_declared(
     version = session.get(Version, version_id) if version_id else None
     if version is not None and version.declared is None:
         version.declared = dict(record)
-    have = set(
-        session.execute(
-            select(DeclaredTerm.kind, DeclaredTerm.term).where(DeclaredTerm.article_id == article_id)
-        ).tuples()
+    rows = session.execute(
+        select(DeclaredTerm.kind, DeclaredTerm.term).where(DeclaredTerm.article_id == article_id)
     )
+    have = {(kind, term) for kind, term in rows}
     for kind, term in sorted(terms(record) - have):
         session.add(DeclaredTerm(article_id=article_id, kind=kind, term=term))
 

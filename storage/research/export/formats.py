@@ -52,13 +52,15 @@ COLUMNS = [
     ("article_first_seen", Article.first_seen_at),
     ("last_checked", Article.last_checked_at),
     ("changes", Version.changes),
+    # The feed or news sitemap record as it stood at this version (write/declared.py).
+    ("declared", Version.declared),
     ("content_hash", Version.content_hash),
     ("extractor", Version.extractor),
     ("extractor_version", Version.extractor_version),
 ]
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 LIST_COLUMNS = {"authors", "flags"}
-JSON_COLUMNS = {"captions", "changes"}
+JSON_COLUMNS = {"captions", "changes", "declared"}
 TIME_COLUMNS = {"first_seen", "last_seen", "article_first_seen", "last_checked"}
 
 

@@ -44,7 +44,8 @@ def _prepare(row: dict[str, Any]) -> dict[str, Any]:
         {name: (str(c[name]) if c.get(name) is not None else None) for name in CAPTION_FIELDS}
         for c in row["captions"] or []
     ]
-    row["changes"] = json.dumps(row["changes"], ensure_ascii=False) if row["changes"] is not None else None
+    for name in ("changes", "declared"):  # free-form records: JSON text in a string column
+        row[name] = json.dumps(row[name], ensure_ascii=False) if row[name] is not None else None
     return row
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, null, or_, select
 from sqlalchemy.orm import Session
 
-from newsarchive.storage.models import Article, Version
+from newsarchive.storage.models import Article, DeclaredTerm, Version
 from newsarchive.storage.research.search.snippet import snippet
 from newsarchive.storage.research.search.syntax import BadQuery, ParsedQuery, parse
 
@@ -33,6 +33,9 @@ class SearchQuery:
     domain: str | None = None
     language: str | None = None
     author: str | None = None  # a case-insensitive part of an author's name
+    # A keyword (news:keywords) or section (feed category) the publisher declared, whole, any case.
+    keyword: str | None = None
+    section: str | None = None
     published_from: date | None = None  # publisher's date; articles without one are left out
     published_to: date | None = None  # inclusive
     # The version was on the page at some time in this window (naive = UTC).
@@ -129,6 +132,13 @@ def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]
         conditions.append(or_(Version.language == language, Version.language.like(f"{language}-%")))
     if query.author and query.author.strip():
         conditions.append(engine.author_condition(_like_pattern(query.author.strip())))
+    for kind, value in (("keyword", query.keyword), ("section", query.section)):
+        if value and value.strip():
+            term = " ".join(value.split()).lower()
+            declared = select(DeclaredTerm.id).where(
+                DeclaredTerm.article_id == Article.id, DeclaredTerm.kind == kind, DeclaredTerm.term == term
+            )
+            conditions.append(declared.exists())
     # Publisher dates are ISO strings ("2026-03-01" or "2026-03-01T09:00:00+01:00"):
     # string comparison against day boundaries is exact and uses the index.
     if query.published_from:
