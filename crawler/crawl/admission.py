@@ -23,10 +23,13 @@ middleware), whatever host the URL is on.
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.links import looks_like_listing
@@ -34,7 +37,10 @@ from newsarchive.crawler.crawl.discovery.sites import registrable_domain, same_f
 from newsarchive.crawler.crawl.responses import ROBOTS_REASON
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.crawl_state.frontier import Frontier
+from newsarchive.storage.write.declared import declared_record, refresh_declared
 from newsarchive.storage.write.dedup import BadURL, canonical_url
+
+log = logging.getLogger(__name__)
 
 # A URL robots.txt forbade is not asked again before this many seconds (one
 # "skipped" capture records the refusal; sites rarely change robots.txt).
@@ -93,6 +99,8 @@ class Admission:
         archived = self.frontier.archived(list(fresh))
         counts["discovered"] += len(fresh)
         counts["already_archived"] += len(archived)
+        if archived:
+            counts["declared_changed"] += self._refresh_declared({u: fresh[u] for u in archived})
         new = [url for url in fresh if url not in archived]
         since = datetime.now(UTC) - self.robots_recheck
         refused = self.frontier.recently_refused(new, ROBOTS_REASON, since)
@@ -105,6 +113,16 @@ class Admission:
             new = new[:room]
         self.admitted[source.name] += len(new)
         return [(url, fresh[url]) for url in new]
+
+    def _refresh_declared(self, entries: dict[str, Discovered]) -> int:
+        """What the feed now says about archived URLs is kept (a changed title is an edit signal)."""
+        records = {url: declared_record(entry_hints(e)) for url, e in entries.items()}
+        kept = {url: r for url, r in records.items() if r is not None}
+        try:
+            return refresh_declared(self.frontier.sessions, kept, datetime.now(UTC))
+        except SQLAlchemyError as exc:  # metadata only: never worth failing discovery for
+            log.warning("declared metadata of %d archived URLs not kept: %s", len(kept), exc)
+            return 0
 
     def follows_sitemap(self, source: Source, sitemap_url: str, robots_url: str) -> bool:
         """A robots.txt `Sitemap:` line is read when it names the same site (or a host the source names)."""

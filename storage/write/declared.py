@@ -91,7 +91,10 @@ def store_declared(
                     )
                 )
         article.declared = dict(record)
-    version_id = session.scalar(select(Capture.version_id).where(Capture.id == capture_id))
+    if capture_id is None:  # declared in a feed read, without a fetch: no version to mark
+        version_id = None
+    else:
+        version_id = session.scalar(select(Capture.version_id).where(Capture.id == capture_id))
     version = session.get(Version, version_id) if version_id else None
     if version is not None and version.declared is None:
         version.declared = dict(record)
@@ -118,3 +121,26 @@ def with_declared(
         return result
 
     return wrapped
+
+
+def refresh_declared(sessions: Any, records: Mapping[str, Mapping[str, Any]], at: datetime) -> int:
+    """Keep what a feed now declares about URLs already archived (the crawl does not fetch them again).
+
+    `records` maps canonical URLs to declared records; returns how many
+    articles' records changed. One transaction for the lot.
+    """
+    if not records:
+        return 0
+    changed = 0
+    with sessions.begin() as session:
+        found = session.execute(
+            select(Article.canonical_url, Article.id, Article.declared).where(
+                Article.canonical_url.in_(list(records))
+            )
+        )
+        for url, article_id, declared in list(found):
+            record = records[url]
+            if declared != record:
+                store_declared(session, article_id, None, record, at)
+                changed += 1
+    return changed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from tests.crawl.conftest import FAST, run_cli, summary
 from tests.crawl.test_site_families import _toml
 from tests.site import hosts as H
 from tests.site.families import NEWS, PAPER
+from tests.site.response import text
+from tests.site.stories import rss
 from tests.site.web import NewsWeb
 from tests.storage.test_service import URL, content
 
@@ -87,6 +90,27 @@ def test_declared_fields_are_kept_shown_searched_and_exported(
     assert run_cli(sqlite_config, "export", "--format", "csv", "--out", str(out)).returncode == 0
     rows = {r["url"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert json.loads(rows[harbour]["declared"]) == expected
+
+    # The feed retitles an archived story: the next crawl does not fetch it
+    # again (that is the revisit's job) but keeps the new title, as an event.
+    ferry = news_web.url(H.PAPER_WWW, PAPER[0].path)
+    paper = news_web.url(H.PAPER_WWW, "")
+    retitled = [replace(PAPER[0], title="Ferry service resumes after storm"), *PAPER[1:]]
+    feed = rss("The Other Paper", paper + "/", [(paper + s.path, s) for s in retitled])
+    news_web.set_route(H.PAPER_FEEDS, "/other-paper.xml", text(feed, content_type="application/rss+xml"))
+    again = run_cli(
+        sqlite_config, "crawl", "--sources", str(path), "--json", *FAST, *news_web.resolver_args()
+    )
+    assert summary(again)["sources"]["paper"]["declared_changed"] == 1
+    assert news_web.request_count(H.PAPER_WWW, PAPER[0].path) == 1
+    shown = _json(run_cli(sqlite_config, "show", ferry, "--json"))
+    assert shown["declared"]["title"] == "Ferry service resumes after storm"
+    assert shown["version_declared"]["title"] == PAPER[0].title  # the version's own record stays
+    history = run_cli(sqlite_config, "history", ferry)
+    assert (
+        "declared_changed: title: 'Ferry service resumes on island route' -> 'Ferry service resumes after storm'"
+        in history.stdout
+    )
 
 
 def test_a_changed_declared_title_is_an_event_and_terms_accumulate(archive: Archive) -> None:
