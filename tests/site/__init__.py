@@ -12,6 +12,12 @@ Paths: / (home)  /world/ /business/ (sections)  /tag/<tag>/  /author/<author-slu
   /rss.xml /atom.xml /feed.json /sitemap.xml /news-sitemap.xml /sitemap-index.xml
   /robots.txt (Disallow: /private/ and /_control/; Sitemap: .../sitemap-index.xml)
   /private/secret.html (robots-disallowed)  /fault/<name> (see faults.FAULTS)
+
+Several sites with real host names (feeds., www., a bare domain, a CDN, a
+feed on another domain, the README example sources' hosts) on one port:
+`NewsWeb` (tests.site.web, fixture `news_web`; what each host serves is in
+tests.site.families), resolved to 127.0.0.1 by tests.site.resolver, which a
+crawl only uses when a test passes `*web.resolver_args()`.
 """
 
 from tests.site.api import SiteAPI
