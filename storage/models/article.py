@@ -31,7 +31,9 @@ class Article(Base):
     # already point here and a cycle would complicate inserts and SQLite DDL.
     latest_version_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # The latest feed or news-sitemap record of the article (write/declared.py).
-    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Deferred: the write path loads the article on every capture and needs it
+    # only when a record comes with the fetch.
+    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.canonical_url}>"

@@ -44,7 +44,7 @@ class Version(Base):
     # What changed against the previous version (newsarchive.storage.write.versions.change_summary).
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # The feed or news-sitemap record as it stood when this version was captured.
-    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)  # loaded when read
 
     def content(self) -> dict[str, Any]:
         """The fields whose change makes a new version, as the extractor gave them."""

@@ -165,6 +165,7 @@ def worker_pass(
     idle_seconds: int = DEFAULT_IDLE_SECONDS,
 ) -> Any:
     """Work on the shared frontier until it is drained, recorded as one CrawlRun of this worker."""
+    from newsarchive.crawler.crawl.admission import why_nothing
     from newsarchive.crawler.crawl.crawling import FETCH_OUTCOMES, PassReport, _run, _status, source_settings
     from newsarchive.crawler.crawl.runner import build_settings
     from newsarchive.crawler.crawl.spiders.redis_worker import RedisWorkerSpider
@@ -192,6 +193,12 @@ def worker_pass(
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
             report.per_source[name or "(unknown)"] = Counter(counts)
             report.totals.update(counts)
+            # The documents this worker read listed links none of which could be
+            # taken: the same rule, and message, as a plain crawl's.
+            problem = why_nothing(counts, spider.admission.offsite.get(name))
+            if problem is not None:
+                report.failed_sources.append(name or "(unknown)")
+                report.source_problems[name or "(unknown)"] = problem
     finally:
         finish_run(archive.sessions, run_id, report.status, {**report.as_dict(), "worker": True})
     return report

@@ -27,10 +27,11 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("declared", JSON, nullable=True))
-    with op.batch_alter_table("versions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("declared", JSON, nullable=True))
+    # Plain ADD COLUMN, not a batch table copy: SQLite can add a nullable
+    # column in place, and a copy of `versions` would break the
+    # latest_versions view (0003) that reads it.
+    op.add_column("articles", sa.Column("declared", JSON, nullable=True))
+    op.add_column("versions", sa.Column("declared", JSON, nullable=True))
     op.create_table(
         "declared_terms",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -49,7 +50,6 @@ def downgrade() -> None:
     op.drop_index("ix_declared_terms_kind_term", table_name="declared_terms")
     op.drop_index("ix_declared_terms_article_id", table_name="declared_terms")
     op.drop_table("declared_terms")
-    with op.batch_alter_table("versions", schema=None) as batch_op:
-        batch_op.drop_column("declared")
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_column("declared")
+    # SQLite 3.35+ drops a column in place (the view does not read this one).
+    op.drop_column("versions", "declared")
+    op.drop_column("articles", "declared")
