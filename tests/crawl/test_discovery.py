@@ -159,3 +159,21 @@ def test_section_page_links(news_site: NewsSite) -> None:
     assert same_site("http://127.0.0.1:8080/x", {"127.0.0.1"})
     assert same_site("https://www.ex.org/x", {"ex.org"})
     assert not same_site("https://evil.org/x", {"ex.org"})
+
+
+def test_feed_categories_are_kept_from_every_feed_kind() -> None:
+    rss = (
+        b'<rss version="2.0"><channel><item><link>https://e.com/a</link>'
+        b"<category>World</category><category> Europe </category><category>World</category></item></channel></rss>"
+    )
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://e.com/b"/>'
+        b'<category term="Politics"/></entry></feed>'
+    )
+    json_feed = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+        b'[{"url": "https://e.com/c", "tags": ["Climate", 7, ""]}, {"url": "https://e.com/d"}]}'
+    )
+    assert [e.hints for e in parse_feed(rss, "https://e.com/")] == [{"categories": ["World", "Europe"]}]
+    assert [e.hints for e in parse_feed(atom, "https://e.com/")] == [{"categories": ["Politics"]}]
+    assert [e.hints for e in parse_feed(json_feed, "https://e.com/")] == [{"categories": ["Climate"]}, {}]
