@@ -153,3 +153,27 @@ def test_hosts_are_host_names_lower_cased_once() -> None:
     )
     assert source.hosts == ("example.co.uk", "www.example.org")
     assert source.document_hosts == {"a.com"}
+
+
+def test_sources_check_explains_each_sources_admission_rule(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.crawler.cli import main
+
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nname = "feeds"\nfeeds = ["https://feeds.example.com/rss.xml"]\nmax_urls = 5\n'
+        '[[source]]\nname = "pages"\npages = ["https://example.com/world/"]\nhosts = ["example.co.uk"]\n'
+        '[[source]]\nname = "bare"\npages = ["https://www.example.org/news/"]\ndeny = ["/live/"]\n'
+    )
+    result = CliRunner().invoke(main, ["--home", str(tmp_path), "sources", "check", "--sources", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "  feeds: feed and sitemap entries on any host; then max_urls 5, robots.txt of each host" in lines
+    assert (
+        "  pages: section-page links on example.com and example.co.uk; then robots.txt of each host" in lines
+    )
+    assert (
+        "  bare: section-page links on example.org (add others with hosts = [...]); "
+        "then allow/deny, robots.txt of each host"
+    ) in lines
