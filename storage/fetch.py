@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from newsarchive.storage.warc.store import WarcLocation
 
@@ -52,3 +53,7 @@ class Fetch:
     error: str | None = None
     # "failed" or "skipped" (robots.txt, filtered) when error is set.
     error_outcome: str = "failed"
+    # The robots.txt response that governed this fetch: url, status, fetched_at
+    # and its WARC record (warc_file, warc_offset, warc_length). Kept in
+    # captures.extra["robots_txt"].
+    robots: dict[str, Any] | None = None

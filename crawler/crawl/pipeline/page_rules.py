@@ -31,6 +31,7 @@ def fetch_record(item: PageItem | FailureItem, crawl_run_id: int | None) -> Fetc
         source=item.context.source,
         error=item.reason if isinstance(item, FailureItem) else None,
         error_outcome=item.outcome if isinstance(item, FailureItem) else "failed",
+        robots=item.robots,
     )
 
 
