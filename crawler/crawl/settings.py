@@ -58,13 +58,16 @@ DOWNLOADER_MIDDLEWARES = {
     # requests re-enter the chain, so they are checked too. Off unless
     # NEWSARCHIVE_DENY_PRIVATE (HTTP-triggered captures).
     "newsarchive.crawler.crawl.downloader.netguard_middleware.DenyPrivateAddressesMiddleware": 50,
+    # An on-demand capture's time limit starts here (NEWSARCHIVE_FETCH_DEADLINE),
+    # before robots.txt: the robots.txt request inherits the page's deadline.
+    "newsarchive.crawler.crawl.downloader.deadline.DeadlineStampMiddleware": 60,
     # robots.txt: ours in place of Scrapy's, which from 2.14 on lets every
     # request but the first that waited for a new host's robots.txt through
     # unchecked. Also refuses a host whose robots.txt answers 5xx (RFC 9309).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newsarchive.crawler.crawl.downloader.robots.RobotsTxtMiddleware": 100,
-    # An on-demand capture's time limit (NEWSARCHIVE_FETCH_DEADLINE), after
-    # robots.txt so the wait for it counts, before Scrapy's DownloadTimeout (350).
+    # ... and is enforced here, after robots.txt so the wait for it counts,
+    # before Scrapy's DownloadTimeoutMiddleware (350).
     "newsarchive.crawler.crawl.downloader.deadline.FetchDeadlineMiddleware": 120,
     # Closest to the network, so it records every exchange (redirects and
     # retried errors included) with the body exactly as it arrived.

@@ -8,8 +8,10 @@ request gets a deadline when it first enters the downloader; every attempt
 that starts after the deadline fails at once, recorded with the reason.
 
 On with NEWSARCHIVE_FETCH_DEADLINE (seconds; the capture command sets it).
-Placed after the robots.txt middleware, so the wait for robots.txt is
-counted before the page's own download timeout is set.
+Two middlewares: DeadlineStampMiddleware, ahead of robots.txt, starts the
+clock (the robots.txt request a page waits for inherits the page's deadline);
+FetchDeadlineMiddleware, after it, gives each attempt what is left, so the
+wait for robots.txt counts.
 """
 
 from __future__ import annotations
@@ -27,20 +29,41 @@ from newsarchive.crawler.crawl.responses import DEADLINE_KEY
 MIN_ATTEMPT = 0.5
 
 
+def _limit(crawler: Crawler) -> float:
+    limit = crawler.settings.getfloat("NEWSARCHIVE_FETCH_DEADLINE", 0.0)
+    if limit <= 0:
+        raise NotConfigured("NEWSARCHIVE_FETCH_DEADLINE is off")
+    return limit
+
+
+class DeadlineStampMiddleware:
+    """Starts a request's clock the first time it enters the downloader."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(_limit(crawler))
+
+    def process_request(self, request: Request) -> None:
+        # Retries and redirect hops copy the meta, so they keep the first deadline.
+        request.meta.setdefault(DEADLINE_KEY, time.time() + self.limit)
+        return None
+
+
 class FetchDeadlineMiddleware:
+    """Gives each attempt what is left of its request's deadline; fails it once none is left."""
+
     def __init__(self, limit: float, per_attempt: float) -> None:
         self.limit = limit
         self.per_attempt = per_attempt
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        limit = crawler.settings.getfloat("NEWSARCHIVE_FETCH_DEADLINE", 0.0)
-        if limit <= 0:
-            raise NotConfigured("NEWSARCHIVE_FETCH_DEADLINE is off")
-        return cls(limit, crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180.0))
+        return cls(_limit(crawler), crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180.0))
 
     def process_request(self, request: Request) -> None:
-        # Retries and redirect hops copy the meta, so they keep the first deadline.
         deadline = request.meta.setdefault(DEADLINE_KEY, time.time() + self.limit)
         left = deadline - time.time()
         if left < MIN_ATTEMPT:
