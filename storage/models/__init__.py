@@ -4,8 +4,18 @@ from newsarchive.storage.models.article import Article
 from newsarchive.storage.models.base import Base
 from newsarchive.storage.models.capture import Capture
 from newsarchive.storage.models.crawl_run import CrawlRun
+from newsarchive.storage.models.document import DiscoveryDocument
 from newsarchive.storage.models.event import ArticleEvent
 from newsarchive.storage.models.frontier import FrontierEntry
 from newsarchive.storage.models.version import Version
 
-__all__ = ["Article", "ArticleEvent", "Base", "Capture", "CrawlRun", "FrontierEntry", "Version"]
+__all__ = [
+    "Article",
+    "ArticleEvent",
+    "Base",
+    "Capture",
+    "CrawlRun",
+    "DiscoveryDocument",
+    "FrontierEntry",
+    "Version",
+]
