@@ -134,3 +134,26 @@ def test_revisits_obey_a_changed_robots_txt(news_site: NewsSite, sqlite_config: 
     result = run_cli(sqlite_config, "revisit", "--json", *FAST)
     assert summary(result)["totals"]["skipped"] == len(articles), result.stdout
     assert [r.path for r in news_site.requests] == ["/robots.txt"]
+
+
+def test_a_redirect_to_another_host_obeys_and_links_that_hosts_robots_txt(
+    news_site: NewsSite, sqlite_config: ArchiveConfig
+) -> None:
+    # localhost:PORT is the same server under another host name: robots.txt is per host.
+    other = news_site.base_url.replace("127.0.0.1", "localhost")
+    article = news_site.articles[0]
+    news_site.redirect("/moved.html", other + article.path)
+    news_site.redirect("/moved-private.html", other + PRIVATE[0])
+    private_pages(news_site)
+    results = capture_json(sqlite_config, news_site.url("/moved.html"), news_site.url("/moved-private.html"))
+    outcomes = {r["url"]: r["outcome"] for r in results}
+    assert outcomes == {
+        news_site.url("/moved.html"): "new_article",
+        news_site.url("/moved-private.html"): "skipped",
+    }
+    assert news_site.request_count(PRIVATE[0]) == 0
+    links = {row.requested_url: row.extra["robots_txt"]["url"] for row in captures(sqlite_config)}
+    assert links == {
+        news_site.url("/moved.html"): other + "/robots.txt",
+        news_site.url("/moved-private.html"): other + "/robots.txt",
+    }

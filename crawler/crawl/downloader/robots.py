@@ -88,8 +88,11 @@ class RobotsTxtMiddleware:
         ):
             return None
         rules = await self.rules_for(request)
+        # A redirect hop to another host carries the first host's: replace or drop it.
         if rules.provenance is not None:
             request.meta[ROBOTS_KEY] = rules.provenance
+        else:
+            request.meta.pop(ROBOTS_KEY, None)
         if rules.refusal is not None:
             self._stat("robotstxt/unavailable")
             raise IgnoreRequest(rules.refusal)
