@@ -6,11 +6,17 @@ and written only once a read's entries are all in the frontier: a 304 then
 means there is nothing in the document this source has not queued. A read
 that left entries out (the source's max_urls, a truncated sitemap, a feed
 with no entries) keeps no validators, so the next run reads it in full.
+
+A document is also read in full once its last full read is older than
+NEWSARCHIVE_DOCUMENT_REFRESH seconds: entries whose fetch failed, or that
+robots.txt refused, are queued again only when a document lists them anew,
+and a document that never changes would otherwise never list them again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy.http import Response
@@ -26,9 +32,15 @@ class DocumentCache:
         self.documents = documents
         self._known: dict[str, dict[str, DocumentState]] = {}
 
-    def load(self, sources: Iterable[str]) -> None:
+    def load(self, sources: Iterable[str], refresh: timedelta) -> None:
+        """What each source read last; those read in full longer than `refresh` ago are read in full again."""
+        oldest = datetime.now(UTC) - refresh
         for name in sources:
-            self._known[name] = self.documents.of_source(name)
+            self._known[name] = {
+                url: state
+                for url, state in self.documents.of_source(name).items()
+                if state.read_at is not None and state.read_at > oldest
+            }
 
     def request_options(self, source: str, url: str) -> tuple[dict[str, str], dict[str, Any]]:
         """Headers and meta for a conditional request of this document."""

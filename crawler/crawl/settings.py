@@ -131,6 +131,9 @@ NEWSARCHIVE_ROBOTS_RETRY = 600.0
 # redirects included) before it is recorded as failed; 0: no limit. `capture`
 # sets it from --timeout.
 NEWSARCHIVE_FETCH_DEADLINE = 0.0
+# Feeds and sitemaps are asked for conditionally, but read in full at least
+# this often (seconds), so listed URLs whose fetch failed are tried again.
+NEWSARCHIVE_DOCUMENT_REFRESH = 6 * 3600.0
 # Retries of 429/503 wait Retry-After seconds, at most this long; without the
 # header, NEWSARCHIVE_RETRY_BACKOFF * 2**(attempt-1) seconds.
 NEWSARCHIVE_RETRY_MAX_WAIT = 120.0

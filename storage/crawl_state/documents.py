@@ -22,6 +22,7 @@ class DocumentState:
     etag: str | None
     last_modified: str | None
     children: tuple[str, ...] = ()
+    read_at: datetime | None = None  # when its entries were last parsed and queued
 
     def request_headers(self) -> dict[str, str]:
         """The conditional headers that ask "has it changed since I read it?"."""
@@ -41,7 +42,9 @@ class DiscoveryDocuments:
         with self.sessions() as session:
             rows = session.scalars(select(DiscoveryDocument).where(DiscoveryDocument.source == source))
             return {
-                row.url: DocumentState(row.url, row.etag, row.last_modified, tuple(row.children or ()))
+                row.url: DocumentState(
+                    row.url, row.etag, row.last_modified, tuple(row.children or ()), row.read_at
+                )
                 for row in rows
             }
 

@@ -47,3 +47,21 @@ def test_unchanged_feeds_and_sitemaps_answer_304_and_are_not_parsed(
     third = summary(run_cli(archive_config, "crawl", "--sources", str(path), "--json", *FAST))
     assert third["totals"]["new_article"] == 1
     assert third["sources"]["local"]["discovered"] >= articles + 1
+
+    # Past NEWSARCHIVE_DOCUMENT_REFRESH since the last full read, documents are read in full
+    # again (URLs they list whose fetch failed are queued again).
+    news_site.clear_requests()
+    stale = run_cli(
+        archive_config,
+        "crawl",
+        "--sources",
+        str(path),
+        "--json",
+        *FAST,
+        "-s",
+        "NEWSARCHIVE_DOCUMENT_REFRESH=0",
+    )
+    counts = summary(stale)["sources"]["local"]
+    assert counts.get("documents_not_modified", 0) == 0
+    assert not any(conditional(news_site, p) for p in DOCUMENTS)
+    assert counts["discovered"] >= articles + 1

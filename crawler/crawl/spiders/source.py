@@ -58,6 +58,9 @@ DONE_BATCH = 50
 # A URL robots.txt forbade is not asked again before this many seconds (one
 # "skipped" capture records the refusal; sites rarely change robots.txt).
 DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
+# A feed or sitemap is read in full (not conditionally) at least this often,
+# so the URLs it lists whose fetch failed are tried again (document_cache.py).
+DEFAULT_DOCUMENT_REFRESH = 6 * 3600
 
 
 class SourceSpider(scrapy.Spider):
@@ -74,6 +77,7 @@ class SourceSpider(scrapy.Spider):
         self.feed: FrontierFeed | None = None
         self.window = DEFAULT_WINDOW
         self.robots_recheck = timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
+        self.document_refresh = timedelta(seconds=DEFAULT_DOCUMENT_REFRESH)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
 
     @classmethod
@@ -88,6 +92,9 @@ class SourceSpider(scrapy.Spider):
         spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
         spider.robots_recheck = timedelta(
             seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)
+        )
+        spider.document_refresh = timedelta(
+            seconds=settings.getfloat("NEWSARCHIVE_DOCUMENT_REFRESH", DEFAULT_DOCUMENT_REFRESH)
         )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -108,7 +115,7 @@ class SourceSpider(scrapy.Spider):
         for request in self._next_articles():
             yield request
         if self.documents is not None:
-            self.documents.load(self.by_name)
+            self.documents.load(self.by_name, self.document_refresh)
         for source in self.sources:
             for url in source.feeds:
                 yield self._document(source, url, self.parse_feed, conditional=True)
