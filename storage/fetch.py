@@ -55,3 +55,7 @@ class Fetch:
     error_outcome: str = "failed"
     # What the feed or news sitemap declared about the URL (storage.write.declared).
     declared: dict[str, Any] | None = None
+    # The robots.txt response that governed this fetch: url, status, fetched_at
+    # and its WARC record (warc_file, warc_offset, warc_length). Kept in
+    # captures.extra["robots_txt"].
+    robots: dict[str, Any] | None = None

@@ -21,6 +21,11 @@ OUTCOME_LABELS = {
 }
 
 
+# Seconds a URL may take in all before `capture` records it as failed: someone
+# capturing a page wants an answer within a minute, start-up and writing included.
+CAPTURE_TIMEOUT = 45.0
+
+
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -32,6 +37,15 @@ def _echo_json(data: Any) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per URL instead of a line of text.")
 @click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=CAPTURE_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a URL after this long in all (robots.txt, retries and redirects included); "
+    "recorded as a failed capture.",
+)
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -41,7 +55,12 @@ def _echo_json(data: Any) -> None:
 )
 @pass_cli
 def capture(
-    cli: CliContext, urls: tuple[str, ...], ignore_robots: bool, as_json: bool, overrides: tuple[str, ...]
+    cli: CliContext,
+    urls: tuple[str, ...],
+    ignore_robots: bool,
+    as_json: bool,
+    timeout: float,
+    overrides: tuple[str, ...],
 ) -> None:
     """Fetch URLS now and archive them: new article, new version, or unchanged.
 
@@ -64,7 +83,12 @@ def capture(
 
     cli.open_archive().close()  # create or upgrade the schema before Scrapy starts
     settings = build_settings(
-        cli.config(), {"LOG_LEVEL": "INFO" if cli.verbose else "ERROR", **parse_overrides(overrides)}
+        cli.config(),
+        {
+            "LOG_LEVEL": "INFO" if cli.verbose else "ERROR",
+            "NEWSARCHIVE_FETCH_DEADLINE": timeout,
+            **parse_overrides(overrides),
+        },
     )
     report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)
     reported = {r.url for r in report.results}

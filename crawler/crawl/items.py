@@ -30,6 +30,8 @@ class PageItem:
     warc: WarcLocation | None = None
     # Declared by a discovery document (feed, news sitemap), kept for the record.
     hints: dict[str, Any] = field(default_factory=dict)
+    # The robots.txt response that allowed this fetch (downloader/robots.py).
+    robots: dict[str, Any] | None = None
 
     @property
     def content_type(self) -> str | None:
@@ -49,3 +51,4 @@ class FailureItem:
     headers: list[tuple[str, str]] = field(default_factory=list)
     warc: WarcLocation | None = None
     outcome: str = "failed"  # or "skipped" (robots.txt)
+    robots: dict[str, Any] | None = None  # the robots.txt response that governed it

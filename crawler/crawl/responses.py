@@ -14,10 +14,16 @@ from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 
 # The failure reason of a robots.txt refusal (the source spider looks captures up by it).
 ROBOTS_REASON = "forbidden by robots.txt"
+# How a refusal because robots.txt answered 5xx begins (retried on the next run, not remembered).
+ROBOTS_UNAVAILABLE = "robots.txt unavailable"
 
 CONTEXT_KEY = "newsarchive_context"
 FETCHED_AT_KEY = "newsarchive_fetched_at"
 WARC_KEY = "newsarchive_warc"
+# The robots.txt response that governed a request (downloader/robots.py), for the capture row.
+ROBOTS_KEY = "newsarchive_robots"
+# time.time() after which an on-demand capture's request gives up (downloader/deadline.py).
+DEADLINE_KEY = "newsarchive_deadline"
 
 
 def decoded_headers(response: Response) -> list[tuple[str, str]]:
@@ -45,6 +51,7 @@ def page_item(response: Response) -> PageItem:
         body=response.body,
         fetched_at=response.meta.get(FETCHED_AT_KEY) or datetime.now(UTC),
         warc=response.meta.get(WARC_KEY),
+        robots=response.meta.get(ROBOTS_KEY),
     )
 
 
@@ -56,6 +63,8 @@ def failure_reason(failure: Failure) -> tuple[str, str, Response | None]:
         return f"HTTP {response.status}", "failed", response
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or type(exc).__name__
+        if text.startswith(ROBOTS_UNAVAILABLE):
+            return text, "skipped", None
         if "robots.txt" in text.lower():
             return ROBOTS_REASON, "skipped", None
         if "DOWNLOAD_MAXSIZE" in text:  # HttpCompressionMiddleware: a gzip bomb or a huge page
@@ -110,4 +119,5 @@ def failure_item(failure: Failure) -> FailureItem:
         headers=decoded_headers(response) if response is not None else [],
         warc=meta.get(WARC_KEY),
         outcome=outcome,
+        robots=meta.get(ROBOTS_KEY) or request.meta.get(ROBOTS_KEY),
     )

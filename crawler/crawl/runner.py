@@ -20,7 +20,7 @@ from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.write.service import CaptureResult
 
-_PER_URL_REPORTED = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+_PER_URL_REPORTED = ("scrapy.downloadermiddlewares.retry", "newsarchive.crawler.crawl.downloader.robots")
 
 
 def build_settings(config: ArchiveConfig, overrides: dict[str, Any] | None = None) -> Settings:

@@ -58,6 +58,17 @@ DOWNLOADER_MIDDLEWARES = {
     # requests re-enter the chain, so they are checked too. Off unless
     # NEWSARCHIVE_DENY_PRIVATE (HTTP-triggered captures).
     "newsarchive.crawler.crawl.downloader.netguard_middleware.DenyPrivateAddressesMiddleware": 50,
+    # An on-demand capture's time limit starts here (NEWSARCHIVE_FETCH_DEADLINE),
+    # before robots.txt: the robots.txt request inherits the page's deadline.
+    "newsarchive.crawler.crawl.downloader.deadline.DeadlineStampMiddleware": 60,
+    # robots.txt: ours in place of Scrapy's, which from 2.14 on lets every
+    # request but the first that waited for a new host's robots.txt through
+    # unchecked. Also refuses a host whose robots.txt answers 5xx (RFC 9309).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsarchive.crawler.crawl.downloader.robots.RobotsTxtMiddleware": 100,
+    # ... and is enforced here, after robots.txt so the wait for it counts,
+    # before Scrapy's DownloadTimeoutMiddleware (350).
+    "newsarchive.crawler.crawl.downloader.deadline.FetchDeadlineMiddleware": 120,
     # Closest to the network, so it records every exchange (redirects and
     # retried errors included) with the body exactly as it arrived.
     "newsarchive.crawler.crawl.downloader.middlewares.WarcRecorderMiddleware": 950,
@@ -113,6 +124,16 @@ NEWSARCHIVE_HEARTBEAT = 60.0
 # Refuse private, loopback, link-local and metadata addresses (every redirect
 # hop too): set by the HTTP API for captures it starts on a user's behalf.
 NEWSARCHIVE_DENY_PRIVATE = False
+# A host whose robots.txt answered 5xx is refused entirely (RFC 9309); its
+# robots.txt is asked again after this many seconds.
+NEWSARCHIVE_ROBOTS_RETRY = 600.0
+# Seconds an on-demand request may take in all (robots.txt, retries and
+# redirects included) before it is recorded as failed; 0: no limit. `capture`
+# sets it from --timeout.
+NEWSARCHIVE_FETCH_DEADLINE = 0.0
+# Feeds and sitemaps are asked for conditionally, but read in full at least
+# this often (seconds), so listed URLs whose fetch failed are tried again.
+NEWSARCHIVE_DOCUMENT_REFRESH = 6 * 3600.0
 # Retries of 429/503 wait Retry-After seconds, at most this long; without the
 # header, NEWSARCHIVE_RETRY_BACKOFF * 2**(attempt-1) seconds.
 NEWSARCHIVE_RETRY_MAX_WAIT = 120.0

@@ -5,6 +5,7 @@ from newsarchive.storage.models.base import Base
 from newsarchive.storage.models.capture import Capture
 from newsarchive.storage.models.crawl_run import CrawlRun
 from newsarchive.storage.models.declared import DeclaredTerm
+from newsarchive.storage.models.document import DiscoveryDocument
 from newsarchive.storage.models.event import ArticleEvent
 from newsarchive.storage.models.frontier import FrontierEntry
 from newsarchive.storage.models.version import Version
@@ -16,6 +17,7 @@ __all__ = [
     "Capture",
     "CrawlRun",
     "DeclaredTerm",
+    "DiscoveryDocument",
     "FrontierEntry",
     "Version",
 ]

@@ -51,6 +51,8 @@ def capture_values(
         "warc_length": warc.length if warc else None,
         "ignore_robots": fetch.ignore_robots,
         "via": fetch.via,
+        # Provenance: which robots.txt response allowed (or refused) this fetch.
+        "extra": {"robots_txt": fetch.robots} if fetch.robots else None,
     }
 
 

@@ -153,17 +153,7 @@ class ArchiveService:
                     version_id=latest.id if unchanged and latest is not None else None,
                 ),
             )
-            if article.status != "live":
-                session.add(
-                    ArticleEvent(
-                        article_id=article.id,
-                        capture_id=capture_id,
-                        at=fetch.fetched_at,
-                        kind="returned",
-                        detail=f"HTTP {fetch.status_code}",
-                    )
-                )
-                article.status = "live"
+            _mark_returned(session, article, capture_id, fetch)
             if unchanged:
                 assert latest is not None
                 latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
@@ -207,6 +197,8 @@ class ArchiveService:
             capture.version_id = latest.id
             session.add(capture)
             session.flush()
+            # The same bytes, or a 304, from a page that had gone: it is back.
+            _mark_returned(session, article, capture.id, fetch)
             latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
             _count_capture(session, latest)
             _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
@@ -365,6 +357,22 @@ def _article_for_url(session: Session, url: str) -> Article | None:
         .limit(1)
     )
     return session.get(Article, article_id) if article_id else None
+
+
+def _mark_returned(session: Session, article: Article, capture_id: int, fetch: Fetch) -> None:
+    """A gone article answered again: live once more, with a "returned" event (every success path)."""
+    if article.status == "live":
+        return
+    session.add(
+        ArticleEvent(
+            article_id=article.id,
+            capture_id=capture_id,
+            at=fetch.fetched_at,
+            kind="returned",
+            detail=f"HTTP {fetch.status_code}",
+        )
+    )
+    article.status = "live"
 
 
 def _count_capture(session: Session, version: Version) -> None:

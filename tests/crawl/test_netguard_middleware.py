@@ -81,10 +81,10 @@ def test_placed_before_robots_txt_and_off_by_default() -> None:
     ours = settings.getdict("DOWNLOADER_MIDDLEWARES")[
         "newsarchive.crawler.crawl.downloader.netguard_middleware.DenyPrivateAddressesMiddleware"
     ]
-    robots = settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")[
-        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
-    ]
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    robots = middlewares["newsarchive.crawler.crawl.downloader.robots.RobotsTxtMiddleware"]
     assert ours < robots
+    assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
 
 
 def test_a_real_capture_with_the_setting_on_never_reaches_the_site(

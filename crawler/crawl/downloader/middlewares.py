@@ -17,6 +17,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
+from newsarchive.crawler.crawl.downloader.deadline import seconds_left
 from newsarchive.crawler.crawl.responses import FETCHED_AT_KEY, WARC_KEY, decoded_headers
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.storage.warc.store import HttpExchange, WarcStore
@@ -127,6 +128,9 @@ class RetryAfterMiddleware(RetryMiddleware):
             wait = retry_wait(
                 header.decode("latin-1") if header else None, attempt, self.backoff, self.max_wait
             )
+            left = seconds_left(request)  # an on-demand capture's time limit caps the wait
+            if left is not None:
+                wait = min(wait, left)
             if wait > 0:
                 await asyncio.sleep(wait)
         return retry

@@ -33,6 +33,7 @@ def fetch_record(item: PageItem | FailureItem, crawl_run_id: int | None) -> Fetc
         error=item.reason if isinstance(item, FailureItem) else None,
         error_outcome=item.outcome if isinstance(item, FailureItem) else "failed",
         declared=declared_record(item.hints) if isinstance(item, PageItem) else None,
+        robots=item.robots,
     )
 
 

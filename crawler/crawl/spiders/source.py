@@ -29,6 +29,7 @@ from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
+from newsarchive.crawler.crawl.document_cache import DocumentCache
 from newsarchive.crawler.crawl.frontier_feed import DEFAULT_WINDOW, FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 from newsarchive.crawler.crawl.pipeline.heap import trim_heap
@@ -36,6 +37,7 @@ from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, failu
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
+from newsarchive.storage.crawl_state.documents import DiscoveryDocuments
 from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
 from newsarchive.storage.db import make_engine, session_factory
 from newsarchive.storage.write.service import CaptureResult
@@ -47,6 +49,9 @@ DISCOVERY_PRIORITY = 10
 # Recorded URLs leave the frontier in batches (one small transaction each). Should
 # the process die first, the next run finds them archived and drops them unfetched.
 DONE_BATCH = 50
+# A feed or sitemap is read in full (not conditionally) at least this often,
+# so the URLs it lists whose fetch failed are tried again (document_cache.py).
+DEFAULT_DOCUMENT_REFRESH = 6 * 3600
 
 
 class SourceSpider(scrapy.Spider):
@@ -59,8 +64,10 @@ class SourceSpider(scrapy.Spider):
         self.by_name = {s.name: s for s in self.sources}
         self.counts: dict[str, Counter[str]] = {s.name: Counter() for s in self.sources}
         self.frontier: Frontier | None = None
+        self.documents: DocumentCache | None = None
         self.feed: FrontierFeed | None = None
         self.window = DEFAULT_WINDOW
+        self.document_refresh = timedelta(seconds=DEFAULT_DOCUMENT_REFRESH)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
 
     @classmethod
@@ -70,11 +77,15 @@ class SourceSpider(scrapy.Spider):
         config = archive_config(settings)
         spider._engine = make_engine(config.db_url)
         spider.frontier = Frontier(session_factory(spider._engine))
+        spider.documents = DocumentCache(DiscoveryDocuments(session_factory(spider._engine)))
         # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
         spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
         spider.admission = Admission(
             spider.frontier,
             timedelta(seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)),
+        )
+        spider.document_refresh = timedelta(
+            seconds=settings.getfloat("NEWSARCHIVE_DOCUMENT_REFRESH", DEFAULT_DOCUMENT_REFRESH)
         )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -94,19 +105,27 @@ class SourceSpider(scrapy.Spider):
         self.feed = FrontierFeed(self.frontier, list(self.by_name), self.window)
         for request in self._next_articles():
             yield request
+        if self.documents is not None:
+            self.documents.load(self.by_name, self.document_refresh)
         for source in self.sources:
             for url in source.feeds:
-                yield self._document(source, url, self.parse_feed)
+                yield self._document(source, url, self.parse_feed, conditional=True)
             for url in source.sitemaps:
-                yield self._document(source, url, self.parse_sitemap, depth=0)
+                yield self._document(source, url, self.parse_sitemap, conditional=True, depth=0)
             for url in source.pages:
                 yield self._document(source, url, self.parse_page)
             if source.robots_sitemaps:
                 for origin in sorted({_origin(u) for u in (*source.feeds, *source.sitemaps, *source.pages)}):
                     yield self._document(source, origin + "/robots.txt", self.parse_robots)
 
-    def _document(self, source: Source, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+    def _document(
+        self, source: Source, url: str, callback: Any, *, conditional: bool = False, **cb_kwargs: Any
+    ) -> scrapy.Request:
         self.counts[source.name]["documents"] += 1
+        headers, meta = source_headers(source), {"newsarchive_source": source.name}
+        if conditional and self.documents is not None:  # feeds and sitemaps (document_cache.py)
+            extra_headers, extra_meta = self.documents.request_options(source.name, url)
+            headers, meta = {**headers, **extra_headers}, {**meta, **extra_meta}
         return scrapy.Request(
             url,
             callback=callback,
@@ -115,8 +134,8 @@ class SourceSpider(scrapy.Spider):
             priority=DISCOVERY_PRIORITY,
             # A feed may be listed twice (two sources); each source reads it.
             dont_filter=True,
-            meta={"newsarchive_source": source.name},
-            headers=source_headers(source),
+            meta=meta,
+            headers=headers,
         )
 
     def document_failed(self, failure: Failure) -> None:
@@ -129,13 +148,26 @@ class SourceSpider(scrapy.Spider):
     # -- discovery callbacks ---------------------------------------------------
 
     def parse_feed(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        if response.status == 304:  # unchanged since its entries were queued: no parse
+            self.counts[source.name]["documents_not_modified"] += 1
+            return
         entries = parse_feed(response.body, response.url)
         if not entries:  # not a feed (an HTML error page, a moved URL) or an empty one
             self.counts[source.name]["documents_failed"] += 1
             self.logger.warning("source %s: no entries in feed %s", source.name, response.url)
+        over_limit = self.counts[source.name]["over_limit"]
         yield from self._queue(source, entries)
+        if self.documents is not None:
+            complete = bool(entries) and self.counts[source.name]["over_limit"] == over_limit
+            self.documents.read(source.name, response, complete=complete)
 
     def parse_sitemap(self, response: Response, source: Source, depth: int) -> Iterator[scrapy.Request]:
+        if response.status == 304:  # unchanged: no parse, but an index's children may have changed
+            self.counts[source.name]["documents_not_modified"] += 1
+            if depth < MAX_SITEMAP_DEPTH and self.documents is not None:
+                for child in self.documents.children(source.name, response):
+                    yield self._document(source, child, self.parse_sitemap, conditional=True, depth=depth + 1)
+            return
         try:
             doc = parse_sitemap(response.body, response.url)
         except SitemapError as exc:
@@ -146,8 +178,12 @@ class SourceSpider(scrapy.Spider):
             self.logger.warning("source %s: sitemap %s truncated at the URL limit", source.name, response.url)
         if depth < MAX_SITEMAP_DEPTH:
             for child in doc.sitemaps:
-                yield self._document(source, child, self.parse_sitemap, depth=depth + 1)
+                yield self._document(source, child, self.parse_sitemap, conditional=True, depth=depth + 1)
+        over_limit = self.counts[source.name]["over_limit"]
         yield from self._queue(source, doc.urls)
+        if self.documents is not None:
+            complete = not doc.truncated and self.counts[source.name]["over_limit"] == over_limit
+            self.documents.read(source.name, response, complete=complete, children=doc.sitemaps)
 
     def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
         assert self.admission is not None
