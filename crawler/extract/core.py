@@ -39,6 +39,7 @@ from newsarchive.crawler.extract.page.parsing import parse_html
 from newsarchive.crawler.extract.speed.selectors import compiled_selectors
 from newsarchive.crawler.extract.speed.selectors import install as install_selectors
 from newsarchive.crawler.extract.titles.headline import choose_title, clean_space, h1_texts, squash
+from newsarchive.crawler.extract.walls import page_kind, read_markup
 
 LOG = logging.getLogger(__name__)
 install_selectors()
@@ -57,7 +58,7 @@ FAR_REFERENCE = date(2100, 1, 1)
 
 
 def _empty(url: str | None, flag_list: list[str]) -> Article:
-    return Article(url=url, title=None, text="", flags=sorted({*flag_list, "empty"}))
+    return Article(url=url, title=None, text="", flags=sorted({*flag_list, "empty"}), kind="empty")
 
 
 def _parse(html: str) -> HtmlElement | None:
@@ -167,6 +168,8 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
     lede = visible_lede(tree, description)
     # Fallbacks that search the page text, only when nothing was declared;
     # before the body pass, which prunes the tree (author boxes included).
+    # Read before the body pass prunes the banners and modals a wall is made of.
+    markup = read_markup(tree)
     if not authors:
         authors = clean_authors(fallbacks.byline(tree)) or organisation_authors
     if not published:
@@ -184,7 +187,8 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         if found and found not in images:
             images.append(found)
 
-    if flags.paywalled(meta, is_free(art)):
+    not_free = flags.paywalled(meta, is_free(art))
+    if not_free:
         flag_list.append("paywall")
     if flags.consent_walled(text):
         flag_list.append("consent-wall")
@@ -205,6 +209,7 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         images=images,
         flags=sorted(set(flag_list)),
         canonical_url=canonical,
+        kind=page_kind(markup, text, not_free=not_free),
     )
 
 
