@@ -129,7 +129,9 @@ class ArchivePipeline:
             return await self._write(
                 Write("failure", _failed(fetch, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
             )
-        if not (fields.get("text") or "").strip():
+        # An empty page is recorded as a walled capture of kind "empty" (the
+        # extractor says so); this catches a record from an extractor without kinds.
+        if not (fields.get("text") or "").strip() and "kind" not in fields:
             return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
         content = ExtractedContent(fields, self.extraction.extractor, self.extraction.extractor_version)
         return await self._write(Write("capture", fetch, content))
