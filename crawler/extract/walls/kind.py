@@ -52,7 +52,7 @@ def page_kind(markup: Markup, text: str, *, not_free: bool = False) -> str:
         return "consent_wall"
     if words < SHORT and _login(markup, head, page, body, words):
         return "login_wall"
-    if words < SHORT * 2 and _paywall(markup, page, body, words, not_free):
+    if words < SHORT and _paywall(markup, page, body, words, not_free):
         return "paywall"
     if words < SHORT and (
         phrases.NOT_FOUND.search(head) or (words < TINY and phrases.NOT_FOUND.search(body))
