@@ -25,7 +25,6 @@ from tests.crawl.conftest import FAST, run_cli, summary
 from tests.site import NewsSite
 from tests.site.walls import ARTICLE_TITLE
 
-
 # capture takes Scrapy settings but not --no-throttle.
 CAPTURE_FAST = FAST[1:]
 
