@@ -8,7 +8,7 @@ extracted text (pure: no Scrapy, no storage).
 
 from __future__ import annotations
 
-from newsarchive.crawler.extract.walls.kind import KINDS, WALL_KINDS, page_kind
+from newsarchive.crawler.extract.walls.kind import KINDS, WALL_KINDS, may_be_wall, page_kind
 from newsarchive.crawler.extract.walls.markup import Markup, read_markup
 
-__all__ = ["KINDS", "WALL_KINDS", "Markup", "page_kind", "read_markup"]
+__all__ = ["KINDS", "WALL_KINDS", "Markup", "may_be_wall", "page_kind", "read_markup"]

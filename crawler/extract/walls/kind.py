@@ -38,6 +38,11 @@ EMPTY = 8
 CONSENT_DENSITY = 1.5
 
 
+def may_be_wall(text: str) -> bool:
+    """Whether the extracted text is short enough to be a wall (longer is always an article)."""
+    return count_words(text) < SHORT * 2
+
+
 def page_kind(markup: Markup, text: str, *, not_free: bool = False) -> str:
     """One of KINDS. ``text``: the extracted article text; ``not_free``: the publisher says paywalled."""
     words = count_words(text)
