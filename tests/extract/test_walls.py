@@ -98,3 +98,35 @@ def test_a_short_paywalled_article_with_full_text_is_an_article() -> None:
     body = "<article><h1>Ferry timetable agreed</h1>" + PARAGRAPHS[: len(PARAGRAPHS) // 2] + "</article>"
     article = extract_article(_page(head, body), URL)
     assert "paywall" in article.flags and article.kind == "article"
+
+
+BRIEF = (
+    "<p>The coastal road between the harbour and the lighthouse reopened on Friday morning after a "
+    "landslip closed it for nine days. Highway engineers said the slope had been stabilised with rock "
+    "anchors and a new drainage channel, and that a temporary speed limit of 30 miles an hour would "
+    "stay in place until the resurfacing is finished next month.</p><p>Bus services on the route "
+    "resume on Monday, the operator said.</p>"
+)
+SHORT_FURNITURE = {
+    "subscriber link in the header": (
+        "Coastal road reopens",
+        "<header><a href='/subscribe'>Subscribe</a> Already a subscriber? <a href='/login'>Log in</a></header>",
+    ),
+    "login form for comments": (
+        "Coastal road reopens",
+        "<form class='comments'><p>Log in to comment</p><input type='password' name='pw'></form>",
+    ),
+    "captcha in the comments": ("Coastal road reopens", "<form><div class='g-recaptcha'></div></form>"),
+    "404 in the headline": ("Route 404 reopens after landslip", ""),
+    "not found in the headline": ("Missing walker not found after coastal search", ""),
+}
+
+
+@pytest.mark.parametrize("name", SHORT_FURNITURE)
+def test_a_short_brief_with_wall_furniture_is_an_article(name: str) -> None:
+    """A 70-word brief is short enough to be a wall: only the wall's own signals may decide."""
+    title, furniture = SHORT_FURNITURE[name]
+    html = _page(f"<title>{title}</title>", f"{furniture}<article><h1>{title}</h1>{BRIEF}</article>")
+    article = extract_article(html, URL)
+    assert len(article.text.split()) < 150  # the boundary this test is about
+    assert article.kind == "article"

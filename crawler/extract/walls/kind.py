@@ -51,7 +51,7 @@ def page_kind(markup: Markup, text: str, *, not_free: bool = False) -> str:
     head = " | ".join((markup.title, *markup.headings))
     page = markup.visible_text
     body = text.lower()
-    if words < SHORT and _challenge(markup, head, page):
+    if words < SHORT and _challenge(markup, head, page, words):
         return "bot_challenge"
     if words < SHORT * 2 and _consent(markup, head, page, body, words):
         return "consent_wall"
@@ -59,23 +59,21 @@ def page_kind(markup: Markup, text: str, *, not_free: bool = False) -> str:
         return "login_wall"
     if words < SHORT and _paywall(markup, page, body, words, not_free):
         return "paywall"
-    if words < SHORT and (
-        phrases.NOT_FOUND.search(head) or (words < TINY and phrases.NOT_FOUND.search(body))
-    ):
+    if words < SHORT and _not_found(head, page, body, words):
         return "soft_404"
-    if words < SHORT and (phrases.ERROR.search(head) or (words < TINY and phrases.ERROR.search(body))):
+    if words < TINY and (phrases.ERROR.search(head) or phrases.ERROR.search(body)):
         return "error_page"
     if words < EMPTY or (words < TINY and phrases.SHELL.search(body)):
         return "empty"
     return "article"
 
 
-def _challenge(markup: Markup, head: str, page: str) -> bool:
-    if phrases.CHALLENGE.search(head):
+def _challenge(markup: Markup, head: str, page: str, words: int) -> bool:
+    if phrases.CHALLENGE.search(head) or phrases.CHALLENGE.search(page):
         return True
-    # A captcha widget or a challenge script also sits on real pages (comment
-    # forms): with them the page must be short and say what it is.
-    return markup.visible_words < 300 and (markup.challenge or bool(phrases.CHALLENGE.search(page)))
+    # A captcha widget also sits on real pages (comment forms): alone, it
+    # makes a challenge only of a page with next to no text.
+    return markup.challenge and words < TINY
 
 
 def _consent(markup: Markup, head: str, page: str, body: str, words: int) -> bool:
@@ -91,13 +89,28 @@ def _consent(markup: Markup, head: str, page: str, body: str, words: int) -> boo
 
 
 def _login(markup: Markup, head: str, page: str, body: str, words: int) -> bool:
-    asks = phrases.LOGIN.search(head) or phrases.LOGIN.search(body) or phrases.LOGIN.search(page)
-    return bool(asks) and (markup.password_field or words < TINY) and markup.visible_words < 600
+    # "Log in to comment" is furniture; a wall says it in its heading or text, or is all there is.
+    asks = (
+        phrases.LOGIN.search(head)
+        or phrases.LOGIN.search(body)
+        or (words < TINY and phrases.LOGIN.search(page))
+    )
+    return bool(asks) and (markup.password_field or words < TINY)
 
 
 def _paywall(markup: Markup, page: str, body: str, words: int, not_free: bool) -> bool:
-    says = bool(phrases.PAYWALL.search(body) or phrases.PAYWALL.search(page))
-    if says and words < SHORT:
+    # "Already a subscriber? Log in" sits in many a site's header: one phrase
+    # on the page is not enough without a second signal.
+    in_text = bool(phrases.PAYWALL.search(body))
+    on_page = len({m.group(0) for m in phrases.PAYWALL.finditer(page)})
+    if in_text or on_page >= 2 or (on_page and not_free):
         return True
     # Marked paywalled (schema.org or a paywall container) and only a teaser left.
-    return words < TINY * 2 and not_free and (says or markup.paywall)
+    return words < TINY * 2 and not_free and markup.paywall
+
+
+def _not_found(head: str, page: str, body: str, words: int) -> bool:
+    if phrases.NOT_FOUND.search(head) or (words < TINY and phrases.NOT_FOUND.search(body)):
+        return True
+    # "404" in the title is an error page when the page also says so, or says nothing else.
+    return bool(phrases.NUMBER_404.search(head)) and (words < TINY or bool(phrases.NOT_FOUND.search(page)))

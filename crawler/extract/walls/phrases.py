@@ -99,10 +99,9 @@ CHALLENGE = _any(
 )
 
 LOGIN = _any(
-    r"\b(?:sign|log) ?in to (?:continue|read|keep reading|view|access)",
+    r"\b(?:sign|log) ?in to (?:continue|read|keep reading)",
     r"\bcreate (?:a |your )?(?:free )?account to (?:continue|read|keep reading)",
     r"\bregister (?:for free )?to (?:continue|read|keep reading)",
-    r"\bplease (?:sign|log) ?in\b",
     r"\bmelden sie sich an,? um",
     r"\banmelden,? um weiterzulesen",
     r"\bregistrieren sie sich kostenlos",
@@ -114,10 +113,11 @@ LOGIN = _any(
     r"\blog in om verder te lezen",
 )
 
+# A bare "404" is a road, a flight or a score as often as an error: see kind.py.
+NUMBER_404 = re.compile(r"\b404\b")
 NOT_FOUND = _any(
-    r"\b404\b",
     r"\bpage not found",
-    r"\bnot found\b",
+    r"\b(?:page|article|story|content|file) (?:was )?not found",
     r"\b(?:page|article|story|content) (?:you (?:are|were) looking for )?(?:does not|doesn't|no longer) exists?",
     r"\bcould not be found",
     r"\bcan(?:no|')t be found",
