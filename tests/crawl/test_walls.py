@@ -20,7 +20,7 @@ from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Article, Capture
 from newsarchive.storage.research.read import events, find_article
 from tests.conftest import IN_CI
-from tests.crawl.conftest import FAST, run_cli, summary
+from tests.crawl.conftest import FAST, run_cli, sources_toml, summary
 from tests.site import NewsSite
 from tests.site.walls import ARTICLE_TITLE
 
@@ -116,3 +116,29 @@ def test_a_first_capture_that_is_a_wall_archives_nothing_and_says_why(
     # Fetched again, the page that walled its first fetch is archived.
     [again] = _capture(archive_config, news_site.url("/walls/sometimes.html?pattern=WA"))
     assert (again["outcome"], again["version"], again["title"]) == ("new_article", 1, ARTICLE_TITLE)
+
+
+def test_a_crawl_fetches_again_a_url_whose_first_fetch_was_a_wall(
+    news_site: NewsSite, sqlite_config: ArchiveConfig, write_sources
+) -> None:
+    page = news_site.url("/walls/sometimes.html?pattern=WA")
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Walls</title>'
+        f"<link>{news_site.url('/')}</link><description>d</description>"
+        f"<item><title>{ARTICLE_TITLE}</title><link>{page.replace('&', '&amp;')}</link></item>"
+        "</channel></rss>"
+    )
+    news_site.set_route("/walls-feed.xml", feed, content_type="application/rss+xml")
+    path = write_sources(sources_toml(news_site, feeds=[news_site.url("/walls-feed.xml")]))
+    crawls = [run_cli(sqlite_config, "crawl", "--sources", str(path), "--json", *FAST) for _ in range(3)]
+    assert all(c.returncode == 0 for c in crawls), crawls[-1].stderr[-3000:]
+    totals = [summary(c)["totals"] for c in crawls]
+    # The wall, then the article (the URL was not archived, so the feed queued it again), then nothing new.
+    assert [(t["walled"], t["new_article"], t["fetched"]) for t in totals] == [
+        (1, 0, 1),
+        (0, 1, 1),
+        (0, 0, 0),
+    ]
+    with Archive(sqlite_config) as archive, archive.sessions() as session:
+        article = find_article(session, page)
+        assert article.version_count == 1 and events(session, article) == []
