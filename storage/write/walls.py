@@ -73,7 +73,10 @@ def walled_work(
         session.flush()
         status = f"HTTP {fetch.status_code}" if fetch.status_code else "no status"
         if article is None:
-            reason = f"{describe(kind)}, not the article: kept in the WARC, nothing archived; retried on the next crawl"
+            reason = (
+                f"{describe(kind)}, not the article: kept in the WARC, nothing archived"
+                " (the next crawl that lists the URL fetches it again)"
+            )
             return result("walled", fetch.requested_url, capture.id, reason=reason)
         session.add(
             ArticleEvent(
