@@ -18,6 +18,7 @@ OUTCOME_LABELS = {
     "gone": "gone",
     "failed": "failed",
     "skipped": "skipped",
+    "walled": "walled",
 }
 
 
@@ -64,7 +65,9 @@ def capture(
 ) -> None:
     """Fetch URLS now and archive them: new article, new version, or unchanged.
 
-    Exits 1 if any URL failed (each failure is recorded with its reason).
+    Exits 1 if any URL failed (each failure is recorded with its reason) or
+    served a wall in place of the article (a consent wall, a paywall teaser, a
+    bot challenge, ...: recorded and kept in the WARC, never a version).
     """
     from newsarchive.storage.write.dedup import BadURL, check_url
 
@@ -163,7 +166,7 @@ def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of versions.")
 @pass_cli
 def history(cli: CliContext, url: str, as_json: bool) -> None:
-    """List the versions of an archived article, oldest first."""
+    """List the versions of an archived article, oldest first, then its events (gone, returned, walled)."""
     from newsarchive.storage.research.read import NotFound, events, find_article
     from newsarchive.storage.research.read import history as read_history
 

@@ -34,6 +34,7 @@ SUMMARY_LABELS = (
     ("not_modified", "not modified (304)"),
     ("gone", "gone"),
     ("failed", "failed"),
+    ("walled", "walls (not versions)"),
     ("skipped", "skipped by robots.txt"),
 )
 

@@ -48,8 +48,10 @@ SUMMARY_KEYS = (
     "gone",
     "failed",
     "skipped",
+    "walled",
 )
-FETCH_OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed")
+# "walled": a wall or junk page in place of the article (recorded, never a version).
+FETCH_OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed", "walled")
 
 
 def source_settings(sources: Sequence[Source], throttle: bool = True) -> dict[str, Any]:

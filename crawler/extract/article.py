@@ -38,6 +38,10 @@ class Article:
     # rel=canonical or og:url as found on the page, made absolute; the archive
     # decides whether to trust it (same site only).
     canonical_url: str | None = None
+    # What the page is: "article", or the wall or junk served in its place
+    # (newsarchive.crawler.extract.walls.KINDS); the archive never makes a
+    # version of anything but an article.
+    kind: str = "article"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -207,7 +207,7 @@ class CaptureOut(BaseModel):
     """What `newsarchive capture --json` reported for the URL."""
 
     outcome: str = Field(
-        description="new_article, new_version, unchanged, not_modified, gone, failed, skipped."
+        description="new_article, new_version, unchanged, not_modified, gone, failed, skipped, walled."
     )
     url: str
     capture_id: int | None = None

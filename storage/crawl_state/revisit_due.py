@@ -49,7 +49,13 @@ def due_articles(
 def _due(session: Session, article: Article) -> DueArticle:
     capture = session.scalar(
         select(Capture)
-        .where(Capture.article_id == article.id, Capture.status_code.in_((200, 304)))
+        # Not a walled capture's: its validators are the wall's, and a 304 to
+        # them would confirm the article's last version without looking at it.
+        .where(
+            Capture.article_id == article.id,
+            Capture.status_code.in_((200, 304)),
+            Capture.outcome != "walled",
+        )
         .order_by(Capture.id.desc())
         .limit(1)
     )

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
 # What a capture did to the archive.
-OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed", "skipped")
+OUTCOMES = (
+    "new_article",
+    "new_version",
+    "unchanged",
+    "not_modified",
+    "gone",
+    "failed",
+    "skipped",
+    "walled",  # the page was a wall or junk (page_kind says which): kept, never a version
+)
 
 
 class Capture(Base):
@@ -41,6 +50,9 @@ class Capture(Base):
     # "capture" (on demand), "crawl" (discovery) or "revisit".
     via: Mapped[str] = mapped_column(String(20), default="capture")
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # On a "walled" capture, what the page was instead of the article:
+    # consent_wall, paywall, bot_challenge, login_wall, soft_404, error_page, empty.
+    page_kind: Mapped[str | None] = mapped_column(String(20))
 
     def __repr__(self) -> str:
         return f"<Capture {self.id} {self.outcome} {self.requested_url}>"

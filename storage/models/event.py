@@ -17,5 +17,5 @@ class ArticleEvent(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    kind: Mapped[str] = mapped_column(String(30))  # "gone", "redirected_home", "returned"
+    kind: Mapped[str] = mapped_column(String(30))  # "gone", "redirected_home", "returned", "walled"
     detail: Mapped[str | None] = mapped_column(Text)

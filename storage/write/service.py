@@ -36,6 +36,7 @@ from newsarchive.storage.write.dedup import (
     content_hash,
 )
 from newsarchive.storage.write.record_batch import Write, record_many
+from newsarchive.storage.write.walls import walled_work
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,7 +59,7 @@ class CaptureResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome not in ("failed", "skipped")
+        return self.outcome not in ("failed", "skipped", "walled")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ class ArchiveService:
         return self.in_transaction(self.capture_work(fetch, content))
 
     def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
+        kind = content.fields.get("kind") or "article"
+        if kind != "article":  # a wall or junk page: a capture and an event, never a version
+            return walled_work(
+                fetch, kind, find=_article_for_url, schedule=self._source_schedule, result=CaptureResult
+            )
         final_url = fetch.final_url or fetch.requested_url
         key = choose_article_url(final_url, content.fields.get("canonical_url"))
         digest = content_hash(content.fields)

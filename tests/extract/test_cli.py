@@ -14,7 +14,7 @@ from tests.extract.conftest import FIXTURES
 
 KEYS = {
     "id", "url", "title", "text", "authors", "published", "modified", "language",
-    "sitename", "description", "captions", "images", "flags", "canonical_url",
+    "sitename", "description", "captions", "images", "flags", "canonical_url", "kind",
 }  # fmt: skip
 
 

@@ -12,6 +12,8 @@ Paths: / (home)  /world/ /business/ (sections)  /tag/<tag>/  /author/<author-slu
   /rss.xml /atom.xml /feed.json /sitemap.xml /news-sitemap.xml /sitemap-index.xml
   /robots.txt (Disallow: /private/ and /_control/; Sitemap: .../sitemap-index.xml)
   /private/secret.html (robots-disallowed)  /fault/<name> (see faults.FAULTS)
+  /walls/<name> (consent wall, paywall teaser, bot challenge, login wall, soft 404, error page,
+  and a page that is the article on some fetches and a consent wall on others; see walls.WALL_ROUTES)
 
 Several sites with real host names (feeds., www., a bare domain, a CDN, a
 feed on another domain, the README example sources' hosts) on one port:

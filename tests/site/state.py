@@ -22,6 +22,7 @@ from tests.site.pages import (
     with_spec,
 )
 from tests.site.response import Response, text
+from tests.site.walls import wall
 
 XML = "application/xml; charset=utf-8"
 DOCS = {
@@ -159,7 +160,7 @@ class SiteState:
             self.log.append(RequestRecord(method, target, dict(headers)))
             self.target_counts[target] += 1
             self.path_counts[path] += 1
-            if path.startswith("/fault/"):
+            if path.startswith(("/fault/", "/walls/")):
                 self.fault_hits[target] += 1
             hits = self.fault_hits[target]
             override = self.routes.get(target) or self.routes.get(path)
@@ -201,6 +202,9 @@ class SiteState:
         if path.startswith("/fault/"):
             resp = fault(path.removeprefix("/fault/"), query, hits, self.closing, base)
             return resp or text("<html><body>No such fault</body></html>", 404)
+        if path.startswith("/walls/"):
+            resp = wall(path.removeprefix("/walls/"), query, hits)
+            return resp or text("<html><body>No such wall</body></html>", 404)
         if path.startswith("/gen/") and path.endswith(".html") and path[5:-5].isdigit():
             return text(feeds.generated_article(int(path[5:-5]), base), conditional=True)
         listing = self._listing(path, self.specs()) if path.endswith("/") else None

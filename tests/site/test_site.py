@@ -346,3 +346,15 @@ def test_subprocess_site(news_site_process: SiteAPI) -> None:
     assert site.request_count(urlsplit(a.url).path) == 2
     with pytest.raises(KeyError):
         site.edit_headline("no-such-slug", "x")
+
+
+def test_wall_pages_are_served_with_status_200_and_one_alternates(news_site: NewsSite) -> None:
+    from tests.site.walls import ARTICLE_TITLE, WALL_ROUTES
+
+    for name in WALL_ROUTES:
+        assert fetch(news_site, f"/walls/{name}")[0] == 200
+    assert fetch(news_site, "/walls/no-such-wall")[0] == 404
+    served = [
+        ARTICLE_TITLE in fetch(news_site, "/walls/sometimes.html?pattern=AWW")[2].decode() for _ in range(4)
+    ]
+    assert served == [True, False, False, True]

@@ -129,7 +129,11 @@ class ArchivePipeline:
             return await self._write(
                 Write("failure", _failed(fetch, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
             )
-        if not (fields.get("text") or "").strip():
+        # A page with no text is recorded as a walled capture of kind "empty"
+        # (the extractor says so), unless the extractor itself failed on it
+        # (flag "error"): that is our fault, not the page's, and a failure.
+        no_kind = "kind" not in fields or "error" in (fields.get("flags") or [])
+        if not (fields.get("text") or "").strip() and no_kind:
             return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
         content = ExtractedContent(fields, self.extraction.extractor, self.extraction.extractor_version)
         return await self._write(Write("capture", fetch, content))
