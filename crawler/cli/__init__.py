@@ -13,6 +13,7 @@ import logging
 import click
 
 from newsarchive.crawler.cli.context import CliContext
+from newsarchive.crawler.cli.extras import extra_hint, missing_extra
 
 # One module per command group, each with `register(group)`. Add a line here
 # for a new group; keep the modules' top-level imports light.
@@ -40,6 +41,11 @@ class ArchiveGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except ModuleNotFoundError as exc:
+            extra = missing_extra(exc)
+            if extra is None:
+                raise
+            raise click.ClickException(extra_hint(extra, exc)) from None
         except Exception as exc:
             if not _environmental(exc):
                 raise

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.extras import extra_hint
 from newsarchive.crawler.cli.research_options import build_query, filter_options, pop_filters
 
 
@@ -38,8 +39,8 @@ def export(cli: CliContext, query: str | None, fmt: str, out: Path, **options: A
     if fmt == "parquet":
         try:
             import pyarrow  # noqa: F401
-        except ImportError:
-            raise click.ClickException("Parquet needs pyarrow: pip install 'newsarchive[parquet]'") from None
+        except ModuleNotFoundError as exc:
+            raise click.ClickException(extra_hint("parquet", exc)) from None
     search_query = build_query(query, pop_filters(options))
     archive = cli.open_archive()
     try:

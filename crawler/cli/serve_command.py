@@ -7,6 +7,7 @@ import ipaddress
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.extras import extra_hint
 
 
 def _is_loopback(host: str) -> bool:
@@ -53,10 +54,8 @@ def serve(
 
         from newsarchive.crawler.web.app import create_app
         from newsarchive.crawler.web.config import WebSettings
-    except ImportError as exc:
-        raise click.ClickException(
-            f"the web server needs the api extra (pip install 'newsarchive[api]'): {exc}"
-        ) from None
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(extra_hint("api", exc)) from None
     if capture_token and len(capture_token) < 16:
         raise click.BadParameter("use at least 16 characters", param_hint="--capture-token")
     if not _is_loopback(host):

@@ -7,8 +7,11 @@ source (sources.toml). Why each default differs from Scrapy's is noted.
 from __future__ import annotations
 
 BOT_NAME = "newsarchive"
-SPIDER_MODULES = ["newsarchive.crawler.crawl.spiders"]
-NEWSPIDER_MODULE = "newsarchive.crawler.crawl.spiders"
+# Empty: every run is handed its spider class (crawler/crawl/runner.py), so
+# Scrapy has no module to import by name. Listing the spiders package made it
+# import every spider, the Redis worker's scrapy_redis included, which a core
+# install (no [redis] extra) does not have.
+SPIDER_MODULES: list[str] = []
 
 # --- Politeness ---------------------------------------------------------------
 # An honest User-Agent that says who we are and where to complain.
