@@ -63,16 +63,25 @@ def sources_path(cli: CliContext, given: str | None) -> Path:
     return Path(given) if given else cli.config().home / "sources.toml"
 
 
+def no_sources_file(path: Path) -> str:
+    """The one line for a command that needs sources when the data directory has no sources.toml."""
+    return f"no sources file at {path}: pass --sources FILE or copy one there"
+
+
 def load(cli: CliContext, given: str | None, *, required: bool = True) -> list[Source]:
     from newsarchive.crawler.crawl.sources import SourcesError, load_sources
 
     path = sources_path(cli, given)
-    if not required and given is None and not path.exists():
-        return []
+    if given is None and not path.exists():
+        if not required:
+            return []
+        click.echo(f"error: {no_sources_file(path)}", err=True)
+        sys.exit(EXIT_BAD_SOURCES)
     try:
         return load_sources(path)
     except SourcesError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for problem in exc.problems:  # every one, so a file is fixed in one go
+            click.echo(f"error: {problem}", err=True)
         sys.exit(EXIT_BAD_SOURCES)
 
 
@@ -287,7 +296,7 @@ def schedule(
         logging.getLogger("newsarchive.scheduler").setLevel(logging.INFO)
 
     path = sources_path(cli, sources_file)
-    sources = load(cli, str(path))
+    sources = load(cli, sources_file)
     cli.open_archive().close()  # create or upgrade the schema first
     try:
         options = SchedulerOptions(

@@ -36,11 +36,24 @@ _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(#.*)?$")
 
 
 class SourcesError(ValueError):
-    """A sources file that cannot be used; str() is `file:line: reason`."""
+    """A sources file that cannot be used; str() is `file:line: reason` of the first problem.
+
+    `problems` holds every problem found (this one first), so a check
+    reports them all at once instead of one per edit.
+    """
 
     def __init__(self, path: Path, line: int | None, reason: str) -> None:
         self.path, self.line, self.reason = path, line, reason
+        self.problems: list[SourcesError] = [self]
         super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+
+    @classmethod
+    def of(cls, problems: Sequence[SourcesError]) -> SourcesError:
+        """One error carrying all `problems` (the first one's path, line and reason)."""
+        first = problems[0]
+        error = cls(first.path, first.line, first.reason)
+        error.problems = list(problems)
+        return error
 
 
 @dataclass(frozen=True)
@@ -119,7 +132,7 @@ class _Locator:
 
 
 def load_sources(path: str | Path) -> list[Source]:
-    """Read and check a sources file; raise SourcesError on the first problem."""
+    """Read and check a sources file; raise SourcesError with every problem in it."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -131,31 +144,57 @@ def load_sources(path: str | Path) -> list[Source]:
 
 
 def parse_sources(text: str, path: Path = Path("sources.toml")) -> list[Source]:
+    """Check a sources file's text; raise SourcesError with every problem found."""
+    sources, problems = check_sources(text, path)
+    if problems:
+        raise SourcesError.of(problems)
+    return sources
+
+
+def check_sources(text: str, path: Path = Path("sources.toml")) -> tuple[list[Source], list[SourcesError]]:
+    """The valid sources of a file and every problem in it, in file order.
+
+    Not valid TOML is one problem (the parser stops there); otherwise each
+    table is checked on its own, so one bad source does not hide the next.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise SourcesError(path, line, f"not valid TOML: {str(exc).split(' (at line')[0]}") from None
+        return [], [SourcesError(path, line, f"not valid TOML: {str(exc).split(' (at line')[0]}")]
     where = _Locator(text)
-    unknown = sorted(set(data) - {"source"})
-    if unknown:
-        raise SourcesError(path, where.key(None, unknown[0]), f"unknown top-level key {unknown[0]!r}")
+    problems = [
+        SourcesError(path, where.key(None, key), f"unknown top-level key {key!r}")
+        for key in sorted(set(data) - {"source"})
+    ]
     tables = data.get("source", [])
     if not isinstance(tables, list):
-        raise SourcesError(path, where.key(None, "source"), "'source' must be [[source]] tables")
+        problems.append(SourcesError(path, where.key(None, "source"), "'source' must be [[source]] tables"))
+        tables = []
     sources: list[Source] = []
     seen: dict[str, int] = {}
     for n, table in enumerate(tables):
-        source = _check_table(table, n, path, where)
-        if source.name in seen:
-            raise SourcesError(
-                path,
-                where.key(n, "name"),
-                f"duplicate source name {source.name!r} (first on line {seen[source.name]})",
+        if not isinstance(table, dict):
+            problems.append(
+                SourcesError(path, where.key(None, "source"), "'source' must be [[source]] tables")
             )
-        seen[source.name] = source.line
-        sources.append(source)
-    return sources
+            continue
+        source, table_problems = _check_table(table, n, path, where)
+        problems.extend(table_problems)
+        name = table.get("name")
+        if isinstance(name, str) and name in seen:  # a duplicate even if the table has other problems
+            problems.append(
+                SourcesError(
+                    path, where.key(n, "name"), f"duplicate source name {name!r} (first on line {seen[name]})"
+                )
+            )
+            continue
+        if isinstance(name, str):
+            seen[name] = where.table(n) or 0
+        if source is not None:
+            sources.append(source)
+    unique = list({str(p): p for p in problems}.values())  # one line per problem, however often it occurs
+    return sources, sorted(unique, key=lambda p: p.line or 0)
 
 
 def _line_from_message(message: str) -> int | None:
@@ -163,30 +202,36 @@ def _line_from_message(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _check_table(table: dict[str, Any], n: int, path: Path, where: _Locator) -> Source:
-    def fail(key: str | None, reason: str) -> SourcesError:
-        return SourcesError(path, where.key(n, key) if key else where.table(n), reason)
+def _check_table(
+    table: dict[str, Any], n: int, path: Path, where: _Locator
+) -> tuple[Source | None, list[SourcesError]]:
+    """The source of the n-th table (None if it has any problem), and all its problems."""
+    problems: list[SourcesError] = []
 
-    unknown = sorted(set(table) - set(_CHECKS) - {"name"})
-    if unknown:
-        known = ", ".join(sorted({"name", *_CHECKS}))
-        raise fail(unknown[0], f"unknown key {unknown[0]!r} (known: {known})")
+    def fail(key: str | None, reason: str) -> None:
+        problems.append(SourcesError(path, where.key(n, key) if key else where.table(n), reason))
+
+    known = ", ".join(sorted({"name", *_CHECKS}))
+    for key in sorted(set(table) - set(_CHECKS) - {"name"}):
+        fail(key, f"unknown key {key!r} (known: {known})")
     name = table.get("name")
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise fail(
-            "name" if "name" in table else None, "each source needs a name: letters, digits, '.', '_', '-'"
-        )
+        fail("name" if "name" in table else None, "each source needs a name: letters, digits, '.', '_', '-'")
+        name = None
     values: dict[str, Any] = {"name": name, "line": where.table(n) or 0}
     for key, value in table.items():
-        if key == "name":
+        if key == "name" or key not in _CHECKS:
             continue
         try:
             values[key] = _CHECKS[key](value)
         except (ValueError, TypeError, re.error) as exc:
-            raise fail(key, f"{key}: {exc}") from None
-    if not (values.get("feeds") or values.get("sitemaps") or values.get("pages")):
-        raise fail(None, f"source {name!r} has no feeds, sitemaps or pages to discover articles from")
-    return Source(**values)
+            fail(key, f"{key}: {exc}")
+    has_documents = any(table.get(key) for key in ("feeds", "sitemaps", "pages"))
+    # An unknown key is most often a misspelt "feeds": that line says it, not a second one.
+    if not has_documents and not set(table) - set(_CHECKS) - {"name"}:
+        label = f"source {name!r}" if name else "this source"
+        fail(None, f"{label} has no feeds, sitemaps or pages to discover articles from")
+    return (None if problems else Source(**values)), problems
 
 
 def _strings(value: Any) -> list[str]:

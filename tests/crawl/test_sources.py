@@ -177,3 +177,40 @@ def test_sources_check_explains_each_sources_admission_rule(tmp_path: Path) -> N
         "  bare: section-page links on example.org (add others with hosts = [...]); "
         "then allow/deny, robots.txt of each host"
     ) in lines
+
+
+BAD_EVERYWHERE = """\
+colour = "red"
+
+[[source]]
+name = "ok"
+feeds = ["https://example.com/rss.xml"]
+
+[[source]]
+name = "bad one"
+feeds = ["not a url"]
+shedule = "*/5 * * * *"
+
+[[source]]
+name = "ok"
+pages = ["https://example.com/"]
+deny = ["[oops"]
+
+[[source]]
+name = "empty"
+"""
+
+
+def test_every_problem_is_reported_with_its_line() -> None:
+    error = _error(BAD_EVERYWHERE)
+    found = [(p.line, p.reason.split(":")[0]) for p in error.problems]
+    assert found == [
+        (1, "unknown top-level key 'colour'"),
+        (8, "each source needs a name"),
+        (9, "feeds"),
+        (10, "unknown key 'shedule' (known"),
+        (13, "duplicate source name 'ok' (first on line 3)"),
+        (15, "deny"),
+        (17, "source 'empty' has no feeds, sitemaps or pages to discover articles from"),
+    ]
+    assert str(error) == str(error.problems[0]) == "s.toml:1: unknown top-level key 'colour'"
