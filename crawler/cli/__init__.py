@@ -7,13 +7,31 @@ so `newsarchive --help` is instant. Results go to stdout, logs to stderr.
 
 from __future__ import annotations
 
-import importlib
-import logging
+import signal
+import threading
 
-import click
 
-from newsarchive.crawler.cli.context import CliContext
-from newsarchive.crawler.cli.extras import extra_hint, missing_extra
+def _interrupted_while_loading(_signum: int, _frame: object) -> None:
+    raise SystemExit(130)
+
+
+# Ctrl-C while the command is still loading (a second or two on a busy
+# machine): exit 130 quietly, not with a KeyboardInterrupt traceback from
+# some import. The default handler is back once the commands are loaded.
+_LOADING = (
+    threading.current_thread() is threading.main_thread()
+    and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+)
+if _LOADING:
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+
+import importlib  # noqa: E402
+import logging  # noqa: E402
+
+import click  # noqa: E402
+
+from newsarchive.crawler.cli.context import CliContext  # noqa: E402
+from newsarchive.crawler.cli.extras import extra_hint, missing_extra  # noqa: E402
 
 # One module per command group, each with `register(group)`. Add a line here
 # for a new group; keep the modules' top-level imports light.
@@ -26,6 +44,9 @@ COMMAND_MODULES = (
     "newsarchive.crawler.cli.research_commands",
     "newsarchive.crawler.cli.distributed_commands",
 )
+
+
+EXIT_INTERRUPTED = 130
 
 
 class ArchiveGroup(click.Group):
@@ -41,6 +62,11 @@ class ArchiveGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C (or a second stop signal to a crawl) before any clean stop could
+            # take over: the Unix status for it, one line, no traceback.
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except ModuleNotFoundError as exc:
             extra = missing_extra(exc)
             if extra is None:
@@ -84,3 +110,5 @@ def main(ctx: click.Context, home: str | None, db: str | None, verbose: int) -> 
 
 for _module in COMMAND_MODULES:
     importlib.import_module(_module).register(main)
+if _LOADING:
+    signal.signal(signal.SIGINT, signal.default_int_handler)

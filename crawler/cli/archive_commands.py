@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli
+from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli, stop_cleanly
 
 OUTCOME_LABELS = {
     "new_article": "new article",
@@ -69,6 +69,7 @@ def capture(
     served a wall in place of the article (a consent wall, a paywall teaser, a
     bot challenge, ...: recorded and kept in the WARC, never a version).
     """
+    stop_cleanly()
     from newsarchive.storage.write.dedup import BadURL, check_url
 
     good: list[str] = []

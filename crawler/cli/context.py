@@ -48,3 +48,14 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s/--set")
         overrides[name.strip()] = value
     return overrides
+
+
+def stop_cleanly() -> None:
+    """From now on, SIGINT or SIGTERM stop this crawl as "interrupted" (exit 130), never mid-import.
+
+    First thing in a crawling command: the heavy imports and the archive's
+    set-up that follow take seconds, and a stop then must not be a traceback.
+    """
+    from newsarchive.crawler.crawl import stopping
+
+    stopping.install()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli
+from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli, stop_cleanly
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -171,6 +171,7 @@ def crawl(
     on the next run. Exits 1 when a source fails entirely, 2 on a bad sources
     file, 130 when interrupted.
     """
+    stop_cleanly()
     from newsarchive.crawler.crawl.crawling import crawl_pass
     from newsarchive.crawler.crawl.sources import select_sources
 
@@ -225,6 +226,7 @@ def revisit(
     A deleted article (404, 410, a redirect to the home page) gets a "gone"
     event in its history; nothing is deleted.
     """
+    stop_cleanly()
     from newsarchive.crawler.crawl.crawling import revisit_pass
     from newsarchive.storage.crawl_state.revisit_due import due_articles
 

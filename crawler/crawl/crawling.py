@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsarchive.crawler.crawl import stopping
 from newsarchive.crawler.crawl.admission import why_nothing
 from newsarchive.crawler.crawl.runner import build_settings, run_spider
 from newsarchive.crawler.crawl.sources import Source
@@ -153,7 +154,10 @@ def _run(
 
 def _status(stats: dict[str, Any]) -> str:
     reason = stats.get("finish_reason")
-    return "finished" if reason == "finished" else "interrupted" if reason == "shutdown" else "failed"
+    if reason == "finished":
+        return "finished"
+    # Stopped by a signal, whatever Scrapy was doing then (starting, or a second, forcing signal).
+    return "interrupted" if reason == "shutdown" or stopping.requested() is not None else "failed"
 
 
 def _pass_settings(
@@ -188,7 +192,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     try:
         spider, stats, outcomes = _run(SourceSpider, settings, "crawl", sources=list(sources))
         report.status = _status(stats)
-        for name, counts in spider.counts.items():
+        for name, counts in (spider.counts if spider is not None else {}).items():
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
             report.per_source[name] = counts
             report.totals.update(counts)
@@ -208,6 +212,8 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
         ):
             report.status = "failed"
     finally:
+        if stopping.requested() is not None and report.status == "failed":
+            report.status = "interrupted"  # a second signal cut it short: still a stop, not a failure
         error = f"sources failed: {', '.join(report.failed_sources)}" if report.failed_sources else None
         finish_run(archive.sessions, run_id, report.status, report.as_dict(), error)
         refresh_statistics(archive.engine)
@@ -235,6 +241,8 @@ def revisit_pass(
         report.totals["fetched"] = sum(report.totals[k] for k in FETCH_OUTCOMES)
         report.totals["queued"] = len(due)
     finally:
+        if stopping.requested() is not None and report.status == "failed":
+            report.status = "interrupted"
         finish_run(archive.sessions, run_id, report.status, report.as_dict())
         refresh_statistics(archive.engine)
     return report

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import DEFAULT_LOGGING
 
+from newsarchive.crawler.crawl import stopping
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.write.service import CaptureResult
@@ -67,6 +68,11 @@ def run_spider(
     `keep_results=False` counts outcomes without keeping every result.
     """
     report = RunReport()
+    stopping.install()  # idempotent: the CLI installs it first thing, other callers get it here
+    if stopping.requested() is not None:
+        # Stopped before the spider started: nothing was fetched, the run was interrupted.
+        report.stats = {"finish_reason": "shutdown"}
+        return report
     # Scrapy's logging config puts its own logger at DEBUG while the CLI owns
     # the root handler (stderr): make that config honour LOG_LEVEL. One crawl
     # per process, so changing Scrapy's module-level default here is contained.
@@ -88,8 +94,13 @@ def run_spider(
             on_result(result)
 
     crawler.signals.connect(collect, signal=capture_recorded)
-    process.crawl(crawler, **spider_kwargs)
-    process.start()
+    try:
+        process.crawl(crawler, **spider_kwargs)
+        stopping.attach(crawler)  # after crawl(): that is where Scrapy installs its reactor
+        # Our handlers stay: Scrapy's would only be installed once the reactor runs.
+        process.start(install_signal_handlers=False)
+    finally:
+        stopping.detach()
     report.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     report.spider = crawler.spider
     return report

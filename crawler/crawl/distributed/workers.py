@@ -189,7 +189,7 @@ def worker_pass(
     try:
         spider, stats, _results = _run(RedisWorkerSpider, settings, "worker", sources=list(sources))
         report.status = _status(stats)
-        for name, counts in spider.counts.items():
+        for name, counts in (spider.counts if spider is not None else {}).items():
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
             report.per_source[name or "(unknown)"] = Counter(counts)
             report.totals.update(counts)

@@ -21,6 +21,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -72,6 +73,9 @@ def extract_in_worker(
 
 def init_worker(parent: int) -> None:
     """Worker initializer: leave with the crawl process; exempt the imported modules from collections."""
+    # A Ctrl-C on the terminal reaches the workers too; the crawl process
+    # stops cleanly and shuts the pool down, so a worker must not die mid-page.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent)
     freeze_imports()
 
