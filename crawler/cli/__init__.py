@@ -32,6 +32,7 @@ import click  # noqa: E402
 
 from newsarchive.crawler.cli.context import CliContext  # noqa: E402
 from newsarchive.crawler.cli.extras import extra_hint, missing_extra  # noqa: E402
+from newsarchive.crawler.cli.pipes import stop_quietly_on_closed_pipe  # noqa: E402
 
 # One module per command group, each with `register(group)`. Add a line here
 # for a new group; keep the modules' top-level imports light.
@@ -62,6 +63,8 @@ class ArchiveGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            stop_quietly_on_closed_pipe()
         except KeyboardInterrupt:
             # Ctrl-C (or a second stop signal to a crawl) before any clean stop could
             # take over: the Unix status for it, one line, no traceback.
