@@ -67,7 +67,8 @@ def capture(
 
     Exits 1 if any URL failed (each failure is recorded with its reason) or
     served a wall in place of the article (a consent wall, a paywall teaser, a
-    bot challenge, ...: recorded and kept in the WARC, never a version).
+    bot challenge, ...: recorded and kept in the WARC, never a version); 2 if
+    any URL is malformed: then nothing is fetched.
     """
     stop_cleanly()
     from newsarchive.storage.write.dedup import BadURL, check_url
@@ -80,7 +81,10 @@ def capture(
         except BadURL as exc:
             bad += 1
             click.echo(f"error: {url}: {exc}", err=True)
-    if not good:
+    if bad:
+        # All or nothing: a typo in one of many URLs is fixed and the batch run
+        # again, not half-captured (the README's promise).
+        click.echo(f"nothing fetched: {bad} malformed URL{'s' if bad > 1 else ''}", err=True)
         sys.exit(2)
     from newsarchive.crawler.crawl.runner import build_settings, run_spider
     from newsarchive.crawler.crawl.spiders.capture import CaptureSpider
@@ -96,7 +100,7 @@ def capture(
     )
     report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)
     reported = {r.url for r in report.results}
-    failed = bad
+    failed = 0
     for result in report.results:
         if not result.ok:
             failed += 1

@@ -164,3 +164,17 @@ def test_meta_refresh_pages_are_followed_in_any_encoding(news_site: NewsSite, tm
         news_site.article_url(news_site.articles[0].slug),
         news_site.article_url(news_site.articles[1].slug),
     ]
+
+
+def test_one_malformed_url_refuses_the_whole_batch_before_any_fetch(
+    news_site: NewsSite, sqlite_config: ArchiveConfig
+) -> None:
+    good = [news_site.articles[0].url, news_site.articles[1].url]
+    done = capture(sqlite_config, good[0], "http://exa mple.com/x", good[1], "notaurl")
+    assert done.returncode == 2, done.stdout + done.stderr
+    errors = done.stderr.splitlines()
+    assert errors[0].startswith("error: http://exa mple.com/x: ") and errors[1].startswith("error: notaurl: ")
+    assert errors[-1] == "nothing fetched: 2 malformed URLs"
+    assert done.stdout == ""
+    assert news_site.requests == []  # not even robots.txt
+    assert not (sqlite_config.home / "warc").exists() or not any((sqlite_config.home / "warc").iterdir())
