@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 
 import click
@@ -59,15 +60,29 @@ def serve(
     if capture_token and len(capture_token) < 16:
         raise click.BadParameter("use at least 16 characters", param_hint="--capture-token")
     if not _is_loopback(host):
+        captures = "; with the capture token, they can also make it fetch URLs" if capture_token else ""
         click.echo(
-            f"warning: listening on {host}: the archive is readable by anyone who can reach it", err=True
+            f"warning: listening on {host}, not only this machine: anyone who can reach it can read "
+            f"the whole archive (every article, version and diff; there is no login){captures}",
+            err=True,
         )
     settings = WebSettings(
         capture_token=capture_token or None, allow_private=allow_private, capture_timeout=capture_timeout
     )
     cli.open_archive().close()  # a clean one-line error if the database is unreachable
     app = create_app(cli.config(), settings)
-    uvicorn.run(app, host=host, port=port, log_level="info" if cli.verbose else "warning")
+    # Info level, as uvicorn's own default: the address it listens on, then a line per request,
+    # all on stderr (uvicorn sends the access log to stdout; ours is for results only).
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="debug" if cli.verbose > 1 else "info",
+        log_config=log_config,
+        access_log=True,
+    )
 
 
 def register(group: click.Group) -> None:
