@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 import click
 
@@ -32,7 +33,13 @@ def _echo_json(data: Any) -> None:
 
 
 @click.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read URLs from this file, one a line ('-': standard input; blank lines and # comments skipped).",
+)
 @click.option(
     "--ignore-robots", is_flag=True, help="Fetch even where robots.txt forbids it (recorded on the capture)."
 )
@@ -58,12 +65,16 @@ def _echo_json(data: Any) -> None:
 def capture(
     cli: CliContext,
     urls: tuple[str, ...],
+    from_file: TextIO | None,
     ignore_robots: bool,
     as_json: bool,
     timeout: float,
     overrides: tuple[str, ...],
 ) -> None:
     """Fetch URLS now and archive them: new article, new version, or unchanged.
+
+    `capture -` reads the URLs from standard input, `--from FILE` from a file;
+    however many there are, they are fetched in one run.
 
     Exits 1 if any URL failed (each failure is recorded with its reason) or
     served a wall in place of the article (a consent wall, a paywall teaser, a
@@ -72,6 +83,10 @@ def capture(
     """
     stop_cleanly()
     from newsarchive.storage.write.dedup import BadURL, check_url
+
+    urls = _with_listed_urls(urls, from_file)
+    if not urls:
+        raise click.UsageError("give URLs, '-' to read them from standard input, or --from FILE")
 
     good: list[str] = []
     bad = 0
@@ -120,6 +135,20 @@ def capture(
             click.echo(f"{'failed':<16}     {url}: no result (the crawl stopped early; see -v)")
     if failed:
         sys.exit(1)
+
+
+def _with_listed_urls(urls: tuple[str, ...], from_file: TextIO | None) -> tuple[str, ...]:
+    """The command line's URLs with those of --from FILE and of '-' (stdin) in their place."""
+    found: list[str] = []
+    for url in urls:
+        found.extend(_read_urls(click.get_text_stream("stdin")) if url == "-" else [url])
+    if from_file is not None:
+        found.extend(_read_urls(from_file))
+    return tuple(found)
+
+
+def _read_urls(lines: Iterable[str]) -> list[str]:
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 @click.command()

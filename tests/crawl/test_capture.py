@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -10,7 +14,7 @@ from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Capture
 from newsarchive.storage.warc.store import WarcLocation, read_response
-from tests.helpers import capture, capture_json, json_output, newsarchive
+from tests.helpers import FAST, capture, capture_json, json_output, newsarchive
 from tests.site.server import NewsSite
 
 
@@ -178,3 +182,25 @@ def test_one_malformed_url_refuses_the_whole_batch_before_any_fetch(
     assert done.stdout == ""
     assert news_site.requests == []  # not even robots.txt
     assert not (sqlite_config.home / "warc").exists() or not any((sqlite_config.home / "warc").iterdir())
+
+
+def test_capture_reads_urls_from_stdin_and_a_file_in_one_run(
+    news_site: NewsSite, sqlite_config: ArchiveConfig, tmp_path: Path
+) -> None:
+    first, second, third = (a.url for a in news_site.articles[:3])
+    listed = tmp_path / "urls.txt"
+    listed.write_text(f"# to capture\n{second}\n\n   {third}  \n")
+    argv = [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(sqlite_config.home)]
+    argv += ["--db", sqlite_config.db_url, "capture", "--json", "-", "--from", str(listed), *FAST]
+    done = subprocess.run(argv, input=f"{first}\n", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert sorted(r["url"] for r in results) == sorted([first, second, third])
+    assert {r["outcome"] for r in results} == {"new_article"}
+    # One process, one Scrapy run: robots.txt was asked for once, not once per URL.
+    assert news_site.request_count("/robots.txt") == 1
+
+
+def test_capture_with_no_url_at_all_says_how_to_give_them(sqlite_config: ArchiveConfig) -> None:
+    done = newsarchive(sqlite_config, "capture")
+    assert done.returncode == 2 and "'-' to read them from standard input, or --from FILE" in done.stderr
