@@ -234,11 +234,29 @@ def revisit(
     archive = cli.open_archive()
     try:
         due = due_articles(archive.sessions, source=source_name, limit=limit)
+        if not due:
+            _say_when_next_due(archive, source_name)
         report = revisit_pass(archive, due, sources, run_overrides(cli, overrides, no_throttle))
     finally:
         archive.close()
     print_summary(report, as_json)
     exit_for(report)
+
+
+def _say_when_next_due(archive: Archive, source: str | None) -> None:
+    """Nothing to revisit now: say when there will be, so an empty run is not a mystery."""
+    from datetime import UTC, datetime
+
+    from newsarchive.storage.crawl_state.revisit_due import next_due
+
+    when = next_due(archive.sessions, source=source)
+    of = f" of source {source}" if source else ""
+    if when is None:
+        click.echo(f"nothing to revisit: no archived article{of} is scheduled for a check", err=True)
+        return
+    minutes = max(0, round((when - datetime.now(UTC)).total_seconds() / 60))
+    wait = f"in {minutes} min" if minutes < 120 else f"in {minutes / 60:.1f} h"
+    click.echo(f"nothing due: the next article{of} is due at {when:%Y-%m-%d %H:%M} UTC ({wait})", err=True)
 
 
 @click.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import Article, Capture
@@ -44,6 +44,17 @@ def due_articles(
         if limit is not None:
             query = query.limit(limit)
         return [_due(session, article) for article in session.scalars(query)]
+
+
+def next_due(sessions: sessionmaker[Session], *, source: str | None = None) -> datetime | None:
+    """When the next article comes due (None: no article is scheduled for a check)."""
+    with sessions() as session:
+        query = select(func.min(Article.next_check_at)).where(Article.next_check_at.is_not(None))
+        if source is not None:
+            query = query.where(Article.source == source)
+        when = session.scalar(query)
+    # SQLite hands back naive datetimes; every time in the archive is UTC.
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def _due(session: Session, article: Article) -> DueArticle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -11,6 +12,7 @@ from newsarchive.crawler.cli import main
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.crawl_state.crawl_runs import finish_run, start_run
+from newsarchive.storage.models import Article
 from tests.crawl.test_sources import BAD_EVERYWHERE
 
 
@@ -61,3 +63,28 @@ def test_commands_needing_sources_say_where_the_file_should_be(tmp_path: Path) -
         assert (result.exit_code, result.stderr) == (2, expected), command
     given = CliRunner().invoke(main, ["--home", str(home), "crawl", "--sources", str(tmp_path / "no.toml")])
     assert given.exit_code == 2 and "no.toml: no such file" in given.stderr
+
+
+def test_revisit_with_nothing_due_says_when_the_next_check_is(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    runner = CliRunner()
+    empty = runner.invoke(main, ["--home", str(home), "revisit"])
+    assert empty.exit_code == 0, empty.output
+    assert "nothing to revisit: no archived article is scheduled for a check" in empty.stderr
+    soon = datetime.now(UTC) + timedelta(minutes=42, seconds=30)  # rounds to 42 for up to a minute
+    with Archive(ArchiveConfig.resolve(home)) as archive, archive.sessions.begin() as session:
+        for n, when in enumerate((soon + timedelta(hours=5), soon)):
+            session.add(
+                Article(
+                    canonical_url=f"https://ex.org/{n}",
+                    domain="ex.org",
+                    source="ex",
+                    first_seen_at=datetime.now(UTC),
+                    next_check_at=when,
+                )
+            )
+    later = runner.invoke(main, ["--home", str(home), "revisit"])
+    assert later.exit_code == 0, later.output
+    assert f"nothing due: the next article is due at {soon:%Y-%m-%d %H:%M} UTC (in 42 min)" in later.stderr
+    other = runner.invoke(main, ["--home", str(home), "revisit", "--source", "other"])
+    assert "no archived article of source other is scheduled" in other.stderr
