@@ -205,6 +205,8 @@ def crawl(
 
 
 @click.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--all", "every", is_flag=True, help="Every archived article (of --source), due or not.")
 @click.option("--source", "source_name", help="Only articles of this source.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many articles (most overdue first).")
 @sources_option
@@ -214,6 +216,8 @@ def crawl(
 @pass_cli
 def revisit(
     cli: CliContext,
+    urls: tuple[str, ...],
+    every: bool,
     source_name: str | None,
     limit: int | None,
     sources_file: str | None,
@@ -224,18 +228,29 @@ def revisit(
     """Fetch archived articles that are due for a check: edits become new versions.
 
     A deleted article (404, 410, a redirect to the home page) gets a "gone"
-    event in its history; nothing is deleted.
+    event in its history; nothing is deleted. Given URLs, or --all, checks
+    those articles now, due or not (a URL not in the archive: exit 2, nothing fetched).
     """
     stop_cleanly()
     from newsarchive.crawler.crawl.crawling import revisit_pass
-    from newsarchive.storage.crawl_state.revisit_due import due_articles
+    from newsarchive.storage.crawl_state.revisit_due import articles_now, due_articles
+
+    if urls and every:
+        raise click.UsageError("give URLs or --all, not both")
 
     sources = load(cli, sources_file, required=False)
     archive = cli.open_archive()
     try:
-        due = due_articles(archive.sessions, source=source_name, limit=limit)
-        if not due:
-            _say_when_next_due(archive, source_name)
+        if urls or every:
+            due, unknown = articles_now(archive.sessions, urls, source=source_name, limit=limit)
+            for url in unknown:
+                click.echo(f"error: {url}: not in the archive (capture it first)", err=True)
+            if unknown:
+                sys.exit(EXIT_BAD_SOURCES)
+        else:
+            due = due_articles(archive.sessions, source=source_name, limit=limit)
+            if not due:
+                _say_when_next_due(archive, source_name)
         report = revisit_pass(archive, due, sources, run_overrides(cli, overrides, no_throttle))
     finally:
         archive.close()

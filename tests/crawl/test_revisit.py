@@ -98,3 +98,27 @@ def test_revisit_limit_and_source_filter(
         assert result.returncode == 0, result.stderr[-3000:]
         assert summary(result)["totals"]["fetched"] == 2
         assert len(due_articles(archive.sessions)) == len(news_site.articles) - 2
+
+
+def test_revisit_urls_or_all_checks_now_even_when_not_due(
+    news_site: NewsSite, sqlite_config: ArchiveConfig
+) -> None:
+    edited, other = news_site.articles[0], news_site.articles[1]
+    captured = run_cli(sqlite_config, "capture", edited.url, other.url, *FAST[1:])
+    assert captured.returncode == 0, captured.stderr[-3000:]
+    news_site.edit_headline(edited.slug, "A headline corrected at once")
+    with Archive(sqlite_config) as archive:
+        assert due_articles(archive.sessions) == []  # just archived: the next check is minutes away
+
+    unknown = run_cli(sqlite_config, "revisit", edited.url, "https://not.archived.example/x", *FAST)
+    assert unknown.returncode == 2 and "https://not.archived.example/x: not in the archive" in unknown.stderr
+    news_site.clear_requests()
+
+    one = run_cli(sqlite_config, "revisit", "--json", edited.url, *FAST)
+    assert one.returncode == 0, one.stderr[-3000:]
+    assert summary(one)["totals"]["new_version"] == 1 and summary(one)["totals"]["fetched"] == 1
+    assert news_site.request_count(edited.path) == 1 and news_site.request_count(other.path) == 0
+
+    every = run_cli(sqlite_config, "revisit", "--json", "--all", *FAST)
+    assert every.returncode == 0, every.stderr[-3000:]
+    assert summary(every)["totals"]["fetched"] == 2
