@@ -139,7 +139,8 @@ def warc_files(directory: str | Path) -> list[Path]:
     return sorted(directory.glob("*.warc.gz")) if directory.is_dir() else []
 
 
-def _verified(directory: Path) -> set[tuple[str, int]]:
+def verified_files(directory: Path) -> set[tuple[str, int]]:
+    """(name, size) of every file recorded whole at that size."""
     try:
         lines = (directory / VERIFIED_INDEX).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -167,7 +168,7 @@ def repair_directory(directory: str | Path) -> list[WarcScan]:
     Files already listed whole at their current size are skipped unread.
     """
     directory = Path(directory)
-    known = _verified(directory)
+    known = verified_files(directory)
     repaired: list[WarcScan] = []
     for path in warc_files(directory):
         try:

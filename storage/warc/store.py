@@ -2,13 +2,22 @@
 
 Each HTTP exchange becomes a `response` record followed by its `request`
 record, each record its own gzip member, so any record can be read from its
-offset alone and a torn tail loses at most the last record. Files rotate at a
-size limit and carry the process id in their name, so concurrent writers
-(two crawls, the API) never share a file.
+offset alone and a torn tail loses at most the last record.
 
-A writer locks its open file (flock) and, before its first file, repairs the
-torn tails that killed writers left (newsarchive.storage.warc.check), so the directory
-holds only readable files once any writer has started.
+Files are named by day and serial (`newsarchive-20260301-00001.warc.gz`).
+A writer appends to the first of the day's files that is under the size limit
+and that no other writer holds, so runs of a day share a few large files
+instead of leaving one small file each; a file is rotated at the size limit
+and at midnight UTC. One writer per file is guaranteed by the lock: a writer
+holds an exclusive flock on its file for as long as it writes it, takes a
+file only with a non-blocking lock, and a concurrent writer (two crawls, the
+API) moves on to the next serial or a new file. Appending to a file whose
+tail a killed writer may have torn is safe: the writer repairs it first,
+holding the lock (skipping the read when the file is recorded whole at its size).
+
+Before its first file, a writer also repairs the torn tails that killed
+writers left anywhere in the directory (newsarchive.storage.warc.check), so
+the directory holds only readable files once any writer has started.
 """
 
 from __future__ import annotations
@@ -27,7 +36,15 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import GzippingWrapper, WARCWriter
 
-from newsarchive.storage.warc.check import WarcScan, mark_verified, repair, repair_directory, scan
+from newsarchive.storage.warc.check import (
+    WarcScan,
+    mark_verified,
+    repair,
+    repair_directory,
+    scan,
+    try_lock,
+    verified_files,
+)
 from newsarchive.storage.warc.compress import gzip_compressor
 
 __all__ = [
@@ -111,7 +128,9 @@ class WarcStore:
         self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
         self._name: str | None = None
-        self._serial = 0
+        self._opened_before = False
+        self._day = ""
+        self._full: set[str] = set()  # files this store rotated away from at the size limit
         self._whole = True  # False while a record is half-written (an exception mid-write)
         self.repaired: list[WarcScan] = []  # torn files fixed when this store first opened a file
 
@@ -120,27 +139,45 @@ class WarcStore:
             self._sync()  # rows may already point into the file rotated away
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
-        if self._serial == 0:
+        if not self._opened_before:
             self.repaired = repair_directory(self.directory)
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-        while True:
-            self._serial += 1
-            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
-            path = self.directory / name
-            if not path.exists():
-                break
-        self._file = open(path, "ab")  # noqa: SIM115 (held open across calls)
+            self._opened_before = True
+        self._day = _today()
+        self._file, self._name = self._take_file_of_the_day()
         self._whole = True
-        # Blocking: a repair in another process holds the lock only while it scans.
-        _lock_for_writing(self._file)
-        self._name = name
         writer = _Writer(self._file, gzip=True, warc_version="1.1")
         info = writer.create_warcinfo_record(
-            name,
+            self._name,
             {"software": SOFTWARE, "format": "WARC File Format 1.1", "hostname": socket.gethostname()},
         )
-        writer.write_record(info)
+        writer.write_record(info)  # each writer's stretch of a shared file opens with its own warcinfo
         self._sync()
+
+    def _take_file_of_the_day(self) -> tuple[io.BufferedWriter, str]:
+        """An existing file of today under the limit that no writer holds, else a new one; locked."""
+        existing = sorted(self.directory.glob(f"{self.prefix}-{self._day}-[0-9][0-9][0-9][0-9][0-9].warc.gz"))
+        for path in existing:
+            if path.stat().st_size >= self.max_file_size or path.name in self._full:
+                continue
+            handle = open(path, "ab")  # noqa: SIM115 (held open across calls)
+            if not try_lock(handle):  # another writer's: never two writers on one file
+                handle.close()
+                continue
+            _repair_held(self.directory, path, handle)
+            return handle, path.name
+        serial = int(existing[-1].name[-13:-8]) if existing else 0
+        while True:
+            serial += 1
+            name = f"{self.prefix}-{self._day}-{serial:05d}.warc.gz"
+            try:
+                fd = os.open(self.directory / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:  # another writer created it a moment ago
+                continue
+            handle = open(fd, "ab")  # noqa: SIM115
+            if not try_lock(handle):  # another writer found it empty and took it first
+                handle.close()
+                continue
+            return handle, name
 
     def _sync(self) -> None:
         assert self._file is not None
@@ -152,7 +189,7 @@ class WarcStore:
         """Write the response and request records; return where the response is."""
         with self._lock:
             # After a failed write the file ends in a torn record: never append past it.
-            if self._file is None or not self._whole or self._file.tell() >= self.max_file_size:
+            if self._file is None or not self._whole or self._rotate_now():
                 self._open_new()
             assert self._file is not None and self._name is not None
             writer = _Writer(self._file, gzip=True, warc_version="1.1")
@@ -197,6 +234,13 @@ class WarcStore:
                 self._sync()
             self._whole = True
             return WarcLocation(self._name, offset, length)
+
+    def _rotate_now(self) -> bool:
+        assert self._file is not None and self._name is not None
+        if self._file.tell() >= self.max_file_size:
+            self._full.add(self._name)
+            return True
+        return _today() != self._day  # a new day, a new file
 
     def sync(self) -> None:
         """Make every record written so far durable (thread-safe).
@@ -255,12 +299,25 @@ class _Writer(WARCWriter):
             self.gzip = True
 
 
-def _lock_for_writing(handle: io.BufferedWriter) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover (not POSIX: no repair pass either)
+def _today() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d")
+
+
+def _repair_held(directory: Path, path: Path, handle: io.BufferedWriter) -> None:
+    """Cut a torn tail off a file this writer has just locked, before appending to it.
+
+    A file recorded whole at its current size is not read again (the common
+    case: the last writer closed it cleanly).
+    """
+    size = path.stat().st_size
+    if (path.name, size) in verified_files(directory):
         return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    found = scan(path)
+    if found.torn:
+        handle.truncate(found.good_length)
+        os.fsync(handle.fileno())
+    handle.seek(0, os.SEEK_END)  # tell() gives record offsets: it must be the real end
+    mark_verified(directory, path.name, found.good_length)
 
 
 def _request_target(url: str) -> str:

@@ -126,9 +126,12 @@ def test_a_writer_killed_mid_record_leaves_a_tail_the_next_writer_repairs(tmp_pa
     check = newsarchive(config, "warc", "check")
     assert check.returncode == 1 and path.name in check.stdout and "torn" in check.stdout
     with WarcStore(directory) as store:
-        store.write(exchange(b"<p>after the crash</p>"))
+        after = store.write(exchange(b"<p>after the crash</p>"))
     assert [s.path.name for s in store.repaired] == [path.name]
-    assert not scan(path).torn and path.stat().st_size == found.good_length
+    # The day's file is repaired, then appended to: the new record starts where the good part ends.
+    assert after.file == path.name and after.offset > found.good_length
+    assert not scan(path).torn
+    assert read_response(directory, after).body == b"<p>after the crash</p>"
     assert newsarchive(config, "warc", "check").returncode == 0
     entry.observed = f"{found.describe()}; repaired by the next writer; `warc check` clean"
 
