@@ -116,7 +116,7 @@ def test_a_stopped_crawl_is_interrupted_at_every_moment(news_site: NewsSite, tmp
         assert '"status": "interrupted"' in out, where
 
 
-def test_stopping_the_scheduler_mid_crawl_leaves_the_source_interrupted_not_failed(
+def test_stopping_the_scheduler_as_a_crawl_starts_leaves_it_interrupted_not_failed(
     news_site: NewsSite, tmp_path: Path
 ) -> None:
     config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
@@ -132,8 +132,11 @@ def test_stopping_the_scheduler_mid_crawl_leaves_the_source_interrupted_not_fail
     argv += ["-s", "NEWSARCHIVE_EXTRACT_WORKERS=0", "-s", "DOWNLOAD_TIMEOUT=5"]
     scheduler = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        # Stopped as its crawl starts (the run row exists, Scrapy is starting): the
+        # moment that used to leave a "failed" run. Mid-crawl is covered above.
+        stop = Stop("starting", signal.SIGTERM, config, slow)
         deadline = time.monotonic() + 120
-        while news_site.request_count(slow) == 0 and time.monotonic() < deadline:
+        while not stop.runs() and time.monotonic() < deadline:
             assert scheduler.poll() is None, scheduler.communicate()[1][-3000:]
             time.sleep(0.05)
         scheduler.send_signal(signal.SIGTERM)
@@ -144,5 +147,6 @@ def test_stopping_the_scheduler_mid_crawl_leaves_the_source_interrupted_not_fail
             scheduler.wait()
     assert scheduler.returncode == 0 and "Traceback" not in err, err[-3000:]
     assert "crawl local: exited with status 130" in err
+    assert stop.runs() == [("crawl", "interrupted")]
     listed = run_cli(config, "sources", "list", "--sources", str(path))
     assert " interrupted, " in listed.stdout and "failed" not in listed.stdout, listed.stdout
