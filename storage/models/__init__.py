@@ -8,6 +8,7 @@ from newsarchive.storage.models.declared import DeclaredTerm
 from newsarchive.storage.models.document import DiscoveryDocument
 from newsarchive.storage.models.event import ArticleEvent
 from newsarchive.storage.models.frontier import FrontierEntry
+from newsarchive.storage.models.import_checkpoint import ImportCheckpoint
 from newsarchive.storage.models.version import Version
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "DeclaredTerm",
     "DiscoveryDocument",
     "FrontierEntry",
+    "ImportCheckpoint",
     "Version",
 ]

@@ -1,0 +1,131 @@
+"""`newsarchive import WARC_FILE...`: web archives in, through the crawl's extract and version path."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from newsarchive.crawler.cli.context import CliContext, pass_cli
+
+if TYPE_CHECKING:
+    from newsarchive.crawler.warcin.summary import ImportSummary
+
+
+@click.command("import")
+@click.argument("warc_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "from_list",
+    type=click.File("r"),
+    help="A file listing WARC paths, one a line ('-' for stdin).",
+)
+@click.option("--domain", "domains", multiple=True, help="Only pages on this domain or its subdomains.")
+@click.option("--host", "hosts", multiple=True, help="Only pages on this exact host.")
+@click.option("--url", "url_pattern", help="Only URLs matching this regular expression.")
+@click.option("--from-date", help="Only records with WARC-Date at or after (YYYY-MM-DD or ISO 8601, UTC).")
+@click.option("--to-date", help="Only records with WARC-Date before (YYYY-MM-DD or ISO 8601, UTC).")
+@click.option("--source", help="Attach the imported pages to this source name.")
+@click.option("--copy", is_flag=True, help="Copy the records into the archive's own WARC files.")
+@click.option("--workers", type=int, help="Extraction processes (default: one per core; 0: in this process).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_cli
+def import_command(
+    cli: CliContext,
+    warc_files: tuple[Path, ...],
+    from_list: click.utils.LazyFile | None,
+    domains: tuple[str, ...],
+    hosts: tuple[str, ...],
+    url_pattern: str | None,
+    from_date: str | None,
+    to_date: str | None,
+    source: str | None,
+    copy: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
+    """Import WARC (or ARC) files: each HTML page is extracted, deduplicated and versioned.
+
+    The WARC-Date is the capture time. A page that matches an archived
+    version adds a capture, not a version. Captures point at the original
+    file and offset (keep the files) unless --copy. A second run of the same
+    command skips what the first one finished. See docs/import.md.
+    """
+    from newsarchive.crawler.warcin.importer import Importer, ImportOptions
+    from newsarchive.crawler.warcin.selection import ImportFilter
+
+    paths = list(warc_files)
+    if from_list is not None:
+        paths += [Path(line.strip()) for line in from_list if line.strip()]
+    if not paths:
+        raise click.UsageError("give WARC files as arguments or with --from FILE")
+    try:
+        pattern = re.compile(url_pattern) if url_pattern else None
+    except re.error as exc:
+        raise click.BadParameter(f"not a regular expression: {exc}", param_hint="--url") from None
+    filters = ImportFilter(
+        domains=tuple(d.lower().strip(".") for d in domains),
+        hosts=tuple(h.lower().strip(".") for h in hosts),
+        url=pattern,
+        since=_date(from_date, "--from-date"),
+        until=_date(to_date, "--to-date"),
+    )
+    options = ImportOptions(filters=filters, source=source, copy=copy, workers=workers)
+    archive = cli.open_archive()
+    try:
+        progress = _Progress() if sys.stderr.isatty() else None
+        summary = Importer(archive, options, progress=progress).run(paths)
+        if progress is not None:
+            progress.done()
+    finally:
+        archive.close()
+    click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.to_text())
+    if summary.files_refused:
+        for line in summary.files_refused:
+            click.echo(f"Error: {line}", err=True)
+        sys.exit(1)
+
+
+def _date(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"expected YYYY-MM-DD or ISO 8601, got {value!r}", param_hint=option
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class _Progress:
+    """One line on stderr, rewritten at most twice a second: records read and records/s."""
+
+    def __init__(self) -> None:
+        self.started = self.shown = time.monotonic()
+
+    def __call__(self, summary: ImportSummary) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.5:
+            return
+        self.shown = now
+        rate = summary.records / max(now - self.started, 1e-6)
+        written = sum(summary.outcomes.values())
+        click.echo(
+            f"\r{summary.records} records, {summary.html} HTML, {written} written, {rate:.0f} records/s ",
+            err=True,
+            nl=False,
+        )
+
+    def done(self) -> None:
+        click.echo("", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_command)

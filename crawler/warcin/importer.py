@@ -1,0 +1,309 @@
+"""Driving an import: files in, records filtered, pages extracted on every core, captures written.
+
+Records stream through a bounded window: the reader runs ahead of the
+extraction pool by at most `window` pages, and results are written in file
+order (so an article's captures reach the write path in capture order and a
+checkpoint never passes a page that is not written yet). Memory stays flat
+whatever the file size: a page's bytes live only while it is in the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner
+from newsarchive.crawler.warcin.copying import RecordCopier
+from newsarchive.crawler.warcin.reader import Damaged, NotAnArchive, Record, Truncated, read_records
+from newsarchive.crawler.warcin.selection import ImportFilter, html_response, record_kind
+from newsarchive.crawler.warcin.summary import ImportSummary
+from newsarchive.crawler.warcin.writer import ImportWriter, file_state, mark_done
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.fetch import Fetch, select_headers
+from newsarchive.storage.warc.store import WarcLocation, read_response
+from newsarchive.storage.write.dedup import sha256_bytes
+from newsarchive.storage.write.service import ExtractedContent
+
+log = logging.getLogger(__name__)
+# Payload digests of response records remembered for revisit records (most recent kept).
+MAX_REMEMBERED_PAYLOADS = 200_000
+# The capture row's warc_file column holds at most this many characters.
+MAX_PATH = 255
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    filters: ImportFilter = ImportFilter()
+    source: str | None = None
+    copy: bool = False
+    workers: int | None = None  # None: one per core; 0: in this process
+    batch: int = 50
+
+    def scope(self) -> str:
+        """What this import selects, as a checkpoint key: another selection is another import."""
+        f = self.filters
+        described = json.dumps(
+            [
+                sorted(f.domains),
+                sorted(f.hosts),
+                f.url.pattern if f.url else None,
+                f.since.isoformat() if f.since else None,
+                f.until.isoformat() if f.until else None,
+                self.source,
+                self.copy,
+            ]
+        )
+        return hashlib.sha256(described.encode()).hexdigest()
+
+
+@dataclass
+class _Job:
+    fetch: Fetch | None  # None: nothing to write (passed over, filtered, damaged)
+    extraction: Awaitable[dict[str, Any]] | None
+    end: Callable[[], int | None]  # the offset after this entry, once known
+    record: Record | None = None  # whose length completes the fetch's WARC location
+
+
+class Importer:
+    def __init__(
+        self,
+        archive: Archive,
+        options: ImportOptions,
+        progress: Callable[[ImportSummary], None] | None = None,
+    ) -> None:
+        self.archive = archive
+        self.options = options
+        self.summary = ImportSummary()
+        self.progress = progress
+        self.extraction = ExtractionRunner(options.workers)
+        self.copier = RecordCopier(archive.config.warc_dir) if options.copy else None
+        self.writer = ImportWriter(
+            archive.service,
+            self.summary.count,
+            batch=options.batch,
+            before_commit=self.copier.sync if self.copier else None,
+        )
+        self._payloads: OrderedDict[str, tuple[str, int]] = OrderedDict()
+
+    def run(self, paths: list[Path]) -> ImportSummary:
+        try:
+            asyncio.run(self._run(paths))
+        finally:
+            self.extraction.close()
+            if self.copier is not None:
+                self.copier.close()
+        return self.summary
+
+    async def _run(self, paths: list[Path]) -> None:
+        for path in oldest_first(paths, self.summary):
+            await self._file(path)
+
+    async def _file(self, path: Path) -> None:
+        name = str(path.resolve())
+        if len(name) > MAX_PATH and not self.options.copy:
+            self.summary.files_refused.append(f"{path}: path longer than {MAX_PATH} characters (use --copy)")
+            return
+        stat = path.stat()
+        state = file_state(self.archive.service, name, stat.st_size, stat.st_mtime_ns, self.options.scope())
+        if state.done:
+            self.summary.files_already_done += 1
+            return
+        self.summary.files += 1
+        window: deque[_Job] = deque()
+        limit = max(2, self.extraction.workers * JOBS_PER_WORKER * 2)
+        try:
+            for entry in read_records(path, state.offset):
+                window.append(self._job(entry, str(path)))
+                while len(window) > limit:
+                    await self._finish(window.popleft(), state.checkpoint_id)
+        except NotAnArchive as exc:
+            self.summary.files_refused.append(f"{path}: not a WARC or ARC file ({exc})")
+            return
+        while window:
+            await self._finish(window.popleft(), state.checkpoint_id)
+        self.writer.flush()
+        mark_done(self.archive.service, state.checkpoint_id)
+
+    def _job(self, entry: Record | Damaged, path: str) -> _Job:
+        summary = self.summary
+        if isinstance(entry, Damaged):
+            log.warning("%s: damaged record at offset %d: %s", path, entry.offset, entry.reason)
+            summary.damage(path, entry.offset, entry.reason)
+            return _Job(None, None, lambda: entry.resumed_at)
+        summary.records += 1
+        end = _end_of(entry)
+        kind = record_kind(entry)
+        if kind not in ("html", "revisit"):
+            summary.passed_over[kind] += 1
+            return _Job(None, None, end)
+        filtered = self.options.filters.rejects(entry.url, entry.date)
+        if filtered is not None:
+            summary.filtered_out[filtered] += 1
+            return _Job(None, None, end)
+        if entry.date is None:
+            summary.failed["record without a valid WARC-Date"] += 1
+            return _Job(None, None, end)
+        try:
+            fetch, body = self._fetch(entry, kind)
+        except Truncated as exc:
+            summary.damage(str(entry.path), entry.offset, str(exc))
+            return _Job(None, None, end)
+        if fetch is None:
+            return _Job(None, None, end)
+        summary.html += 1
+        if not body.strip():
+            fetch.error = "empty body"
+            return _Job(fetch, None, end, entry)
+        extraction = asyncio.ensure_future(
+            self.extraction.extract(body, fetch.requested_url, fetch.fetched_at, fetch.content_type)
+        )
+        return _Job(fetch, extraction, end, entry)
+
+    def _fetch(self, record: Record, kind: str) -> tuple[Fetch | None, bytes]:
+        """The Fetch for an HTML response or a resolvable revisit; (None, b"") when passed over."""
+        assert record.date is not None
+        if kind == "revisit":
+            body = self._revisited(record)
+            if body is None:
+                return None, b""
+            location = self._remembered(record)
+        else:
+            body = record.payload()
+            location = None
+            digest = record.warc_headers.get("WARC-Payload-Digest")
+            if digest:
+                self._remember(digest, str(record.path.resolve()), record.offset)
+        location = location or WarcLocation(str(record.path.resolve()), record.offset, -1)
+        fetch = Fetch(
+            requested_url=record.url,
+            fetched_at=record.date,
+            final_url=record.url,
+            status_code=record.status,
+            headers=select_headers(record.http_headers),
+            content_type=record.content_type,
+            body_sha256=sha256_bytes(body),
+            body_size=len(body),
+            warc=location,
+            via="import",
+            source=self.options.source,
+        )
+        if self.copier is not None:
+            fetch.warc = self.copier.copy(record, body)
+        return fetch, body
+
+    def _revisited(self, record: Record) -> bytes | None:
+        """The payload a revisit record refers to, if this run read it; else counted as skipped."""
+        if html_response(record.status, record.content_type) != "html":
+            self.summary.passed_over["revisit of a non-HTML response"] += 1
+            return None
+        original = self._remembered(record)
+        if original is None:
+            self.summary.skipped["revisit of a record not read in this run"] += 1
+            return None
+        return read_response(Path("/"), original).body
+
+    def _remembered(self, record: Record) -> WarcLocation | None:
+        found = self._payloads.get(record.warc_headers.get("WARC-Payload-Digest", ""))
+        return WarcLocation(found[0], found[1], -1) if found else None
+
+    def _remember(self, digest: str, path: str, offset: int) -> None:
+        self._payloads[digest] = (path, offset)
+        self._payloads.move_to_end(digest)
+        if len(self._payloads) > MAX_REMEMBERED_PAYLOADS:
+            self._payloads.popitem(last=False)
+
+    async def _finish(self, job: _Job, checkpoint_id: int) -> None:
+        if job.fetch is not None:
+            content = None
+            if job.extraction is not None:
+                content = await self._content(job)
+            self.writer.add(_with_length(job.fetch, job.record), content)
+        end = job.end()
+        if end is not None:
+            self.writer.advance(checkpoint_id, end)
+        if self.progress is not None:
+            self.progress(self.summary)
+
+    async def _content(self, job: _Job) -> ExtractedContent | None:
+        assert job.fetch is not None and job.extraction is not None
+        try:
+            fields = await job.extraction
+        except Exception as exc:  # an extractor bug costs one page, never the import
+            log.warning("extraction failed for %s: %s", job.fetch.requested_url, exc)
+            job.fetch.error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
+            return None
+        if not (fields.get("text") or "").strip():
+            job.fetch.error = "no article text found on the page"
+            return None
+        runner = self.extraction
+        return ExtractedContent(fields, runner.extractor, runner.extractor_version)
+
+
+def _end_of(record: Record) -> Callable[[], int | None]:
+    return lambda: record.offset + record.length if record.length is not None else None
+
+
+def _with_length(fetch: Fetch, record: Record | None) -> Fetch:
+    """Fill in the record length of a location taken before the record was read to its end."""
+    location = fetch.warc
+    if location is None or location.length >= 0:
+        return fetch
+    if record is not None and location.offset == record.offset and record.length is not None:
+        length = record.length
+    else:  # a revisit's original record, read earlier in this run
+        length = _record_length(location)
+    fetch.warc = WarcLocation(location.file, location.offset, length)
+    return fetch
+
+
+def _record_length(location: WarcLocation) -> int:
+    with open(location.file, "rb") as handle:
+        handle.seek(location.offset)
+        iterator = ArchiveIterator(handle, arc2warc=True)
+        for _record in iterator:
+            return iterator.get_record_length()
+    return 0
+
+
+def oldest_first(paths: list[Path], summary: ImportSummary) -> list[Path]:
+    """Files ordered by their first record's WARC-Date, so captures reach the archive in time order."""
+    dated: list[tuple[datetime | str, int, Path]] = []
+    for index, path in enumerate(paths):
+        if not path.is_file():
+            summary.files_refused.append(f"{path}: no such file")
+            continue
+        first = _first_date(path)
+        if isinstance(first, NotAnArchive):
+            summary.files_refused.append(f"{path}: not a WARC or ARC file ({first})")
+            continue
+        dated.append((first.isoformat() if first else "", index, path))
+    return [path for *_key, path in sorted(dated, key=lambda item: (str(item[0]), item[1]))]
+
+
+def _first_date(path: Path) -> datetime | None | NotAnArchive:
+    try:
+        for entry in read_records(path):
+            if isinstance(entry, Record) and entry.rec_type in ("response", "revisit") and entry.date:
+                return entry.date
+            if isinstance(entry, Damaged):
+                return None
+    except NotAnArchive as exc:
+        return exc
+    except OSError as exc:
+        return NotAnArchive(str(exc))
+    return None
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

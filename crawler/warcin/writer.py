@@ -1,0 +1,207 @@
+"""Writing imported captures: the service's own record work, in batches, with the file checkpoint.
+
+Each batch is one transaction holding the captures *and* the checkpoint
+that says they are done, so an import killed at any moment resumes exactly
+after the last committed batch: nothing is imported twice and nothing is
+lost. If a batch fails as a whole, each capture is recorded again on its own
+(as `record_many` does) and the checkpoint follows in its own transaction.
+
+The order rule (docs/import.md): the write path compares a capture with the
+article's *latest* version and numbers versions in arrival order, so a
+capture older than what the archive already holds for its article would be
+filed as a new version at the end of the history. The importer therefore
+writes an HTML capture only when it is at or after the article's latest
+capture, or when it repeats the latest version inside that version's span;
+any other older capture is skipped with the reason "older than the archived
+history". Files given together are imported oldest first for the same reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.models import Article, ImportCheckpoint, Version
+from newsarchive.storage.write.dedup import choose_article_url, content_hash
+from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
+
+log = logging.getLogger(__name__)
+DEFAULT_BATCH = 50
+OLDER = "older than the archived history"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str  # a capture outcome, or "skipped"
+    reason: str | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class _Item:
+    fetch: Fetch
+    content: ExtractedContent | None  # None: a failed page (fetch.error says why)
+
+
+class ImportWriter:
+    """Queues captures and writes them, a batch per transaction, with the checkpoint."""
+
+    def __init__(
+        self,
+        service: ArchiveService,
+        on_outcome: Callable[[Outcome], None],
+        *,
+        batch: int = DEFAULT_BATCH,
+        before_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.service = service
+        self.on_outcome = on_outcome
+        self.batch = max(1, batch)
+        self.before_commit = before_commit  # the --copy WARC store's sync
+        self._items: list[_Item] = []
+        self._checkpoint: tuple[int, int] | None = None  # (checkpoint id, offset done)
+
+    def add(self, fetch: Fetch, content: ExtractedContent | None) -> None:
+        """Queue a capture; it is written with the next checkpoint that covers its record."""
+        self._items.append(_Item(fetch, content))
+
+    def advance(self, checkpoint_id: int, offset: int) -> None:
+        """Every record before `offset` of this file has been queued (or passed over).
+
+        Only here does a full batch go out, so a batch never holds a capture
+        whose record its checkpoint does not cover.
+        """
+        self._checkpoint = (checkpoint_id, offset)
+        if len(self._items) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        items, checkpoint = self._items, self._checkpoint
+        self._items, self._checkpoint = [], None
+        if not items and checkpoint is None:
+            return
+        if self.before_commit is not None:
+            self.before_commit()
+
+        def work(session: Session) -> list[Outcome]:
+            outcomes = [self._one(session, item) for item in items]
+            if checkpoint is not None:
+                _save(session, *checkpoint)
+            return outcomes
+
+        try:
+            outcomes = self.service.in_transaction(work)
+        except Exception as exc:  # one bad capture must not cost its batch: one transaction each
+            log.info("import batch of %d fell back to one transaction each: %s", len(items), exc)
+            outcomes = [self._alone(item) for item in items]
+            if checkpoint is not None:
+                self.service.in_transaction(lambda session: _save(session, *checkpoint))
+        for outcome in outcomes:
+            self.on_outcome(outcome)
+
+    def _alone(self, item: _Item) -> Outcome:
+        try:
+            return self.service.in_transaction(lambda session: self._one(session, item))
+        except Exception as exc:
+            log.warning("could not record %s: %s", item.fetch.requested_url, exc)
+            return Outcome("failed", f"database error: {type(exc).__name__}", item.fetch.requested_url)
+
+    def _one(self, session: Session, item: _Item) -> Outcome:
+        fetch = item.fetch
+        if item.content is None:
+            result = self.service.failure_work(fetch)(session)
+            return _outcome(result)
+        older = _older_than_history(session, fetch, item.content)
+        if older is not None:
+            return Outcome("skipped", OLDER, fetch.requested_url)
+        return _outcome(self.service.capture_work(fetch, item.content)(session))
+
+
+def _outcome(result: CaptureResult) -> Outcome:
+    return Outcome(result.outcome, result.reason, result.url)
+
+
+def _older_than_history(session: Session, fetch: Fetch, content: ExtractedContent) -> str | None:
+    """Why this capture cannot go at the end of its article's history, or None if it can."""
+    key = choose_article_url(fetch.final_url or fetch.requested_url, content.fields.get("canonical_url"))
+    article = session.scalar(select(Article).where(Article.canonical_url == key))
+    if article is None or fetch.fetched_at >= article.last_seen_at:
+        return None
+    latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
+    if (
+        latest is not None
+        and latest.content_hash == content_hash(content.fields)
+        and fetch.fetched_at >= latest.first_seen_at
+    ):
+        return None  # another capture of the latest version, inside its span
+    return (
+        f"captured {fetch.fetched_at.isoformat()}, archive has {key} up to {article.last_seen_at.isoformat()}"
+    )
+
+
+# -- checkpoints ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileState:
+    checkpoint_id: int
+    offset: int
+    done: bool
+
+
+def file_state(service: ArchiveService, path: str, size: int, mtime_ns: int, scope: str) -> FileState:
+    """This file's checkpoint, created at offset 0 the first time the file is seen."""
+
+    def work(session: Session) -> FileState:
+        row = session.scalar(
+            select(ImportCheckpoint).where(
+                ImportCheckpoint.path == path,
+                ImportCheckpoint.size == size,
+                ImportCheckpoint.mtime_ns == mtime_ns,
+                ImportCheckpoint.scope == scope,
+            )
+        )
+        if row is None:
+            row = ImportCheckpoint(
+                path=path,
+                size=size,
+                mtime_ns=mtime_ns,
+                scope=scope,
+                offset=0,
+                done=False,
+                updated_at=_now(),
+            )
+            session.add(row)
+            session.flush()
+        return FileState(row.id, row.offset, row.done)
+
+    return service.in_transaction(work)
+
+
+def mark_done(service: ArchiveService, checkpoint_id: int) -> None:
+    def work(session: Session) -> None:
+        session.execute(
+            update(ImportCheckpoint)
+            .where(ImportCheckpoint.id == checkpoint_id)
+            .values(done=True, updated_at=_now())
+        )
+
+    service.in_transaction(work)
+
+
+def _save(session: Session, checkpoint_id: int, offset: int) -> None:
+    session.execute(
+        update(ImportCheckpoint)
+        .where(ImportCheckpoint.id == checkpoint_id)
+        .values(offset=offset, updated_at=_now())
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,202 @@
+"""`newsarchive import`: WARC records through the extract, dedup and version path."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from newsarchive.crawler.warcin.importer import Importer, ImportOptions
+from newsarchive.crawler.warcin.selection import ImportFilter
+from newsarchive.crawler.warcin.writer import OLDER, ImportWriter
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.models import Article, Capture, Version
+from newsarchive.storage.warc.store import WarcLocation, read_response
+from tests.warcin.warcs import T0, Rec, payload_digest, story, write_warc
+
+A = "https://news.example.com/2026/budget.html"
+B = "https://news.example.com/2026/bridge.html"
+C = "https://sport.example.org/cup-final.html"
+FEB = T0 + timedelta(days=31)
+EDIT = "Update: the mayor vetoed the measure on Friday afternoon, sending it back."
+
+
+def run(archive: Archive, *paths: Path, **options: object):
+    return Importer(archive, ImportOptions(workers=0, **options)).run(list(paths))  # type: ignore[arg-type]
+
+
+def history(archive: Archive, url: str) -> list[tuple[int, str, object, int]]:
+    with archive.sessions() as session:
+        article = session.scalar(select(Article).where(Article.canonical_url == url))
+        assert article is not None, f"{url} not archived"
+        rows = session.scalars(
+            select(Version).where(Version.article_id == article.id).order_by(Version.number)
+        )
+        return [(v.number, v.text, v.first_seen_at, v.capture_count) for v in rows]
+
+
+def months(tmp_path: Path) -> tuple[Path, Path]:
+    jan = tmp_path / "jan.warc.gz"
+    write_warc(
+        jan,
+        [
+            Rec(A, T0, story("Budget vote")),
+            Rec(A, T0, kind="request"),
+            Rec(A, T0, kind="metadata"),
+            Rec(B, T0, story("Bridge repair")),
+        ],
+    )
+    feb = tmp_path / "feb.warc"
+    write_warc(
+        feb, [Rec(A, FEB, story("Budget vote", EDIT)), Rec(B, FEB, story("Bridge repair"))], gzip=False
+    )
+    return jan, feb
+
+
+def test_months_imported_out_of_order_line_up_as_a_history(archive: Archive, tmp_path: Path) -> None:
+    jan, feb = months(tmp_path)
+    summary = run(archive, feb, jan)  # the later month first: files are taken oldest first
+    assert summary.to_dict()["new_articles"] == 2
+    assert summary.to_dict()["new_versions"] == 1 and summary.to_dict()["unchanged"] == 1
+    assert summary.passed_over == {"request record": 1, "metadata record": 1, "warcinfo record": 2}
+    budget = history(archive, A)
+    assert [(n, first) for n, _text, first, _c in budget] == [(1, T0), (2, FEB)]
+    assert EDIT not in budget[0][1] and EDIT in budget[1][1]
+    # The same page twice: one version, two captures.
+    assert [(n, count) for n, _t, _f, count in history(archive, B)] == [(1, 2)]
+    # Captures point at the original files, and the record there is the page.
+    with archive.sessions() as session:
+        rows = session.execute(
+            select(Capture.warc_file, Capture.warc_offset, Capture.warc_length, Capture.via).where(
+                Capture.requested_url == A
+            )
+        ).all()
+    assert {Path(name).name for name, *_ in rows} == {"jan.warc.gz", "feb.warc"}
+    for name, offset, length, via in rows:
+        assert via == "import" and length > 0
+        assert read_response("/", WarcLocation(name, offset, length)).url == A
+
+
+def test_a_capture_older_than_the_archived_history_is_skipped_with_its_reason(
+    archive: Archive, tmp_path: Path
+) -> None:
+    jan, feb = months(tmp_path)
+    run(archive, feb)
+    summary = run(archive, jan)  # a later run brings older captures
+    # A's January text differs from its February version: it cannot be placed, so it is skipped.
+    # B's January page equals the latest version but predates that version's first capture.
+    assert summary.skipped == {OLDER: 2}
+    assert [n for n, *_ in history(archive, A)] == [1] and history(archive, A)[0][2] == FEB
+
+
+def test_second_run_skips_finished_files_and_a_killed_run_resumes_without_doubles(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "many.warc.gz"
+    urls = [f"https://news.example.com/2026/story-{i}.html" for i in range(6)]
+    write_warc(path, [Rec(url, T0 + timedelta(minutes=i), story(f"Story {i}")) for i, url in enumerate(urls)])
+    flushes = 0
+    real_flush = ImportWriter.flush
+
+    def dying_flush(self: ImportWriter) -> None:
+        nonlocal flushes
+        flushes += 1
+        if flushes == 3:
+            raise KeyboardInterrupt  # the process dies between two batches
+        real_flush(self)
+
+    monkeypatch.setattr(ImportWriter, "flush", dying_flush)
+    with pytest.raises(KeyboardInterrupt):
+        run(archive, path, batch=2)
+    monkeypatch.setattr(ImportWriter, "flush", real_flush)
+    with archive.sessions() as session:
+        assert session.scalar(select(func.count(Capture.id))) == 4  # two batches committed
+    resumed = run(archive, path, batch=2)
+    assert resumed.to_dict()["new_articles"] == 2 and resumed.records == 2
+    again = run(archive, path)
+    assert again.files_already_done == 1 and again.records == 0
+    with archive.sessions() as session:
+        assert session.scalar(select(func.count(Capture.id))) == 6
+        assert session.scalar(select(func.count(Article.id))) == 6
+
+
+def test_damaged_records_are_reported_with_their_offset_and_skipped(archive: Archive, tmp_path: Path) -> None:
+    urls = [f"https://news.example.com/2026/d-{i}.html" for i in range(4)]
+    records = [Rec(url, T0, story(f"Damage {i}")) for i, url in enumerate(urls)]
+    whole = tmp_path / "whole.warc.gz"
+    spans = write_warc(whole, records)
+    data = bytearray(whole.read_bytes())
+    offset, length = spans[1]
+    data[offset : offset + 40] = b"\x00" * 40  # a member damaged in the middle (its header zeroed)
+    middle = tmp_path / "middle.warc.gz"
+    middle.write_bytes(bytes(data[: spans[3][0] + spans[3][1] // 2]))  # and the last one cut in half
+    summary = run(archive, middle)
+    assert summary.to_dict()["new_articles"] == 2  # records 0 and 2
+    assert summary.failed == {"corrupt or truncated record": 2}, summary.to_text()
+    assert [line.split(":")[0].rsplit("@", 1)[1] for line in summary.damaged] == [
+        str(offset),
+        str(spans[3][0]),
+    ]
+    plain = tmp_path / "plain.warc"
+    plain_spans = write_warc(plain, records[:2], gzip=False)
+    plain.write_bytes(plain.read_bytes()[: plain_spans[1][0] + plain_spans[1][1] - 100])
+    summary = run(archive, plain)
+    assert summary.failed == {"corrupt or truncated record": 1}
+    assert summary.damaged[0].split(":")[0].endswith(f"@{plain_spans[1][0]}")
+
+
+def test_revisits_resolve_to_a_payload_read_in_this_run(archive: Archive, tmp_path: Path) -> None:
+    body = story("Budget vote")
+    path = tmp_path / "revisits.warc.gz"
+    write_warc(
+        path,
+        [
+            Rec(A, T0, body),
+            Rec(A, FEB, kind="revisit", refers_to=payload_digest(body)),
+            Rec(B, FEB, kind="revisit", refers_to=payload_digest(story("Never read"))),
+        ],
+    )
+    summary = run(archive, path)
+    assert summary.to_dict()["unchanged"] == 1
+    assert summary.skipped == {"revisit of a record not read in this run": 1}
+    assert [(n, first, count) for n, _t, first, count in history(archive, A)] == [(1, T0, 2)]
+
+
+def test_filters_pick_records_before_extraction_and_source_is_attached(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.warc.gz"
+    write_warc(
+        path,
+        [
+            Rec(A, T0, story("Budget vote")),
+            Rec(B, FEB, story("Bridge repair")),
+            Rec(C, T0, story("Cup final")),
+            Rec("https://news.example.com/feed.xml", T0, b"<rss/>", content_type="application/rss+xml"),
+            Rec("https://news.example.com/missing.html", T0, b"gone", status=404),
+        ],
+    )
+    filters = ImportFilter(domains=("example.com",), url=re.compile(r"/2026/"), until=FEB)
+    summary = run(archive, path, filters=filters, source="local-news")
+    assert summary.filtered_out == {"domain": 1, "date": 1}
+    assert summary.passed_over["not HTML (application/rss+xml)"] == 1
+    assert summary.passed_over["HTTP status 404"] == 1
+    with archive.sessions() as session:
+        assert session.execute(select(Article.canonical_url, Article.source)).all() == [(A, "local-news")]
+    hosts = ImportFilter(hosts=("sport.example.org",))
+    assert run(archive, path, filters=hosts).filtered_out == {"host": 2}
+
+
+def test_copy_writes_the_records_into_the_archive(archive: Archive, tmp_path: Path) -> None:
+    jan, _feb = months(tmp_path)
+    run(archive, jan, copy=True)
+    jan.unlink()  # the archive no longer needs the original
+    with archive.sessions() as session:
+        rows = session.execute(select(Capture.warc_file, Capture.warc_offset, Capture.warc_length)).all()
+    assert rows and all(not Path(name).is_absolute() for name, *_ in rows)
+    for name, offset, length in rows:
+        page = read_response(archive.config.warc_dir, WarcLocation(name, offset, length))
+        assert page.status == 200 and b"city council" in page.body
