@@ -96,6 +96,9 @@ def read_records(path: Path, start: int = 0) -> Iterator[Record | Damaged]:
     size = path.stat().st_size
     with path.open("rb") as handle:
         gzipped = handle.read(3) == GZIP_MAGIC
+        if size and not _looks_like_an_archive(handle, gzipped):
+            # warcio would read any line with spaces in it as an ARC header.
+            raise NotAnArchive("it starts with neither a WARC record nor an ARC file header")
         position = start
         while position < size:
             handle.seek(position)
@@ -110,6 +113,12 @@ def read_records(path: Path, start: int = 0) -> Iterator[Record | Damaged]:
                         end = iterator.offset
                         raise ArchiveLoadFailed("not a gzip member where a record should start")
                     record = _record(path, iterator.offset, raw)
+                    if _http_unreadable(record):
+                        end = record.offset + iterator.get_record_length()
+                        yield Damaged(
+                            record.offset, "unreadable HTTP headers (truncated or corrupt record)", end
+                        )
+                        continue
                     yield record
                     # Reads the rest of the record, so the length (and the next offset) is known.
                     record.length = iterator.get_record_length()
@@ -128,7 +137,7 @@ def read_records(path: Path, start: int = 0) -> Iterator[Record | Damaged]:
                 continue
             if end == 0 and position == 0 and size > 0:
                 raise NotAnArchive("no WARC record found")
-            if end < size:
+            if end < size and not _blank_tail(handle, end, size):
                 # warcio stops without a word at a gzip member cut short.
                 resume = _next_record(handle, end + 1, size, gzipped)
                 yield Damaged(end, "the record is cut short (truncated or corrupt gzip member)", resume)
@@ -137,6 +146,31 @@ def read_records(path: Path, start: int = 0) -> Iterator[Record | Damaged]:
                 position = resume
                 continue
             return
+
+
+def _http_unreadable(record: Record) -> bool:
+    """A response that says it holds HTTP but whose status line could not be read."""
+    declared = record.warc_headers.get("Content-Type", "")
+    return record.rec_type == "response" and declared.startswith("application/http") and record.status is None
+
+
+def _blank_tail(handle: BinaryIO, end: int, size: int) -> bool:
+    """Only line ends after the last record (ARC records do not count their closing newline)."""
+    if size - end > 16:
+        return False
+    handle.seek(end)
+    return not handle.read().strip()
+
+
+def _looks_like_an_archive(handle: BinaryIO, gzipped: bool) -> bool:
+    handle.seek(0)
+    head = handle.read(4096)
+    if gzipped:
+        try:
+            head = zlib.decompressobj(31).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 def _record(path: Path, offset: int, raw: ArcWarcRecord) -> Record:

@@ -15,7 +15,7 @@ from newsarchive.crawler.warcin.writer import OLDER, ImportWriter
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.models import Article, Capture, Version
 from newsarchive.storage.warc.store import WarcLocation, read_response
-from tests.warcin.warcs import T0, Rec, payload_digest, story, write_warc
+from tests.warcin.warcs import T0, Rec, payload_digest, story, write_arc, write_warc
 
 A = "https://news.example.com/2026/budget.html"
 B = "https://news.example.com/2026/bridge.html"
@@ -135,7 +135,7 @@ def test_damaged_records_are_reported_with_their_offset_and_skipped(archive: Arc
     middle.write_bytes(bytes(data[: spans[3][0] + spans[3][1] // 2]))  # and the last one cut in half
     summary = run(archive, middle)
     assert summary.to_dict()["new_articles"] == 2  # records 0 and 2
-    assert summary.failed == {"corrupt or truncated record": 2}, summary.to_text()
+    assert summary.failed == {"corrupt or truncated record": 2}
     assert [line.split(":")[0].rsplit("@", 1)[1] for line in summary.damaged] == [
         str(offset),
         str(spans[3][0]),
@@ -200,3 +200,11 @@ def test_copy_writes_the_records_into_the_archive(archive: Archive, tmp_path: Pa
     for name, offset, length in rows:
         page = read_response(archive.config.warc_dir, WarcLocation(name, offset, length))
         assert page.status == 200 and b"city council" in page.body
+
+
+def test_arc_files_are_read_too(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "old.arc"
+    write_arc(path, [Rec(A, T0, story("Budget vote")), Rec(B, FEB, story("Bridge repair"))])
+    summary = run(archive, path)
+    assert summary.to_dict()["new_articles"] == 2 and not summary.failed
+    assert [(n, first) for n, _t, first, _c in history(archive, B)] == [(1, FEB)]

@@ -106,3 +106,16 @@ def _record(writer: WARCWriter, rec: Rec):
         warc_content_type="application/warc-fields",
         warc_headers_dict={"WARC-Date": date},
     )
+
+
+def write_arc(path: Path, records: list[Rec]) -> None:
+    """An ARC (version 1) file, as older crawlers (Heritrix 1, the Internet Archive) wrote them."""
+    block = b"1 0 tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    out = b"filedesc://%s 0.0.0.0 20260101000000 text/plain %d\n" % (path.name.encode(), len(block))
+    out += block + b"\n"
+    for rec in records:
+        head = f"HTTP/1.1 {rec.status} X\r\nContent-Type: {rec.content_type}\r\n"
+        http = f"{head}Content-Length: {len(rec.body)}\r\n\r\n".encode() + rec.body
+        stamp = rec.date.strftime("%Y%m%d%H%M%S")
+        out += f"{rec.url} 10.0.0.1 {stamp} text/html {len(http)}\n".encode() + http + b"\n"
+    path.write_bytes(out)

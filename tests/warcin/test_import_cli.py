@@ -1,0 +1,93 @@
+"""The `newsarchive import` command: its arguments, its errors, and the export round trip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Article, Capture, Version
+from tests.helpers import newsarchive
+from tests.warcin.test_import import A, B, months
+
+
+def versions(config: ArchiveConfig) -> list[tuple[str, int, str | None, str, object, int]]:
+    with Archive(config) as archive, archive.sessions() as session:
+        rows = session.execute(
+            select(
+                Article.canonical_url,
+                Version.number,
+                Version.title,
+                Version.text,
+                Version.first_seen_at,
+                Version.capture_count,
+            )
+            .join(Version, Version.article_id == Article.id)
+            .order_by(Article.canonical_url, Version.number)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_non_warc_files_are_refused_in_one_line_and_nothing_is_written(
+    archive_config: ArchiveConfig, tmp_path: Path
+) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("these are my notes, not a web archive\n")
+    done = newsarchive(archive_config, "import", "--workers", "0", str(text))
+    assert done.returncode == 1
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 1 and "notes.txt: not a WARC or ARC file" in errors[0]
+    assert "Traceback" not in done.stderr
+    with Archive(archive_config) as archive, archive.sessions() as session:
+        assert session.scalar(select(Capture.id)) is None
+
+
+def test_paths_from_a_list_on_stdin_and_a_json_summary(archive_config: ArchiveConfig, tmp_path: Path) -> None:
+    jan, feb = months(tmp_path)
+    listing = f"{feb}\n\n{jan}\n"
+    command = [
+        "import",
+        "--from",
+        "-",
+        "--json",
+        "--domain",
+        "news.example.com",
+    ]
+    # Through stdin: tests.helpers.newsarchive has no input, so subprocess directly.
+    done = subprocess.run(
+        [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(archive_config.home)]
+        + ["--db", archive_config.db_url, *command],
+        input=listing,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["files"] == 2 and summary["new_articles"] == 2
+    assert summary["new_versions"] == 1 and summary["unchanged"] == 1
+    assert [(url, n) for url, n, *_ in versions(archive_config)] == [(B, 1), (A, 1), (A, 2)]
+
+
+def test_an_exported_warc_imported_into_a_fresh_archive_gives_the_same_articles_and_versions(
+    archive_config: ArchiveConfig, tmp_path: Path
+) -> None:
+    jan, feb = months(tmp_path)
+    assert (
+        newsarchive(archive_config, "import", "--copy", "--workers", "0", str(jan), str(feb)).returncode == 0
+    )
+    out = tmp_path / "export.warc.gz"
+    exported = newsarchive(archive_config, "export", "--all-versions", "--format", "warc", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    fresh = ArchiveConfig(home=tmp_path / "fresh", db_url=f"sqlite:///{tmp_path / 'fresh.db'}")
+    done = newsarchive(fresh, "import", str(out))  # the default: the extraction pool, one process per core
+    assert done.returncode == 0, done.stderr
+    original = versions(archive_config)
+    assert len(original) == 3
+    assert versions(fresh) == original
