@@ -78,12 +78,15 @@ def import_command(
     )
     options = ImportOptions(filters=filters, source=source, copy=copy, workers=workers)
     archive = cli.open_archive()
+    progress = _Progress() if sys.stderr.isatty() else None
     try:
-        progress = _Progress() if sys.stderr.isatty() else None
         summary = Importer(archive, options, progress=progress).run(paths)
+    except KeyboardInterrupt:
+        # Every committed batch carries its checkpoint: the same command resumes.
+        raise click.ClickException("interrupted; run the same command again to resume") from None
+    finally:
         if progress is not None:
             progress.done()
-    finally:
         archive.close()
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.to_text())
     if summary.files_refused:

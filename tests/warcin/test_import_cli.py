@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Article, Capture, Version
 from tests.helpers import newsarchive
 from tests.warcin.test_import import A, B, months
+from tests.warcin.warcs import T0, Rec, story, write_warc
 
 
 def versions(config: ArchiveConfig) -> list[tuple[str, int, str | None, str, object, int]]:
@@ -91,3 +96,40 @@ def test_an_exported_warc_imported_into_a_fresh_archive_gives_the_same_articles_
     original = versions(archive_config)
     assert len(original) == 3
     assert versions(fresh) == original
+
+
+def test_an_import_killed_with_sigkill_resumes_with_nothing_imported_twice(
+    archive_config: ArchiveConfig, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.warc.gz"
+    count = 300
+    urls = [f"https://news.example.com/2026/item-{i}.html" for i in range(count)]
+    write_warc(path, [Rec(url, T0 + timedelta(seconds=i), story(f"Item {i}")) for i, url in enumerate(urls)])
+    Archive(archive_config).close()  # the schema exists before the poller looks
+    command = [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(archive_config.home)]
+    command += ["--db", archive_config.db_url, "import", "--workers", "0", str(path)]
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Archive(archive_config) as archive:
+            while captures(archive) == 0:  # wait for the first committed batch
+                assert running.poll() is None, "the import ended before it could be killed"
+                time.sleep(0.05)
+            assert running.poll() is None
+            os.kill(running.pid, signal.SIGKILL)
+            running.wait()
+            assert 0 < captures(archive) < count
+    finally:
+        if running.poll() is None:
+            running.kill()
+    done = newsarchive(archive_config, "import", "--workers", "0", "--json", str(path))
+    assert done.returncode == 0, done.stderr
+    with Archive(archive_config) as archive, archive.sessions() as session:
+        per_url = session.execute(
+            select(Capture.requested_url, func.count(Capture.id)).group_by(Capture.requested_url)
+        )
+        assert dict(per_url.all()) == dict.fromkeys(urls, 1)
+
+
+def captures(archive: Archive) -> int:
+    with archive.sessions() as session:
+        return session.scalar(select(func.count(Capture.id))) or 0
