@@ -83,7 +83,8 @@ def import_command(
         summary = Importer(archive, options, progress=progress).run(paths)
     except KeyboardInterrupt:
         # Every committed batch carries its checkpoint: the same command resumes.
-        raise click.ClickException("interrupted; run the same command again to resume") from None
+        click.echo("interrupted; run the same command again to resume", err=True)
+        raise click.exceptions.Exit(130) from None
     finally:
         if progress is not None:
             progress.done()

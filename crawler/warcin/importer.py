@@ -243,7 +243,10 @@ class Importer:
             log.warning("extraction failed for %s: %s", job.fetch.requested_url, exc)
             job.fetch.error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
             return None
-        if not (fields.get("text") or "").strip():
+        # As in a crawl (ArchivePipeline): a page the extractor knows as a wall or
+        # junk page ("kind") is a walled capture; no text and no kind is a failure.
+        no_kind = "kind" not in fields or "error" in (fields.get("flags") or [])
+        if not (fields.get("text") or "").strip() and no_kind:
             job.fetch.error = "no article text found on the page"
             return None
         runner = self.extraction

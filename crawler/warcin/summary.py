@@ -55,6 +55,7 @@ class ImportSummary:
             "new_articles": self.outcomes["new_article"],
             "new_versions": self.outcomes["new_version"],
             "unchanged": self.outcomes["unchanged"],
+            "walled": self.outcomes["walled"],
             "skipped": dict(self.skipped),
             "failed": dict(self.failed),
             "damaged_records": self.damaged,
@@ -69,7 +70,7 @@ class ImportSummary:
             f"filtered out: {sum(self.filtered_out.values())}; "
             f"not page captures: {sum(self.passed_over.values())}",
             f"new articles: {data['new_articles']}; new versions: {data['new_versions']}; "
-            f"unchanged: {data['unchanged']}",
+            f"unchanged: {data['unchanged']}; walled: {data['walled']}",
             f"skipped: {sum(self.skipped.values())}; failed: {sum(self.failed.values())}",
         ]
         for title, counts in (

@@ -117,6 +117,8 @@ class ImportWriter:
         if item.content is None:
             result = self.service.failure_work(fetch)(session)
             return _outcome(result)
+        if (item.content.fields.get("kind") or "article") != "article":  # walled: never a version
+            return _outcome(self.service.capture_work(fetch, item.content)(session))
         older = _older_than_history(session, fetch, item.content)
         if older is not None:
             return Outcome("skipped", OLDER, fetch.requested_url)

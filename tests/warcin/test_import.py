@@ -208,3 +208,17 @@ def test_arc_files_are_read_too(archive: Archive, tmp_path: Path) -> None:
     summary = run(archive, path)
     assert summary.to_dict()["new_articles"] == 2 and not summary.failed
     assert [(n, first) for n, _t, first, _c in history(archive, B)] == [(1, FEB)]
+
+
+WALLS = Path(__file__).resolve().parent.parent / "extract" / "fixtures" / "walls"
+
+
+def test_a_wall_in_an_imported_file_is_a_walled_capture_never_a_version(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "walled.warc.gz"
+    wall = (WALLS / "consent_wall.onetrust-de.html").read_bytes()
+    write_warc(path, [Rec(A, T0, story("Budget vote")), Rec(A, FEB, wall)])
+    summary = run(archive, path)
+    assert summary.to_dict()["new_articles"] == 1 and summary.to_dict()["walled"] == 1
+    assert [n for n, *_ in history(archive, A)] == [1]

@@ -1,7 +1,7 @@
 """import checkpoints: how far `newsarchive import` got through each WARC file
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 
 An import of a large WARC file (a month of CC-NEWS) that is interrupted
@@ -16,8 +16,8 @@ from alembic import op
 
 import newsarchive.storage.models.base
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
