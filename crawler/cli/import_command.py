@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 @click.option("--url", "url_pattern", help="Only URLs matching this regular expression.")
 @click.option("--from-date", help="Only records with WARC-Date at or after (YYYY-MM-DD or ISO 8601, UTC).")
 @click.option("--to-date", help="Only records with WARC-Date before (YYYY-MM-DD or ISO 8601, UTC).")
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    help="Only pages in this language (en, de, ...): declared by the page, else as extracted.",
+)
 @click.option("--source", help="Attach the imported pages to this source name.")
 @click.option("--copy", is_flag=True, help="Copy the records into the archive's own WARC files.")
 @click.option("--workers", type=int, help="Extraction processes (default: one per core; 0: in this process).")
@@ -45,6 +51,7 @@ def import_command(
     url_pattern: str | None,
     from_date: str | None,
     to_date: str | None,
+    languages: tuple[str, ...],
     source: str | None,
     copy: bool,
     workers: int | None,
@@ -75,6 +82,7 @@ def import_command(
         url=pattern,
         since=_date(from_date, "--from-date"),
         until=_date(to_date, "--to-date"),
+        languages=tuple(code.lower().split("-")[0] for code in languages),
     )
     options = ImportOptions(filters=filters, source=source, copy=copy, workers=workers)
     archive = cli.open_archive()

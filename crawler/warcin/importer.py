@@ -13,20 +13,24 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-
 from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner
 from newsarchive.crawler.warcin.copying import RecordCopier
+from newsarchive.crawler.warcin.locations import with_length
+from newsarchive.crawler.warcin.ordering import oldest_first
 from newsarchive.crawler.warcin.reader import Damaged, NotAnArchive, Record, Truncated, read_records
-from newsarchive.crawler.warcin.selection import ImportFilter, html_response, record_kind
+from newsarchive.crawler.warcin.selection import (
+    ImportFilter,
+    declared_language,
+    html_response,
+    language_matches,
+    record_kind,
+)
 from newsarchive.crawler.warcin.summary import ImportSummary
 from newsarchive.crawler.warcin.writer import ImportWriter, file_state, mark_done
 from newsarchive.storage.archive import Archive
@@ -60,6 +64,7 @@ class ImportOptions:
                 f.url.pattern if f.url else None,
                 f.since.isoformat() if f.since else None,
                 f.until.isoformat() if f.until else None,
+                sorted(f.languages),
                 self.source,
                 self.copy,
             ]
@@ -73,6 +78,7 @@ class _Job:
     extraction: Awaitable[dict[str, Any]] | None
     end: Callable[[], int | None]  # the offset after this entry, once known
     record: Record | None = None  # whose length completes the fetch's WARC location
+    check_language: bool = False  # no declared language: filter on the extracted one
 
 
 class Importer:
@@ -161,6 +167,15 @@ class Importer:
             return _Job(None, None, end)
         if fetch is None:
             return _Job(None, None, end)
+        check_language = False
+        wanted = self.options.filters.languages
+        if wanted:
+            header = next((v for k, v in entry.http_headers if k.lower() == "content-language"), None)
+            declared = declared_language(header, body)
+            if declared is not None and not language_matches(declared, wanted):
+                summary.filtered_out["language"] += 1
+                return _Job(None, None, end)
+            check_language = declared is None  # known only once extracted
         summary.html += 1
         if not body.strip():
             fetch.error = "empty body"
@@ -168,7 +183,7 @@ class Importer:
         extraction = asyncio.ensure_future(
             self.extraction.extract(body, fetch.requested_url, fetch.fetched_at, fetch.content_type)
         )
-        return _Job(fetch, extraction, end, entry)
+        return _Job(fetch, extraction, end, entry, check_language)
 
     def _fetch(self, record: Record, kind: str) -> tuple[Fetch | None, bytes]:
         """The Fetch for an HTML response or a resolvable revisit; (None, b"") when passed over."""
@@ -228,12 +243,20 @@ class Importer:
             content = None
             if job.extraction is not None:
                 content = await self._content(job)
-            self.writer.add(_with_length(job.fetch, job.record), content)
+            if job.check_language and not self._language_kept(content):
+                self.summary.filtered_out["language"] += 1
+                self.summary.html -= 1
+            else:
+                self.writer.add(with_length(job.fetch, job.record), content)
         end = job.end()
         if end is not None:
             self.writer.advance(checkpoint_id, end)
         if self.progress is not None:
             self.progress(self.summary)
+
+    def _language_kept(self, content: ExtractedContent | None) -> bool:
+        detected = content.fields.get("language") if content is not None else None
+        return language_matches(detected, self.options.filters.languages)
 
     async def _content(self, job: _Job) -> ExtractedContent | None:
         assert job.fetch is not None and job.extraction is not None
@@ -255,58 +278,3 @@ class Importer:
 
 def _end_of(record: Record) -> Callable[[], int | None]:
     return lambda: record.offset + record.length if record.length is not None else None
-
-
-def _with_length(fetch: Fetch, record: Record | None) -> Fetch:
-    """Fill in the record length of a location taken before the record was read to its end."""
-    location = fetch.warc
-    if location is None or location.length >= 0:
-        return fetch
-    if record is not None and location.offset == record.offset and record.length is not None:
-        length = record.length
-    else:  # a revisit's original record, read earlier in this run
-        length = _record_length(location)
-    fetch.warc = WarcLocation(location.file, location.offset, length)
-    return fetch
-
-
-def _record_length(location: WarcLocation) -> int:
-    with open(location.file, "rb") as handle:
-        handle.seek(location.offset)
-        iterator = ArchiveIterator(handle, arc2warc=True)
-        for _record in iterator:
-            return iterator.get_record_length()
-    return 0
-
-
-def oldest_first(paths: list[Path], summary: ImportSummary) -> list[Path]:
-    """Files ordered by their first record's WARC-Date, so captures reach the archive in time order."""
-    dated: list[tuple[datetime | str, int, Path]] = []
-    for index, path in enumerate(paths):
-        if not path.is_file():
-            summary.files_refused.append(f"{path}: no such file")
-            continue
-        first = _first_date(path)
-        if isinstance(first, NotAnArchive):
-            summary.files_refused.append(f"{path}: not a WARC or ARC file ({first})")
-            continue
-        dated.append((first.isoformat() if first else "", index, path))
-    return [path for *_key, path in sorted(dated, key=lambda item: (str(item[0]), item[1]))]
-
-
-def _first_date(path: Path) -> datetime | None | NotAnArchive:
-    try:
-        for entry in read_records(path):
-            if isinstance(entry, Record) and entry.rec_type in ("response", "revisit") and entry.date:
-                return entry.date
-            if isinstance(entry, Damaged):
-                return None
-    except NotAnArchive as exc:
-        return exc
-    except OSError as exc:
-        return NotAnArchive(str(exc))
-    return None
-
-
-def default_workers() -> int:
-    return os.cpu_count() or 1

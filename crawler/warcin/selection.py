@@ -26,6 +26,7 @@ class ImportFilter:
     url: re.Pattern[str] | None = None  # searched anywhere in the URL
     since: datetime | None = None  # WARC-Date at or after
     until: datetime | None = None  # WARC-Date before
+    languages: tuple[str, ...] = ()  # primary subtags ("en", "de"), declared or detected
 
     def rejects(self, url: str, date: datetime | None) -> str | None:
         """Why a record is filtered out ("domain", "host", "url", "date"), or None to keep it."""
@@ -70,3 +71,31 @@ def html_response(status: int | None, content_type: str | None) -> str:
     if kind not in HTML_TYPES:
         return f"not HTML ({kind or 'no Content-Type'})"
     return "html"
+
+
+_HTML_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+_META_LANG = re.compile(
+    rb"<meta[^>]+http-equiv\s*=\s*[\"']?content-language[\"']?[^>]+content\s*=\s*[\"']?([A-Za-z]{2,3})",
+    re.IGNORECASE,
+)
+
+
+def declared_language(content_language: str | None, body: bytes) -> str | None:
+    """The page's declared language as a primary subtag: <html lang>, then meta, then the header.
+
+    The page's own markup outranks the server's header, which is often a
+    site-wide default.
+    """
+    head = body[:8192]
+    for pattern in (_HTML_LANG, _META_LANG):
+        match = pattern.search(head)
+        if match:
+            return match.group(1).decode("ascii").lower()
+    if content_language:
+        primary = content_language.split(",")[0].strip().split("-")[0].lower()
+        return primary or None
+    return None
+
+
+def language_matches(language: str | None, wanted: tuple[str, ...]) -> bool:
+    return bool(language) and str(language).split("-")[0].lower() in wanted

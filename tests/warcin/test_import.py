@@ -222,3 +222,21 @@ def test_a_wall_in_an_imported_file_is_a_walled_capture_never_a_version(
     summary = run(archive, path)
     assert summary.to_dict()["new_articles"] == 1 and summary.to_dict()["walled"] == 1
     assert [n for n, *_ in history(archive, A)] == [1]
+
+
+def test_language_filter_uses_the_declared_language_before_extraction(
+    archive: Archive, tmp_path: Path
+) -> None:
+    german = story("Haushalt").replace(b"lang='en'", b"lang='de'")
+    path = tmp_path / "languages.warc.gz"
+    write_warc(
+        path,
+        [
+            Rec(A, T0, story("Budget vote")),  # <html lang='en'>
+            Rec(B, T0, german),  # <html lang='de'>
+        ],
+    )
+    summary = run(archive, path, filters=ImportFilter(languages=("en",)))
+    assert summary.filtered_out == {"language": 1} and summary.to_dict()["new_articles"] == 1
+    with archive.sessions() as session:
+        assert session.scalars(select(Article.canonical_url)).all() == [A]
