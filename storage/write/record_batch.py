@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedContent, Fetch
+from newsarchive.storage.models.capture import Outcome
 
 if TYPE_CHECKING:  # newsarchive.storage.write.service imports this module (it re-exports Write)
     from sqlalchemy.orm import Session
 
-    from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
+    from newsarchive.storage.write.service import ArchiveService, CaptureResult
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _work_for(service: ArchiveService, write: Write) -> Callable[[Session], Capt
         return service.capture_work(write.fetch, write.content)
     if write.kind in ("same_body", "not_modified"):
         assert write.article_id is not None
-        outcome = "not_modified" if write.kind == "not_modified" else "unchanged"
+        outcome = Outcome.NOT_MODIFIED if write.kind == "not_modified" else Outcome.UNCHANGED
         return service.same_body_work(write.fetch, write.article_id, outcome)
     if write.kind == "failure":
         return service.failure_work(write.fetch)

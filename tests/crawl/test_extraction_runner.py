@@ -53,7 +53,7 @@ def test_the_pool_gives_what_the_extractor_gives() -> None:
     finally:
         runner.close()
     assert pooled == extract_fields(HTML, "http://127.0.0.1/harbour.html", AT)
-    assert "sea wall" in pooled["text"]
+    assert "sea wall" in pooled.text
 
 
 def test_pool_workers_start_with_their_imports_frozen() -> None:
@@ -80,10 +80,10 @@ def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
     monkeypatch.setattr(heap, "_malloc_trim", trims.append)
     monkeypatch.setattr(extraction, "_pages_since_trim", 0)
     for _ in range(extraction.TRIM_EVERY - 1):
-        assert extraction.extract_in_worker(HTML, "http://127.0.0.1/a", AT)["title"] == "Harbour reopens"
+        assert extraction.extract_in_worker(HTML, "http://127.0.0.1/a", AT).title == "Harbour reopens"
     assert trims == []
 
-    def broken(*args: object) -> dict[str, object]:
+    def broken(*args: object) -> object:
         raise RuntimeError("lxml fell over")
 
     monkeypatch.setattr(extraction, "extract_fields", broken)
@@ -107,7 +107,7 @@ def test_the_pool_starts_with_the_first_page_to_extract_not_with_the_crawl(
         assert pipeline.extraction.workers == 1
         assert pipeline.extraction._pool is None
         fields = asyncio.run(pipeline.extraction.extract(HTML, "http://127.0.0.1/harbour.html", AT))
-        assert fields["title"] == "Harbour reopens"
+        assert fields.title == "Harbour reopens"
         assert pipeline.extraction._pool is not None  # started on demand, then used
     finally:
         pipeline.close_spider()

@@ -24,9 +24,9 @@ from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.write.record_batch import Write
-from newsarchive.storage.write.service import CaptureResult, ExtractedContent
+from newsarchive.storage.write.results import CaptureResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,7 +121,7 @@ class ArchivePipeline:
         if same is not None:
             return await self._write(Write("same_body", fetch, article_id=same))
         try:
-            fields = await self.extraction.extract(
+            article = await self.extraction.extract(
                 item.body, item.final_url, item.fetched_at, item.content_type
             )
         except Exception as exc:  # an extractor bug must cost one page, not the crawl
@@ -132,10 +132,9 @@ class ArchivePipeline:
         # A page with no text is recorded as a walled capture of kind "empty"
         # (the extractor says so), unless the extractor itself failed on it
         # (flag "error"): that is our fault, not the page's, and a failure.
-        no_kind = "kind" not in fields or "error" in (fields.get("flags") or [])
-        if not (fields.get("text") or "").strip() and no_kind:
+        if not article.text.strip() and "error" in article.flags:
             return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
-        content = ExtractedContent(fields, self.extraction.extractor, self.extraction.extractor_version)
+        content = ExtractedContent(article, self.extraction.extractor, self.extraction.extractor_version)
         return await self._write(Write("capture", fetch, content))
 
 
