@@ -38,7 +38,7 @@ def enqueue(
     cli: CliContext, names: tuple[str, ...], sources_file: str | None, redis_url: str, prefix: str
 ) -> None:
     """Queue the sources' feeds, sitemaps and pages for the workers (a new pass once the last one drained)."""
-    from newsarchive.crawler.cli.crawl_commands import EXIT_BAD_SOURCES, load
+    from newsarchive.crawler.cli.sources_file import EXIT_BAD_SOURCES, load
     from newsarchive.crawler.crawl.distributed.workers import connect, enqueue_sources
     from newsarchive.crawler.crawl.sources import select_sources
 
