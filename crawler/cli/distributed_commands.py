@@ -11,6 +11,7 @@ import sys
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.crawl import settings as defaults
 
 redis_option = click.option(
     "--redis",
@@ -22,7 +23,7 @@ redis_option = click.option(
 prefix_option = click.option(
     "--prefix",
     envvar="NEWSARCHIVE_REDIS_PREFIX",
-    default="newsarchive",
+    default=defaults.NEWSARCHIVE_REDIS_PREFIX,
     show_default=True,
     help="Key prefix of this archive's frontier (NEWSARCHIVE_REDIS_PREFIX).",
 )

@@ -10,12 +10,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task, threads
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.storage.crawl_state.crawl_runs import heartbeat
 from newsarchive.storage.db import make_engine, session_factory
 
 log = logging.getLogger(__name__)
-DEFAULT_INTERVAL = 60.0
 
 
 class RunHeartbeat:
@@ -38,7 +38,7 @@ class RunHeartbeat:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         run_id = settings.getint("NEWSARCHIVE_CRAWL_RUN_ID") or None
-        interval = settings.getfloat("NEWSARCHIVE_HEARTBEAT", DEFAULT_INTERVAL)
+        interval = settings.getfloat("NEWSARCHIVE_HEARTBEAT", defaults.NEWSARCHIVE_HEARTBEAT)
         if run_id is None or interval <= 0:
             raise NotConfigured
         extension = cls(archive_config(settings).db_url, run_id, interval)

@@ -16,9 +16,10 @@ from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
-from newsarchive.crawler.crawl.pipeline.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
-from newsarchive.crawler.crawl.pipeline.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
+from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
+from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner
 from newsarchive.crawler.crawl.pipeline.page_rules import fetch_record, html_problem, redirected_home
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
@@ -40,7 +41,7 @@ class ArchivePipeline:
         settings = crawler.settings
         self.html_types = tuple(settings.getlist("NEWSARCHIVE_HTML_TYPES"))
         self.crawl_run_id = settings.getint("NEWSARCHIVE_CRAWL_RUN_ID") or None
-        self.max_batch = settings.getint("NEWSARCHIVE_DB_BATCH", DEFAULT_MAX_BATCH)
+        self.max_batch = settings.getint("NEWSARCHIVE_DB_BATCH", defaults.NEWSARCHIVE_DB_BATCH)
         self.writer: ArchiveWriter | None = None
         archive.service.revisit_schedules = {
             source: [RevisitStep(timedelta(seconds=a), timedelta(seconds=b)) for a, b in steps]
@@ -54,7 +55,9 @@ class ArchivePipeline:
         workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
         extraction = ExtractionRunner(
             None if workers in (None, "", "None") else int(workers),
-            settings.getint("NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX", DEFAULT_IN_PROCESS_MAX),
+            settings.getint(
+                "NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX", defaults.NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX
+            ),
         )
         return cls(crawler, archive, extraction)
 

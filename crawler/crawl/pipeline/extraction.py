@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.pipeline.heap import trim_heap
 from newsarchive.crawler.crawl.pipeline.page_rules import header_decoded
 from newsarchive.crawler.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Article, extract_article
@@ -35,8 +36,6 @@ from newsarchive.storage.fetch import ExtractedArticle, ExtractedCaption
 
 log = logging.getLogger(__name__)
 
-# Up to this many known pages are extracted in-process when the worker count is not set.
-DEFAULT_IN_PROCESS_MAX = 8
 # Jobs queued per worker: enough that a worker never waits for the reactor, no more.
 JOBS_PER_WORKER = 2
 # Worker processes hand freed heap back to the system every this many pages
@@ -145,7 +144,9 @@ class ExtractionRunner:
     extractor = EXTRACTOR_NAME
     extractor_version = EXTRACTOR_VERSION
 
-    def __init__(self, workers: int | None, in_process_max: int = DEFAULT_IN_PROCESS_MAX) -> None:
+    def __init__(
+        self, workers: int | None, in_process_max: int = defaults.NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX
+    ) -> None:
         """workers: 0 in-process, N a pool of N, None decided by `plan` (one per core by default)."""
         self.requested = workers
         self.in_process_max = in_process_max

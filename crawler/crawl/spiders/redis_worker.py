@@ -29,8 +29,8 @@ from scrapy_redis.spiders import RedisSpider
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.admission import (
-    DEFAULT_ROBOTS_RECHECK,
     Admission,
     entry_hints,
     source_headers,
@@ -88,7 +88,9 @@ class RedisWorkerSpider(RedisSpider):
         spider.frontier = Frontier(session_factory(spider._engine))
         spider.admission = Admission(
             spider.frontier,
-            timedelta(seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)),
+            timedelta(
+                seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", defaults.NEWSARCHIVE_ROBOTS_RECHECK)
+            ),
         )
         spider.lease_seconds = settings.getint("NEWSARCHIVE_REDIS_LEASE")
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
