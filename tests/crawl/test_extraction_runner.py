@@ -112,3 +112,23 @@ def test_the_pool_starts_with_the_first_page_to_extract_not_with_the_crawl(
     finally:
         pipeline.close_spider()
     assert pipeline.extraction._pool is None
+
+
+def test_the_pipeline_finds_the_warc_recorder_through_scrapys_public_accessor() -> None:
+    # The engine exposes no downloader internals here: only Crawler.get_downloader_middleware
+    # (Scrapy 2.12+) can find the recorder whose sync must run before each commit.
+    from newsarchive.crawler.crawl.downloader.middlewares import WarcRecorderMiddleware
+    from newsarchive.crawler.crawl.pipeline.archive_pipeline import _warc_sync
+
+    recorder = SimpleNamespace(store=SimpleNamespace(sync=lambda: None))
+    asked: list[type] = []
+
+    def get_downloader_middleware(cls: type) -> object:
+        asked.append(cls)
+        return recorder
+
+    crawler = SimpleNamespace(engine=object(), get_downloader_middleware=get_downloader_middleware)
+    assert _warc_sync(crawler) is recorder.store.sync  # type: ignore[arg-type]
+    assert asked == [WarcRecorderMiddleware]
+    none_found = SimpleNamespace(engine=object(), get_downloader_middleware=lambda cls: None)
+    assert _warc_sync(none_found) is None  # type: ignore[arg-type]

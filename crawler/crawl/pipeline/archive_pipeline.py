@@ -154,13 +154,10 @@ def _warc_sync(crawler: Crawler) -> Callable[[], None] | None:
     """The WARC recorder's sync, to run before each database commit (see newsarchive.storage.warc.store sync_each)."""
     from newsarchive.crawler.crawl.downloader.middlewares import WarcRecorderMiddleware
 
-    engine = crawler.engine
-    if engine is None:
+    if crawler.engine is None:  # no crawl running (a test driving the pipeline by hand)
         return None
-    for middleware in engine.downloader.middleware.middlewares:
-        if isinstance(middleware, WarcRecorderMiddleware):
-            return middleware.store.sync
-    return None
+    recorder = crawler.get_downloader_middleware(WarcRecorderMiddleware)
+    return recorder.store.sync if recorder is not None else None
 
 
 def _failed(fetch: Fetch, reason: str) -> Fetch:
