@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+from scrapy.signalmanager import SignalManager
 
 from newsarchive.crawler.crawl.pipeline.archive_pipeline import ArchivePipeline, _expected_pages
 from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner, extract_fields
@@ -100,7 +101,9 @@ def test_the_pool_starts_with_the_first_page_to_extract_not_with_the_crawl(
     # A revisit answered with 304s or a recrawl finding nothing new extracts
     # nothing: opening the pipeline must not spawn the workers.
     settings = build_settings(archive_config, {"NEWSARCHIVE_EXTRACT_WORKERS": 1})
-    crawler = SimpleNamespace(settings=settings, spider=object(), engine=None, stats=None)
+    crawler = SimpleNamespace(
+        settings=settings, spider=object(), engine=None, stats=None, signals=SignalManager()
+    )
     pipeline = ArchivePipeline.from_crawler(crawler)  # type: ignore[arg-type]
     pipeline.open_spider()
     try:
@@ -111,6 +114,7 @@ def test_the_pool_starts_with_the_first_page_to_extract_not_with_the_crawl(
         assert pipeline.extraction._pool is not None  # started on demand, then used
     finally:
         pipeline.close_spider()
+        pipeline.archive.close()
     assert pipeline.extraction._pool is None
 
 

@@ -17,11 +17,11 @@ from typing import Any, Self, TypeVar
 from scrapy.crawler import Crawler
 
 from newsarchive.crawler.crawl import settings as defaults
+from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
 from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
 from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner
 from newsarchive.crawler.crawl.pipeline.page_rules import fetch_record, html_problem, redirected_home
-from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
@@ -51,7 +51,7 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        archive = Archive(archive_config(settings))
+        archive = crawl_archive(crawler)
         workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
         extraction = ExtractionRunner(
             None if workers in (None, "", "None") else int(workers),
@@ -76,7 +76,7 @@ class ArchivePipeline:
             if stats is not None:
                 stats.set_value("newsarchive/db_batches", self.writer.batches)
         self.extraction.close()
-        self.archive.close()
+        # The archive is the crawl's, shared: crawl_archive closes it when the engine stops.
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         if self.writer is None:  # used without open_spider (a test calling process_item)

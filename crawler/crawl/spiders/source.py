@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.admission import Admission, entry_hints, source_headers
+from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
@@ -34,13 +35,16 @@ from newsarchive.crawler.crawl.document_cache import DocumentCache
 from newsarchive.crawler.crawl.frontier_feed import FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 from newsarchive.crawler.crawl.pipeline.heap import trim_heap
-from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
-from newsarchive.crawler.crawl.runner import archive_config
+from newsarchive.crawler.crawl.responses import (
+    CONTEXT_KEY,
+    failure_item,
+    failure_reason,
+    page_item,
+)
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.crawl_state.documents import DiscoveryDocuments
 from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
-from newsarchive.storage.db import make_engine, session_factory
 from newsarchive.storage.write.service import CaptureResult
 
 # Sitemap indexes may nest; real ones go one level deep, never three.
@@ -72,10 +76,9 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        config = archive_config(settings)
-        spider._engine = make_engine(config.db_url)
-        spider.frontier = Frontier(session_factory(spider._engine))
-        spider.documents = DocumentCache(DiscoveryDocuments(session_factory(spider._engine)))
+        archive = crawl_archive(crawler)
+        spider.frontier = Frontier(archive.sessions)
+        spider.documents = DocumentCache(DiscoveryDocuments(archive.sessions))
         # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
         spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", defaults.NEWSARCHIVE_FRONTIER_WINDOW)
         spider.admission = Admission(
@@ -95,7 +98,6 @@ class SourceSpider(scrapy.Spider):
 
     def _closed(self) -> None:
         self._flush_done()
-        self._engine.dispose()
 
     # -- start: what the last run left, then the discovery documents ------------
 
