@@ -45,7 +45,7 @@ def context_of(request: Request) -> FetchContext:
 
 def page_item(response: Response) -> PageItem:
     return PageItem(
-        context=context_of(response.request),
+        context=context_of(response.request),  # type: ignore[arg-type]  # a response the engine hands us has one
         final_url=response.url,
         status=response.status,
         headers=decoded_headers(response),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep, next_check
@@ -144,18 +144,22 @@ def insert_row(session: Session, model: type[Article | Capture | Version], value
     PostgreSQL and the cursor's lastrowid on SQLite, which works on SQLite
     before 3.35 too (no RETURNING there); one round trip either way.
     """
-    return session.connection().execute(_INSERTS[model], values).inserted_primary_key[0]
+    key = session.connection().execute(_INSERTS[model], values).inserted_primary_key
+    assert key is not None  # an INSERT's result always has one
+    return int(key[0])
 
 
 # Built once: a new statement object costs its cache key again on every call.
-_INSERTS = {model: insert(model.__table__) for model in (Article, Capture, Version)}
+# (A declarative model's __table__ is a Table; SQLAlchemy types it as a FromClause.)
+_TABLES = {model: cast(Table, model.__table__) for model in (Article, Capture, Version)}
+_INSERTS = {model: insert(table) for model, table in _TABLES.items()}
 SET_CAPTURE_VERSION = (
-    update(Capture.__table__)
-    .where(Capture.__table__.c.id == bindparam("capture_id"))
+    update(_TABLES[Capture])
+    .where(_TABLES[Capture].c.id == bindparam("capture_id"))
     .values(version_id=bindparam("version_id"))
 )
 SET_LATEST_VERSION = (
-    update(Article.__table__)
-    .where(Article.__table__.c.id == bindparam("article_id"))
+    update(_TABLES[Article])
+    .where(_TABLES[Article].c.id == bindparam("article_id"))
     .values(latest_version_id=bindparam("version_id"))
 )

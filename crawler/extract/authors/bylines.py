@@ -58,7 +58,7 @@ def _article_of(node: HtmlElement) -> HtmlElement | None:
 
 
 def microdata_authors(tree: HtmlElement) -> list[str]:
-    names = []
+    names: list[str] = []
     home: HtmlElement | None = None
     for node in tree.iterfind(".//*[@itemprop]"):
         if "author" not in (node.get("itemprop") or "").lower().split() or in_furniture(node):
