@@ -65,7 +65,7 @@ def failure_reason(failure: Failure) -> tuple[str, Outcome, Response | None]:
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or type(exc).__name__
         if text.startswith(ROBOTS_UNAVAILABLE):
-            return text, "skipped", None
+            return text, Outcome.SKIPPED, None
         if "robots.txt" in text.lower():
             return ROBOTS_REASON, Outcome.SKIPPED, None
         if "DOWNLOAD_MAXSIZE" in text:  # HttpCompressionMiddleware: a gzip bomb or a huge page

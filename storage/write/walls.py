@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -23,9 +22,7 @@ from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.models import Article, ArticleEvent
 from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.capture_rows import capture_row
-
-if TYPE_CHECKING:
-    from newsarchive.storage.write.service import CaptureResult
+from newsarchive.storage.write.results import CaptureResult
 
 # Walls are usually passing (a consent prompt shown to some fetches, a bot
 # check during a traffic spike): try again after the schedule's shortest
