@@ -205,7 +205,8 @@ def revisit(
     """
     stop_cleanly()
     from newsarchive.crawler.crawl.crawling import revisit_pass
-    from newsarchive.storage.crawl_state.revisit_due import articles_now, due_articles
+    from newsarchive.storage.crawl_state.revisit_due import due_articles
+    from newsarchive.storage.research.revisit_now import articles_now
 
     if urls and every:
         raise click.UsageError("give URLs or --all, not both")
