@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "newsarchive.crawler.cli.archive_commands",
     "newsarchive.crawler.cli.serve_command",
     "newsarchive.crawler.cli.crawl_commands",
+    "newsarchive.crawler.cli.sources_commands",
     "newsarchive.crawler.cli.warc_commands",
     "newsarchive.crawler.cli.import_command",
     "newsarchive.crawler.cli.research_commands",

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli, stop_cleanly
+from newsarchive.crawler.cli.sources_file import (
+    EXIT_BAD_SOURCES,
+    load,
+    sources_option,
+    sources_path,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,9 +23,8 @@ if TYPE_CHECKING:
     from newsarchive.crawler.crawl.sources import Source
     from newsarchive.storage.archive import Archive
 
-# Exit statuses cron can tell apart.
+# Exit statuses cron can tell apart (EXIT_BAD_SOURCES: sources_file.py).
 EXIT_SOURCE_FAILED = 1
-EXIT_BAD_SOURCES = 2
 EXIT_INTERRUPTED = 130
 
 SUMMARY_LABELS = (
@@ -38,12 +42,6 @@ SUMMARY_LABELS = (
     ("skipped", "skipped by robots.txt"),
 )
 
-sources_option = click.option(
-    "--sources",
-    "sources_file",
-    type=click.Path(dir_okay=False),
-    help="Sources file (TOML). Default: sources.toml in the data directory.",
-)
 overrides_option = click.option(
     "-s",
     "--set",
@@ -57,32 +55,6 @@ no_throttle_option = click.option(
     is_flag=True,
     help="No delays, no AutoThrottle, no backoff: for a local or benchmark host you own only.",
 )
-
-
-def sources_path(cli: CliContext, given: str | None) -> Path:
-    return Path(given) if given else cli.config().home / "sources.toml"
-
-
-def no_sources_file(path: Path) -> str:
-    """The one line for a command that needs sources when the data directory has no sources.toml."""
-    return f"no sources file at {path}: pass --sources FILE or copy one there"
-
-
-def load(cli: CliContext, given: str | None, *, required: bool = True) -> list[Source]:
-    from newsarchive.crawler.crawl.sources import SourcesError, load_sources
-
-    path = sources_path(cli, given)
-    if given is None and not path.exists():
-        if not required:
-            return []
-        click.echo(f"error: {no_sources_file(path)}", err=True)
-        sys.exit(EXIT_BAD_SOURCES)
-    try:
-        return load_sources(path)
-    except SourcesError as exc:
-        for problem in exc.problems:  # every one, so a file is fixed in one go
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(EXIT_BAD_SOURCES)
 
 
 def run_overrides(cli: CliContext, overrides: tuple[str, ...], no_throttle: bool) -> dict[str, Any]:
@@ -233,7 +205,8 @@ def revisit(
     """
     stop_cleanly()
     from newsarchive.crawler.crawl.crawling import revisit_pass
-    from newsarchive.storage.crawl_state.revisit_due import articles_now, due_articles
+    from newsarchive.storage.crawl_state.revisit_due import due_articles
+    from newsarchive.storage.research.revisit_now import articles_now
 
     if urls and every:
         raise click.UsageError("give URLs or --all, not both")
@@ -350,7 +323,5 @@ def schedule(
 
 
 def register(group: click.Group) -> None:
-    from newsarchive.crawler.cli.sources_commands import sources_group
-
-    for command in (crawl, revisit, sources_group, schedule):
+    for command in (crawl, revisit, schedule):
         group.add_command(command)

@@ -11,6 +11,7 @@ import sys
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.crawl import settings as defaults
 
 redis_option = click.option(
     "--redis",
@@ -22,7 +23,7 @@ redis_option = click.option(
 prefix_option = click.option(
     "--prefix",
     envvar="NEWSARCHIVE_REDIS_PREFIX",
-    default="newsarchive",
+    default=defaults.NEWSARCHIVE_REDIS_PREFIX,
     show_default=True,
     help="Key prefix of this archive's frontier (NEWSARCHIVE_REDIS_PREFIX).",
 )
@@ -38,7 +39,7 @@ def enqueue(
     cli: CliContext, names: tuple[str, ...], sources_file: str | None, redis_url: str, prefix: str
 ) -> None:
     """Queue the sources' feeds, sitemaps and pages for the workers (a new pass once the last one drained)."""
-    from newsarchive.crawler.cli.crawl_commands import EXIT_BAD_SOURCES, load
+    from newsarchive.crawler.cli.sources_file import EXIT_BAD_SOURCES, load
     from newsarchive.crawler.crawl.distributed.workers import connect, enqueue_sources
     from newsarchive.crawler.crawl.sources import select_sources
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
-from newsarchive.crawler.cli.crawl_commands import load, sources_option, sources_path
+from newsarchive.crawler.cli.sources_file import load, sources_option, sources_path
 
 if TYPE_CHECKING:
     from newsarchive.crawler.crawl.sources import Source
@@ -102,3 +102,7 @@ def sources_check(cli: CliContext, sources_file: str | None) -> None:
     click.echo(f"{path}: {len(sources)} source(s), all valid")
     for source in sources:
         click.echo(f"  {source.name}: {describe_rule(source)}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(sources_group)

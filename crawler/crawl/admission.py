@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.links import looks_like_listing
 from newsarchive.crawler.crawl.discovery.sites import registrable_domain, same_family, url_host
@@ -42,9 +43,6 @@ from newsarchive.storage.write.dedup import BadURL, canonical_url
 
 log = logging.getLogger(__name__)
 
-# A URL robots.txt forbade is not asked again before this many seconds (one
-# "skipped" capture records the refusal; sites rarely change robots.txt).
-DEFAULT_ROBOTS_RECHECK = 7 * 24 * 3600
 # Other sites named in a "why nothing was archived" message, at most.
 MAX_SUGGESTED_HOSTS = 5
 
@@ -54,7 +52,7 @@ class Admission:
 
     def __init__(self, frontier: Frontier, robots_recheck: timedelta | None = None) -> None:
         self.frontier = frontier
-        self.robots_recheck = robots_recheck or timedelta(seconds=DEFAULT_ROBOTS_RECHECK)
+        self.robots_recheck = robots_recheck or timedelta(seconds=defaults.NEWSARCHIVE_ROBOTS_RECHECK)
         self.seen: set[str] = set()  # canonical URLs discovered this run (all sources)
         self.admitted: Counter[str] = Counter()  # new URLs admitted per source (max_urls)
         # Registrable domains of the section-page links left for being on another site.

@@ -169,7 +169,6 @@ def _pass_settings(
         archive.config,
         {
             **source_settings(sources, throttle),
-            "NEWSARCHIVE_VIA": via,
             "NEWSARCHIVE_CRAWL_RUN_ID": run_id,
             **overrides,
         },

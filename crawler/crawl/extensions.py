@@ -8,14 +8,14 @@ from typing import Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet import task, threads
 
-from newsarchive.crawler.crawl.runner import archive_config
+from newsarchive.crawler.crawl import settings as defaults
+from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.storage.crawl_state.crawl_runs import heartbeat
-from newsarchive.storage.db import make_engine, session_factory
 
 log = logging.getLogger(__name__)
-DEFAULT_INTERVAL = 60.0
 
 
 class RunHeartbeat:
@@ -27,21 +27,20 @@ class RunHeartbeat:
     the interval is 0.
     """
 
-    def __init__(self, db_url: str, run_id: int, interval: float) -> None:
+    def __init__(self, sessions: sessionmaker[Session], run_id: int, interval: float) -> None:
         self.run_id = run_id
         self.interval = interval
-        self.engine = make_engine(db_url)
-        self.sessions = session_factory(self.engine)
+        self.sessions = sessions  # the crawl's shared archive (crawl_archive)
         self.loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         run_id = settings.getint("NEWSARCHIVE_CRAWL_RUN_ID") or None
-        interval = settings.getfloat("NEWSARCHIVE_HEARTBEAT", DEFAULT_INTERVAL)
+        interval = settings.getfloat("NEWSARCHIVE_HEARTBEAT", defaults.NEWSARCHIVE_HEARTBEAT)
         if run_id is None or interval <= 0:
             raise NotConfigured
-        extension = cls(archive_config(settings).db_url, run_id, interval)
+        extension = cls(crawl_archive(crawler).sessions, run_id, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -53,7 +52,6 @@ class RunHeartbeat:
     def spider_closed(self) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.engine.dispose()
 
     def _beat(self) -> object:
         # On a thread: the write may wait for SQLite's lock, the reactor must not.

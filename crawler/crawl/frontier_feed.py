@@ -18,15 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.storage.crawl_state.frontier import Frontier, Taken
-
-# URLs out at once: enough to keep 16 connections and the extraction pool busy
-# while the database thread commits a batch, small enough not to matter in memory.
-DEFAULT_WINDOW = 128
 
 
 class FrontierFeed:
-    def __init__(self, frontier: Frontier, sources: Sequence[str], window: int = DEFAULT_WINDOW) -> None:
+    def __init__(
+        self, frontier: Frontier, sources: Sequence[str], window: int = defaults.NEWSARCHIVE_FRONTIER_WINDOW
+    ) -> None:
         self.frontier = frontier
         self.sources = list(sources)
         self.window = max(1, window)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.warc.store import WarcLocation
 
 
@@ -50,5 +51,5 @@ class FailureItem:
     status: int | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
     warc: WarcLocation | None = None
-    outcome: str = "failed"  # or "skipped" (robots.txt)
+    outcome: Outcome = Outcome.FAILED  # or SKIPPED (robots.txt)
     robots: dict[str, Any] | None = None  # the robots.txt response that governed it

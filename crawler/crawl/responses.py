@@ -11,6 +11,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
+from newsarchive.storage.models.capture import Outcome
 
 # The failure reason of a robots.txt refusal (the source spider looks captures up by it).
 ROBOTS_REASON = "forbidden by robots.txt"
@@ -44,7 +45,7 @@ def context_of(request: Request) -> FetchContext:
 
 def page_item(response: Response) -> PageItem:
     return PageItem(
-        context=context_of(response.request),
+        context=context_of(response.request),  # type: ignore[arg-type]  # a response the engine hands us has one
         final_url=response.url,
         status=response.status,
         headers=decoded_headers(response),
@@ -55,33 +56,33 @@ def page_item(response: Response) -> PageItem:
     )
 
 
-def failure_reason(failure: Failure) -> tuple[str, str, Response | None]:
-    """A one-line reason, the outcome ("failed" or "skipped") and the response if any."""
+def failure_reason(failure: Failure) -> tuple[str, Outcome, Response | None]:
+    """A one-line reason, the outcome (FAILED or SKIPPED) and the response if any."""
     exc = failure.value
     if isinstance(exc, HttpError):
         response = exc.response
-        return f"HTTP {response.status}", "failed", response
+        return f"HTTP {response.status}", Outcome.FAILED, response
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or type(exc).__name__
         if text.startswith(ROBOTS_UNAVAILABLE):
-            return text, "skipped", None
+            return text, Outcome.SKIPPED, None
         if "robots.txt" in text.lower():
-            return ROBOTS_REASON, "skipped", None
+            return ROBOTS_REASON, Outcome.SKIPPED, None
         if "DOWNLOAD_MAXSIZE" in text:  # HttpCompressionMiddleware: a gzip bomb or a huge page
-            return "body over the size limit once decompressed (DOWNLOAD_MAXSIZE)", "failed", None
-        return text.splitlines()[0][:300], "failed", None
+            return "body over the size limit once decompressed (DOWNLOAD_MAXSIZE)", Outcome.FAILED, None
+        return text.splitlines()[0][:300], Outcome.FAILED, None
     name = type(exc).__name__
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if "download max size" in detail or "download maxsize" in detail:
-        return "body over the size limit (DOWNLOAD_MAXSIZE)", "failed", None
+        return "body over the size limit (DOWNLOAD_MAXSIZE)", Outcome.FAILED, None
     friendly = _FRIENDLY_ERRORS.get(name)
     if friendly is None:
-        return f"{name}: {detail}"[:300], "failed", None
+        return f"{name}: {detail}"[:300], Outcome.FAILED, None
     if detail.lower().startswith(friendly.lower()):
-        return detail[:300], "failed", None
+        return detail[:300], Outcome.FAILED, None
     if detail and len(detail) < 200:
-        return f"{friendly} ({detail})", "failed", None
-    return friendly, "failed", None
+        return f"{friendly} ({detail})", Outcome.FAILED, None
+    return friendly, Outcome.FAILED, None
 
 
 # Twisted's and Scrapy's exception names, in words a user can act on.

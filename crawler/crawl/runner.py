@@ -77,7 +77,7 @@ def run_spider(
     # the root handler (stderr): make that config honour LOG_LEVEL. One crawl
     # per process, so changing Scrapy's module-level default here is contained.
     level = logging.getLevelName(settings.get("LOG_LEVEL"))
-    DEFAULT_LOGGING["loggers"]["scrapy"]["level"] = level
+    DEFAULT_LOGGING["loggers"]["scrapy"]["level"] = level  # type: ignore[index]  # a plain dict config
     process = CrawlerProcess(settings)
     if isinstance(level, int) and level >= logging.ERROR:
         # Network failures are reported per URL as results; Scrapy's own

@@ -2,6 +2,10 @@
 
 Every value here can be overridden per run (the CLI passes overrides) or per
 source (sources.toml). Why each default differs from Scrapy's is noted.
+
+Every NEWSARCHIVE_* default is stated here and only here: code that reads a
+setting falls back to this module's value (`settings as defaults`), never to
+a number of its own.
 """
 
 from __future__ import annotations
@@ -116,10 +120,16 @@ NEWSARCHIVE_WARC_SYNC = "batch"
 # live worker every third of it).
 NEWSARCHIVE_REDIS_PREFIX = "newsarchive"
 NEWSARCHIVE_REDIS_LEASE = 300
+# The source spider's article URLs out of the frontier at once: enough to keep
+# 16 connections and the extraction pool busy while the database thread
+# commits a batch, small enough not to matter in memory.
+NEWSARCHIVE_FRONTIER_WINDOW = 128
+# A URL robots.txt forbade is not asked again before this many seconds (one
+# "skipped" capture records the refusal; sites rarely change robots.txt).
+NEWSARCHIVE_ROBOTS_RECHECK = 7 * 24 * 3600
 # Content types archived as articles; anything else is recorded as a failure.
 NEWSARCHIVE_HTML_TYPES = ["text/html", "application/xhtml+xml"]
-# How the current run is recorded (set by the runner).
-NEWSARCHIVE_VIA = "capture"
+# The crawl run the captures belong to (set by the runner).
 NEWSARCHIVE_CRAWL_RUN_ID = None
 # Seconds between the crawl run's heartbeats (0: none). A run on another host
 # silent for 10 minutes is taken for dead (newsarchive.storage.crawl_state.crawl_runs.SILENT_AFTER).

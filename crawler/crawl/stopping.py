@@ -93,7 +93,7 @@ def _stop_crawl() -> None:
         # now would be lost, so look again shortly.
         from twisted.internet import reactor
 
-        reactor.callLater(0.05, _stop_crawl)
+        reactor.callLater(0.05, _stop_crawl)  # type: ignore[arg-type]  # twisted types the module, not the reactor
         return
     stop_async = getattr(crawler, "stop_async", None)
     if stop_async is None:  # Scrapy before 2.14

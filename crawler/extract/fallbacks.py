@@ -32,9 +32,12 @@ LOG = logging.getLogger(__name__)
 DATEPARSER_SWITCH = "NEWSARCHIVE_DATEPARSER"
 
 
-def _printed_date(text: str) -> datetime | None:
-    """In place of htmldate's call to dateparser: the first unambiguous date printed in ``text``."""
-    day = parse_date(text)
+def _printed_date(string: str) -> datetime | None:
+    """In place of htmldate's call to dateparser: the first unambiguous date printed in ``string``.
+
+    The parameter is named as htmldate's own ``_external_date`` names it.
+    """
+    day = parse_date(string)
     return datetime(day.year, day.month, day.day) if day else None
 
 
@@ -52,7 +55,7 @@ def replace_dateparser() -> bool:
         LOG.warning("htmldate's internals moved; its dateparser fallback stays in use")
         return False
     htmldate.extractors._external_date = _printed_date
-    htmldate.extractors.has_date_cue = _always
+    htmldate.extractors.has_date_cue = _always  # type: ignore[assignment]  # takes anything, says yes
     return True
 
 

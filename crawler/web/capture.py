@@ -1,20 +1,19 @@
 """On-demand capture for the API: guard the target, run `newsarchive capture` as a subprocess.
 
 A Twisted reactor cannot run (or restart) inside the API process, so each
-capture is the CLI in a child process. The child gets the archive location
-through the environment rather than argv, so a PostgreSQL password never
-shows in the process list.
+capture is the CLI in a child process, built by
+newsarchive.crawler.crawl.child_command: the archive location goes through the
+environment, never argv, so a PostgreSQL password never shows in the process list.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsarchive.crawler.crawl.child_command import ChildCommand, child_command
 from newsarchive.crawler.crawl.downloader.netguard import TargetRefused, check_url
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.storage.config import ArchiveConfig
@@ -49,17 +48,17 @@ class CaptureService:
     settings: WebSettings
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
 
-    def command(self, url: str) -> list[str]:
-        cmd = [sys.executable, "-m", "newsarchive.crawler.cli", "capture", "--json", url]
+    def command(self, url: str) -> ChildCommand:
+        args = ["capture", "--json", url]
         if not self.settings.allow_private:
             # The middleware checks every request and redirect hop before it is
             # sent; the resolver checks the address actually connected to.
-            cmd += ["-s", "NEWSARCHIVE_DENY_PRIVATE=1"]
-            cmd += [
+            args += ["-s", "NEWSARCHIVE_DENY_PRIVATE=1"]
+            args += [
                 "-s",
                 f"{resolver_setting()}=newsarchive.crawler.crawl.downloader.netguard_resolver.DenyPrivateResolver",
             ]
-        return cmd
+        return child_command(self.config, args)
 
     async def guard(self, url: str) -> str:
         """The URL as the archive keys it, once it is well formed and allowed (else CaptureError)."""
@@ -100,13 +99,13 @@ class CaptureService:
         raise CaptureError(502, f"capture {outcome}: {result.get('reason') or 'no reason given'}", result)
 
     async def _run(self, url: str) -> tuple[str, str, int]:
-        env = dict(os.environ, NEWSARCHIVE_HOME=str(self.config.home), NEWSARCHIVE_DB=self.config.db_url)
+        command = self.command(url)
         process = await asyncio.create_subprocess_exec(
-            *self.command(url),
+            *command.argv,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=env,
+            env=command.environ(),
         )
         try:
             out, err = await asyncio.wait_for(process.communicate(), self.settings.capture_timeout)

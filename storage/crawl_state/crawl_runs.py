@@ -136,7 +136,7 @@ def mark_interrupted(sessions: sessionmaker[Session], now: datetime | None = Non
             info = run.stats or {}
             pid = info.get("pid")
             here = info.get("host") == host and isinstance(pid, int)
-            dead = (here and not _alive(pid)) or (not here and _silent(run, now))
+            dead = (here and isinstance(pid, int) and not _alive(pid)) or (not here and _silent(run, now))
             if dead and pid != os.getpid():
                 run.status = "interrupted"
                 run.finished_at = now

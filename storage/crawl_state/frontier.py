@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -106,7 +106,8 @@ class Frontier:
         """
         with self.sessions.begin() as session:
             result = session.execute(delete(FrontierEntry).where(FrontierEntry.source.not_in(list(keep))))
-        return result.rowcount or 0
+        # A DELETE's result is a CursorResult, which has rowcount (Session.execute is typed as Result).
+        return cast("CursorResult[Any]", result).rowcount or 0
 
     def add(self, entries: Sequence[Queued]) -> int:
         """Queue new URLs (already-queued ones are left as they are); returns how many were new."""

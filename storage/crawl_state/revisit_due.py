@@ -6,7 +6,6 @@ that kept them (`etag`, `last-modified`; newsarchive.storage.fetch.KEPT_HEADERS)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -44,40 +43,7 @@ def due_articles(
             query = query.where(Article.source == source)
         if limit is not None:
             query = query.limit(limit)
-        return [_due(session, article) for article in session.scalars(query)]
-
-
-def articles_now(
-    sessions: sessionmaker[Session],
-    urls: Sequence[str] = (),
-    *,
-    source: str | None = None,
-    limit: int | None = None,
-) -> tuple[list[DueArticle], list[str]]:
-    """Articles to check now whether due or not: those of `urls` (else all, of `source` if given).
-
-    Returns them and the URLs that name no archived article.
-    """
-    from newsarchive.storage.research.read import NotFound, find_article
-
-    with sessions() as session:
-        if urls:
-            found: dict[int, Article] = {}
-            unknown = []
-            for url in urls:
-                try:
-                    article = find_article(session, url)
-                except NotFound:
-                    unknown.append(url)
-                    continue
-                found.setdefault(article.id, article)
-            return [_due(session, a) for a in found.values()], unknown
-        query = select(Article).order_by(Article.id)
-        if source is not None:
-            query = query.where(Article.source == source)
-        if limit is not None:
-            query = query.limit(limit)
-        return [_due(session, a) for a in session.scalars(query)], []
+        return [due_entry(session, article) for article in session.scalars(query)]
 
 
 def next_due(sessions: sessionmaker[Session], *, source: str | None = None) -> datetime | None:
@@ -91,7 +57,7 @@ def next_due(sessions: sessionmaker[Session], *, source: str | None = None) -> d
     return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
-def _due(session: Session, article: Article) -> DueArticle:
+def due_entry(session: Session, article: Article) -> DueArticle:
     capture = session.scalar(
         select(Capture)
         # Not a walled capture's: its validators are the wall's, and a 304 to

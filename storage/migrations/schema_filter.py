@@ -6,6 +6,9 @@ what "the schema matches the models" means.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from newsarchive.storage.models import Base
 
 # Search machinery created by migration 0003, deliberately outside the models:
@@ -17,7 +20,7 @@ SEARCH_COLUMNS = {("versions", "search_vector")}
 SEARCH_INDEXES = {"ix_versions_search_vector", "ix_versions_search_cover", "ix_versions_search_published"}
 
 
-def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:
     """Skip reflecting the FTS5 tables at all (reflection of virtual tables is not portable)."""
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE_PREFIX))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
@@ -10,17 +11,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 
-# What a capture did to the archive.
-OUTCOMES = (
-    "new_article",
-    "new_version",
-    "unchanged",
-    "not_modified",
-    "gone",
-    "failed",
-    "skipped",
-    "walled",  # the page was a wall or junk (page_kind says which): kept, never a version
-)
+
+class Outcome(StrEnum):
+    """What a capture did to the archive.
+
+    A str enum: members compare equal to, serialise to (JSON) and are stored
+    as the plain strings the captures table has always held.
+    """
+
+    NEW_ARTICLE = "new_article"
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not_modified"  # a 304 answer to a conditional revisit
+    GONE = "gone"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # robots.txt, filtered
+    WALLED = "walled"  # the page was a wall or junk (page_kind says which): kept, never a version
+
+
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
 
 
 class Capture(Base):

@@ -9,7 +9,11 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
-from newsarchive.storage.write.dedup import VERSIONED_FIELDS
+
+# The fields whose change makes a new version. Images, language, sitename and
+# description are kept on the version but do not decide it: they churn with
+# CDN URLs and A/B tests without the story changing.
+VERSIONED_FIELDS = ("title", "text", "authors", "captions", "published", "modified")
 
 
 class Version(Base):

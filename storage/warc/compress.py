@@ -26,7 +26,7 @@ from typing import Any
 try:
     from isal import isal_zlib
 except ImportError:  # pragma: no cover (isal is a dependency; kept optional for odd platforms)
-    isal_zlib = None
+    isal_zlib = None  # type: ignore[assignment]  # checked before each use
 
 ISAL_LEVEL = 3
 ZLIB_LEVEL = 6

@@ -290,7 +290,7 @@ class _Writer(WARCWriter):
     """warcio's writer with our compressor: each record still its own gzip member."""
 
     def _write_warc_record(self, out: io.BufferedWriter, record: ArcWarcRecord) -> None:
-        if not self.gzip:
+        if not self.gzip:  # type: ignore[has-type]  # set by warcio's untyped __init__
             return super()._write_warc_record(out, record)
         self.gzip = False  # warcio would wrap `out` at level 9 itself
         try:

@@ -10,27 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep, next_check
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, Capture, Version
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.dedup import domain_of, word_count
 from newsarchive.storage.write.versions import change_summary
 
-if TYPE_CHECKING:
-    from newsarchive.storage.write.service import ExtractedContent
 
-
-def capture_row(fetch: Fetch, *, outcome: str, article_id: int | None) -> Capture:
+def capture_row(fetch: Fetch, *, outcome: Outcome, article_id: int | None) -> Capture:
     return Capture(**capture_values(fetch, outcome=outcome, article_id=article_id))
 
 
 def capture_values(
-    fetch: Fetch, *, outcome: str, article_id: int | None, version_id: int | None = None
+    fetch: Fetch, *, outcome: Outcome, article_id: int | None, version_id: int | None = None
 ) -> dict[str, Any]:
     warc = fetch.warc
     return {
@@ -39,7 +37,7 @@ def capture_values(
         "article_id": article_id,
         "version_id": version_id,
         "crawl_run_id": fetch.crawl_run_id,
-        "outcome": outcome,
+        "outcome": outcome.value,
         "status_code": fetch.status_code,
         "headers": dict(fetch.headers),
         "content_type": fetch.content_type,
@@ -65,23 +63,24 @@ def version_values(
     capture_id: int,
     previous: Version | None,
 ) -> dict[str, Any]:
-    fields = content.fields
+    article = content.article
+    fields = article.as_fields()
     return {
         "article_id": article_id,
         "number": number,
         "content_hash": digest,
-        "title": fields.get("title"),
-        "text": fields.get("text") or "",
-        "authors": list(fields.get("authors") or []),
-        "captions": [dict(c) for c in fields.get("captions") or []],
-        "published": fields.get("published"),
-        "modified": fields.get("modified"),
-        "language": fields.get("language"),
-        "sitename": fields.get("sitename"),
-        "description": fields.get("description"),
-        "images": list(fields.get("images") or []),
-        "flags": list(fields.get("flags") or []),
-        "word_count": word_count(fields.get("text")),
+        "title": article.title,
+        "text": article.text or "",
+        "authors": list(article.authors),
+        "captions": fields["captions"],
+        "published": article.published,
+        "modified": article.modified,
+        "language": article.language,
+        "sitename": article.sitename,
+        "description": article.description,
+        "images": list(article.images),
+        "flags": list(article.flags),
+        "word_count": word_count(article.text),
         "extractor": content.extractor,
         "extractor_version": content.extractor_version,
         "first_seen_at": fetched_at,
@@ -127,7 +126,7 @@ def insert_new_article(
         },
     )
     capture_id = insert_row(
-        session, Capture, capture_values(fetch, outcome="new_article", article_id=article_id)
+        session, Capture, capture_values(fetch, outcome=Outcome.NEW_ARTICLE, article_id=article_id)
     )
     version_id = insert_row(
         session, Version, version_values(article_id, 1, digest, content, at, capture_id, None)
@@ -145,18 +144,22 @@ def insert_row(session: Session, model: type[Article | Capture | Version], value
     PostgreSQL and the cursor's lastrowid on SQLite, which works on SQLite
     before 3.35 too (no RETURNING there); one round trip either way.
     """
-    return session.connection().execute(_INSERTS[model], values).inserted_primary_key[0]
+    key = session.connection().execute(_INSERTS[model], values).inserted_primary_key
+    assert key is not None  # an INSERT's result always has one
+    return int(key[0])
 
 
 # Built once: a new statement object costs its cache key again on every call.
-_INSERTS = {model: insert(model.__table__) for model in (Article, Capture, Version)}
+# (A declarative model's __table__ is a Table; SQLAlchemy types it as a FromClause.)
+_TABLES = {model: cast(Table, model.__table__) for model in (Article, Capture, Version)}
+_INSERTS = {model: insert(table) for model, table in _TABLES.items()}
 SET_CAPTURE_VERSION = (
-    update(Capture.__table__)
-    .where(Capture.__table__.c.id == bindparam("capture_id"))
+    update(_TABLES[Capture])
+    .where(_TABLES[Capture].c.id == bindparam("capture_id"))
     .values(version_id=bindparam("version_id"))
 )
 SET_LATEST_VERSION = (
-    update(Article.__table__)
-    .where(Article.__table__.c.id == bindparam("article_id"))
+    update(_TABLES[Article])
+    .where(_TABLES[Article].c.id == bindparam("article_id"))
     .values(latest_version_id=bindparam("version_id"))
 )

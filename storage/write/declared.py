@@ -70,7 +70,7 @@ def _changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
 
 
 def store_declared(
-    session: Session, article_id: int, capture_id: int, record: Mapping[str, Any], at: datetime
+    session: Session, article_id: int, capture_id: int | None, record: Mapping[str, Any], at: datetime
 ) -> None:
     """Keep a capture's declared record on its article, its version (if new to it) and the term rows."""
     article = session.get(Article, article_id)

@@ -118,13 +118,8 @@ def normalise_line(text: str | None) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
 
 
-# The fields whose change makes a new version. Images, language, sitename and
-# description are kept on the version but do not decide it: they churn with
-# CDN URLs and A/B tests without the story changing.
-VERSIONED_FIELDS = ("title", "text", "authors", "captions", "published", "modified")
-
-
 def normalised_content(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields whose change makes a new version (VERSIONED_FIELDS, with the Version model), normalised."""
     captions = content.get("captions") or []
     return {
         "title": normalise_line(content.get("title")),

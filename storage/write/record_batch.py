@@ -13,16 +13,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol, TypeVar
 
-from newsarchive.storage.fetch import Fetch
+from sqlalchemy.orm import Session, sessionmaker
 
-if TYPE_CHECKING:  # newsarchive.storage.write.service imports this module (it re-exports Write)
-    from sqlalchemy.orm import Session
+from newsarchive.storage.fetch import ExtractedContent, Fetch
+from newsarchive.storage.models.capture import Outcome
+from newsarchive.storage.write.results import CaptureResult
 
-    from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+
+class Recorder(Protocol):
+    """The transaction bodies a batch runs: ArchiveService's, named here so this module needs no import of it."""
+
+    sessions: sessionmaker[Session]
+
+    def in_transaction(self, work: Callable[[Session], T]) -> T: ...
+    def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]: ...
+    def same_body_work(
+        self, fetch: Fetch, article_id: int, outcome: Outcome = ...
+    ) -> Callable[[Session], CaptureResult]: ...
+    def failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]: ...
+    def redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +50,7 @@ class Write:
     article_id: int | None = None  # for "same_body" and "not_modified"
 
 
-def record_many(service: ArchiveService, writes: Sequence[Write]) -> list[CaptureResult | Exception]:
+def record_many(service: Recorder, writes: Sequence[Write]) -> list[CaptureResult | Exception]:
     """Record several fetches in one transaction: one commit (and fsync) for the lot.
 
     If anything in the batch fails (a race on a unique constraint, a lock, a
@@ -62,14 +77,14 @@ def record_many(service: ArchiveService, writes: Sequence[Write]) -> list[Captur
     return results
 
 
-def _work_for(service: ArchiveService, write: Write) -> Callable[[Session], CaptureResult]:
+def _work_for(service: Recorder, write: Write) -> Callable[[Session], CaptureResult]:
     """The transaction body of the record_* call this write stands for."""
     if write.kind == "capture":
         assert write.content is not None
         return service.capture_work(write.fetch, write.content)
     if write.kind in ("same_body", "not_modified"):
         assert write.article_id is not None
-        outcome = "not_modified" if write.kind == "not_modified" else "unchanged"
+        outcome = Outcome.NOT_MODIFIED if write.kind == "not_modified" else Outcome.UNCHANGED
         return service.same_body_work(write.fetch, write.article_id, outcome)
     if write.kind == "failure":
         return service.failure_work(write.fetch)

@@ -8,18 +8,18 @@ archived is ever modified except the counters and timestamps that describe it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.crawl_state.revisit_schedule import DEFAULT_SCHEDULE, RevisitStep, next_check
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.capture_rows import (
     SET_CAPTURE_VERSION,
     capture_row,
@@ -36,7 +36,10 @@ from newsarchive.storage.write.dedup import (
     content_hash,
 )
 from newsarchive.storage.write.record_batch import Write, record_many
+from newsarchive.storage.write.results import CaptureResult
 from newsarchive.storage.write.walls import walled_work
+
+__all__ = ["ArchiveService", "CaptureResult", "ExtractedContent", "Write"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,31 +47,6 @@ T = TypeVar("T")
 # HTTP statuses that mean "this article is gone" on a URL we already archive.
 GONE_STATUSES = (404, 410)
 MAX_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class CaptureResult:
-    outcome: str  # see newsarchive.storage.models.capture.OUTCOMES
-    url: str
-    capture_id: int
-    article_id: int | None = None
-    article_url: str | None = None
-    version: int | None = None
-    title: str | None = None
-    reason: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome not in ("failed", "skipped", "walled")
-
-
-@dataclass(frozen=True)
-class ExtractedContent:
-    """The extractor's output as the archive keeps it."""
-
-    fields: Mapping[str, Any]  # the Article's JSON: title, text, authors, captions, ...
-    extractor: str
-    extractor_version: str
 
 
 class ArchiveService:
@@ -113,14 +91,14 @@ class ArchiveService:
         return self.in_transaction(self.capture_work(fetch, content))
 
     def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
-        kind = content.fields.get("kind") or "article"
+        kind = content.article.kind or "article"
         if kind != "article":  # a wall or junk page: a capture and an event, never a version
             return walled_work(
                 fetch, kind, find=_article_for_url, schedule=self._source_schedule, result=CaptureResult
             )
         final_url = fetch.final_url or fetch.requested_url
-        key = choose_article_url(final_url, content.fields.get("canonical_url"))
-        digest = content_hash(content.fields)
+        key = choose_article_url(final_url, content.article.canonical_url)
+        digest = content_hash(content.article.as_fields())
 
         def work(session: Session) -> CaptureResult:
             # FOR UPDATE (a no-op on SQLite, which serialises writers itself): on
@@ -133,13 +111,13 @@ class ArchiveService:
                 schedule = self._source_schedule(fetch.source)
                 article_id, capture_id = insert_new_article(session, fetch, content, key, digest, schedule)
                 return CaptureResult(
-                    "new_article",
+                    Outcome.NEW_ARTICLE,
                     fetch.requested_url,
                     capture_id,
                     article_id,
                     key,
                     1,
-                    content.fields.get("title"),
+                    content.article.title,
                 )
             if article.source is None and fetch.source:
                 article.source = fetch.source
@@ -154,7 +132,7 @@ class ArchiveService:
                 Capture,
                 capture_values(
                     fetch,
-                    outcome="unchanged" if unchanged else "new_version",
+                    outcome=Outcome.UNCHANGED if unchanged else Outcome.NEW_VERSION,
                     article_id=article.id,
                     version_id=latest.id if unchanged and latest is not None else None,
                 ),
@@ -164,7 +142,7 @@ class ArchiveService:
                 assert latest is not None
                 latest.last_seen_at = max(latest.last_seen_at, fetch.fetched_at)
                 _count_capture(session, latest)
-                outcome, number = "unchanged", latest.number
+                outcome, number = Outcome.UNCHANGED, latest.number
             else:
                 number = article.version_count + 1
                 version_id = insert_row(
@@ -178,20 +156,22 @@ class ArchiveService:
                 article.version_count = number
                 article.latest_version_id = version_id
                 article.last_changed_at = fetch.fetched_at
-                outcome = "new_version"
+                outcome = Outcome.NEW_VERSION
             _touch(article, fetch.fetched_at, seen=True, schedule=self._schedule(article))
             return CaptureResult(
-                outcome, fetch.requested_url, capture_id, article.id, key, number, content.fields.get("title")
+                outcome, fetch.requested_url, capture_id, article.id, key, number, content.article.title
             )
 
         return with_declared(fetch.declared, fetch.fetched_at, work)
 
-    def record_same_body(self, fetch: Fetch, article_id: int, outcome: str = "unchanged") -> CaptureResult:
+    def record_same_body(
+        self, fetch: Fetch, article_id: int, outcome: Outcome = Outcome.UNCHANGED
+    ) -> CaptureResult:
         """A fetch whose bytes equal the latest version's: no re-extraction needed."""
         return self.in_transaction(self.same_body_work(fetch, article_id, outcome))
 
     def same_body_work(
-        self, fetch: Fetch, article_id: int, outcome: str = "unchanged"
+        self, fetch: Fetch, article_id: int, outcome: Outcome = Outcome.UNCHANGED
     ) -> Callable[[Session], CaptureResult]:
         def work(session: Session) -> CaptureResult:
             article = session.get(Article, article_id, with_for_update=True)  # see _capture_work
@@ -222,7 +202,7 @@ class ArchiveService:
 
     def record_not_modified(self, fetch: Fetch, article_id: int) -> CaptureResult:
         """A 304 answer to a conditional revisit: the latest version still stands."""
-        return self.record_same_body(fetch, article_id, outcome="not_modified")
+        return self.record_same_body(fetch, article_id, outcome=Outcome.NOT_MODIFIED)
 
     def record_failure(self, fetch: Fetch) -> CaptureResult:
         """A fetch that produced no article: kept as a failed (or skipped) capture.
@@ -241,14 +221,14 @@ class ArchiveService:
                 article = _article_for_url(session, fetch.requested_url)
             outcome = fetch.error_outcome
             if article is not None and fetch.status_code in GONE_STATUSES:
-                outcome = "gone"
+                outcome = Outcome.GONE
             capture = capture_row(fetch, outcome=outcome, article_id=article.id if article else None)
             capture.error = reason
             session.add(capture)
             session.flush()
             if article is not None:
                 _touch(article, fetch.fetched_at, seen=False, schedule=self._schedule(article))
-                if outcome == "gone" and article.status != "gone":
+                if outcome == Outcome.GONE and article.status != "gone":
                     article.status = "gone"
                     session.add(
                         ArticleEvent(
@@ -280,7 +260,9 @@ class ArchiveService:
         def work(session: Session) -> CaptureResult:
             article = _article_for_url(session, fetch.requested_url)
             capture = capture_row(
-                fetch, outcome="gone" if article else "failed", article_id=article.id if article else None
+                fetch,
+                outcome=Outcome.GONE if article else Outcome.FAILED,
+                article_id=article.id if article else None,
             )
             capture.error = fetch.error
             session.add(capture)
@@ -299,7 +281,7 @@ class ArchiveService:
                         )
                     )
             return CaptureResult(
-                capture.outcome,
+                Outcome(capture.outcome),
                 fetch.requested_url,
                 capture.id,
                 article.id if article else None,

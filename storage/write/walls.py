@@ -14,17 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep, next_check
 from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.models import Article, ArticleEvent
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.capture_rows import capture_row
-
-if TYPE_CHECKING:
-    from newsarchive.storage.write.service import CaptureResult
+from newsarchive.storage.write.results import CaptureResult
 
 # Walls are usually passing (a consent prompt shown to some fetches, a bot
 # check during a traffic spike): try again after the schedule's shortest
@@ -67,7 +65,7 @@ def walled_work(
             article = find(session, url)
             if article is not None:
                 break
-        capture = capture_row(fetch, outcome="walled", article_id=article.id if article else None)
+        capture = capture_row(fetch, outcome=Outcome.WALLED, article_id=article.id if article else None)
         capture.page_kind = kind
         session.add(capture)
         session.flush()
@@ -77,7 +75,7 @@ def walled_work(
                 f"{describe(kind)}, not the article: kept in the WARC, nothing archived"
                 " (the next crawl that lists the URL fetches it again)"
             )
-            return result("walled", fetch.requested_url, capture.id, reason=reason)
+            return result(Outcome.WALLED, fetch.requested_url, capture.id, reason=reason)
         session.add(
             ArticleEvent(
                 article_id=article.id,
@@ -90,7 +88,7 @@ def walled_work(
         _checked(article, fetch.fetched_at, schedule(article.source))
         reason = f"{describe(kind)}, not the article: kept in the WARC; v{article.version_count} stands"
         return result(
-            "walled",
+            Outcome.WALLED,
             fetch.requested_url,
             capture.id,
             article.id,

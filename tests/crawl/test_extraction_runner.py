@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+from scrapy.signalmanager import SignalManager
 
 from newsarchive.crawler.crawl.pipeline.archive_pipeline import ArchivePipeline, _expected_pages
 from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner, extract_fields
@@ -53,7 +54,7 @@ def test_the_pool_gives_what_the_extractor_gives() -> None:
     finally:
         runner.close()
     assert pooled == extract_fields(HTML, "http://127.0.0.1/harbour.html", AT)
-    assert "sea wall" in pooled["text"]
+    assert "sea wall" in pooled.text
 
 
 def test_pool_workers_start_with_their_imports_frozen() -> None:
@@ -80,10 +81,10 @@ def test_a_worker_trims_its_heap_every_few_pages_even_after_a_failure(
     monkeypatch.setattr(heap, "_malloc_trim", trims.append)
     monkeypatch.setattr(extraction, "_pages_since_trim", 0)
     for _ in range(extraction.TRIM_EVERY - 1):
-        assert extraction.extract_in_worker(HTML, "http://127.0.0.1/a", AT)["title"] == "Harbour reopens"
+        assert extraction.extract_in_worker(HTML, "http://127.0.0.1/a", AT).title == "Harbour reopens"
     assert trims == []
 
-    def broken(*args: object) -> dict[str, object]:
+    def broken(*args: object) -> object:
         raise RuntimeError("lxml fell over")
 
     monkeypatch.setattr(extraction, "extract_fields", broken)
@@ -100,15 +101,38 @@ def test_the_pool_starts_with_the_first_page_to_extract_not_with_the_crawl(
     # A revisit answered with 304s or a recrawl finding nothing new extracts
     # nothing: opening the pipeline must not spawn the workers.
     settings = build_settings(archive_config, {"NEWSARCHIVE_EXTRACT_WORKERS": 1})
-    crawler = SimpleNamespace(settings=settings, spider=object(), engine=None, stats=None)
+    crawler = SimpleNamespace(
+        settings=settings, spider=object(), engine=None, stats=None, signals=SignalManager()
+    )
     pipeline = ArchivePipeline.from_crawler(crawler)  # type: ignore[arg-type]
     pipeline.open_spider()
     try:
         assert pipeline.extraction.workers == 1
         assert pipeline.extraction._pool is None
         fields = asyncio.run(pipeline.extraction.extract(HTML, "http://127.0.0.1/harbour.html", AT))
-        assert fields["title"] == "Harbour reopens"
+        assert fields.title == "Harbour reopens"
         assert pipeline.extraction._pool is not None  # started on demand, then used
     finally:
         pipeline.close_spider()
+        pipeline.archive.close()
     assert pipeline.extraction._pool is None
+
+
+def test_the_pipeline_finds_the_warc_recorder_through_scrapys_public_accessor() -> None:
+    # The engine exposes no downloader internals here: only Crawler.get_downloader_middleware
+    # (Scrapy 2.12+) can find the recorder whose sync must run before each commit.
+    from newsarchive.crawler.crawl.downloader.middlewares import WarcRecorderMiddleware
+    from newsarchive.crawler.crawl.pipeline.archive_pipeline import _warc_sync
+
+    recorder = SimpleNamespace(store=SimpleNamespace(sync=lambda: None))
+    asked: list[type] = []
+
+    def get_downloader_middleware(cls: type) -> object:
+        asked.append(cls)
+        return recorder
+
+    crawler = SimpleNamespace(engine=object(), get_downloader_middleware=get_downloader_middleware)
+    assert _warc_sync(crawler) is recorder.store.sync  # type: ignore[arg-type]
+    assert asked == [WarcRecorderMiddleware]
+    none_found = SimpleNamespace(engine=object(), get_downloader_middleware=lambda cls: None)
+    assert _warc_sync(none_found) is None  # type: ignore[arg-type]

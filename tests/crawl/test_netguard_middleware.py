@@ -127,7 +127,7 @@ def test_the_api_runs_captures_with_both_guards_unless_private_is_allowed(
     from newsarchive.crawler.web.capture import CaptureService
     from newsarchive.crawler.web.config import WebSettings
 
-    guarded = CaptureService(archive_config, WebSettings()).command("https://news.example/a")
+    guarded = list(CaptureService(archive_config, WebSettings()).command("https://news.example/a").argv)
     assert guarded[-5:] == [
         "https://news.example/a",
         "-s",
@@ -137,8 +137,8 @@ def test_the_api_runs_captures_with_both_guards_unless_private_is_allowed(
     ]
     assert guarded[1:5] == ["-m", "newsarchive.crawler.cli", "capture", "--json"]
     assert archive_config.db_url not in guarded  # passed through the environment, never argv
-    allowed = CaptureService(archive_config, WebSettings(allow_private=True)).command(
-        "https://news.example/a"
+    allowed = (
+        CaptureService(archive_config, WebSettings(allow_private=True)).command("https://news.example/a").argv
     )
     assert "-s" not in allowed
 

@@ -239,7 +239,7 @@ def test_a_job_past_its_timeout_is_interrupted(
     tmp_path: Path, job_log: Path, monkeypatch: pytest.MonkeyPatch, sqlite_config: ArchiveConfig
 ) -> None:
     monkeypatch.setenv("FAKE_JOB_SLEEP", "30")
-    argv = _options(sqlite_config, tmp_path).crawl_argv("slow")
+    argv = list(_options(sqlite_config, tmp_path).crawl_command("slow").argv)
     started = time.monotonic()
     code = run_job("crawl slow", argv, timeout=0.5, stop_grace=5)
     assert time.monotonic() - started < 5
@@ -251,7 +251,7 @@ def test_stopping_interrupts_running_jobs(
     tmp_path: Path, job_log: Path, monkeypatch: pytest.MonkeyPatch, sqlite_config: ArchiveConfig
 ) -> None:
     monkeypatch.setenv("FAKE_JOB_SLEEP", "30")
-    argv = _options(sqlite_config, tmp_path).crawl_argv("busy")
+    argv = list(_options(sqlite_config, tmp_path).crawl_command("busy").argv)
     codes: list[int] = []
     worker = threading.Thread(target=lambda: codes.append(run_job("crawl busy", argv, timeout=60)))
     worker.start()

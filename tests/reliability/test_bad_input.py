@@ -15,10 +15,9 @@ import pytest
 from newsarchive.crawler.crawl.sources import SourcesError, parse_sources
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedArticle, ExtractedContent, Fetch
 from newsarchive.storage.research.search.query import BadQuery, SearchQuery, search
 from newsarchive.storage.write.dedup import BadURL, canonical_url, check_url
-from newsarchive.storage.write.service import ExtractedContent
 from tests.helpers import newsarchive
 
 URL_GROUP = "Bad input: URLs (newsarchive capture)"
@@ -102,7 +101,7 @@ def _article(archive: Archive, n: int) -> None:
     )
     text = f"The harbour ferry timetable changed again, story {n}. " * 5
     fields = {"title": f"Harbour story {n}", "text": text, "authors": ["Ann Writer"], "language": "en"}
-    archive.service.record_capture(fetch, ExtractedContent(fields, "test", "1"))
+    archive.service.record_capture(fetch, ExtractedContent(ExtractedArticle.from_fields(fields), "test", "1"))
 
 
 @pytest.fixture

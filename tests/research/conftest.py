@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedArticle, ExtractedContent, Fetch
 from newsarchive.storage.warc.store import HttpExchange
-from newsarchive.storage.write.service import CaptureResult, ExtractedContent
+from newsarchive.storage.write.service import CaptureResult
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -53,7 +53,9 @@ def capture(
                 fetched_at=at,
             )
         )
-    return archive.service.record_capture(fetch, ExtractedContent(content, "newsarchive", "test 1"))
+    return archive.service.record_capture(
+        fetch, ExtractedContent(ExtractedArticle.from_fields(content), "newsarchive", "test 1")
+    )
 
 
 BUDGET = "https://news.example.com/2026/03/02/budget.html"

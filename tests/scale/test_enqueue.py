@@ -41,9 +41,11 @@ def test_the_scheduler_in_redis_mode_enqueues_instead_of_crawling(
 ) -> None:
     config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'a.db'}")
     options = SchedulerOptions(config=config, sources_file=sources_file, redis_url=redis_url.url)
-    argv = options.crawl_argv("one")
+    command = options.crawl_command("one")
+    argv = list(command.argv)
     assert "enqueue" in argv and "crawl" not in argv
-    env = {**os.environ, "NEWSARCHIVE_REDIS_PREFIX": redis_url.prefix}
+    assert redis_url.url not in argv  # through the environment: a Redis URL may hold a password
+    env = command.environ({**os.environ, "NEWSARCHIVE_REDIS_PREFIX": redis_url.prefix})
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     queued = redis_url.server.lrange(FrontierKeys(redis_url.prefix).start_urls, 0, -1)
@@ -54,7 +56,7 @@ def test_the_scheduler_in_redis_mode_enqueues_instead_of_crawling(
         ("http://127.0.0.1:9/world.xml", "feed"),
     ]
     assert {m["meta"]["newsarchive_source"] for m in messages} == {"one"}
-    assert "crawl" in SchedulerOptions(config=config, sources_file=sources_file).crawl_argv("one")
+    assert "crawl" in SchedulerOptions(config=config, sources_file=sources_file).crawl_command("one").argv
 
 
 def test_a_new_pass_starts_only_on_a_drained_frontier(sources_file: Path, redis_url: RedisFrontier) -> None:

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedArticle, ExtractedContent, Fetch
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
 from newsarchive.storage.research.read import counts, find_article, get_version, history
-from newsarchive.storage.write.service import ExtractedContent
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2026/03/01/story.html"
@@ -27,7 +26,7 @@ FIELDS = {
 
 
 def content(**changes: object) -> ExtractedContent:
-    return ExtractedContent(dict(FIELDS, **changes), "newsarchive", "test 1")
+    return ExtractedContent(ExtractedArticle.from_fields(dict(FIELDS, **changes)), "newsarchive", "test 1")
 
 
 def fetch(at: datetime, url: str = URL, status_code: int = 200) -> Fetch:

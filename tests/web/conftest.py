@@ -19,8 +19,11 @@ from newsarchive.crawler.web.app import create_app  # noqa: E402
 from newsarchive.crawler.web.config import WebSettings  # noqa: E402
 from newsarchive.storage.archive import Archive  # noqa: E402
 from newsarchive.storage.config import ArchiveConfig  # noqa: E402
-from newsarchive.storage.fetch import Fetch  # noqa: E402
-from newsarchive.storage.write.service import ExtractedContent  # noqa: E402
+from newsarchive.storage.fetch import (  # noqa: E402
+    ExtractedArticle,
+    ExtractedContent,
+    Fetch,  # noqa: E402
+)
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2026/03/01/budget.html"
@@ -42,7 +45,9 @@ XSS_TITLE = "<script>alert('x')</script> Mayor & council"
 def record(archive: Archive, at: datetime, url: str = URL, **changes: object) -> int:
     fields = dict(FIELDS, canonical_url=url, **changes)
     fetch = Fetch(requested_url=url, final_url=url, status_code=200, fetched_at=at, body_sha256="ab" * 32)
-    result = archive.service.record_capture(fetch, ExtractedContent(fields, "newsarchive", "test 1"))
+    result = archive.service.record_capture(
+        fetch, ExtractedContent(ExtractedArticle.from_fields(fields), "newsarchive", "test 1")
+    )
     assert result.article_id is not None
     return result.article_id
 

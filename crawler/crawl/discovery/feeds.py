@@ -88,7 +88,7 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Discovered]:
                 title=title.strip() or None if isinstance(title, str) else None,
                 published=parse_iso_datetime(_str(item.get("date_published"))),
                 modified=parse_iso_datetime(_str(item.get("date_modified"))),
-                hints=_categories(item.get("tags") if isinstance(item.get("tags"), list) else []),
+                hints=_categories(tags if isinstance(tags := item.get("tags"), list) else []),
             )
         )
     return found

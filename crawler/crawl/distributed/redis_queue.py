@@ -33,9 +33,10 @@ from typing import Any
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
+from newsarchive.crawler.crawl import settings as defaults
+
 LEASE_KEY = "newsarchive_lease"
 DOCUMENT_LEASE_KEY = "newsarchive_document_lease"
-DEFAULT_LEASE_SECONDS = 300
 
 # KEYS: queue, leases, scores, deadlines. ARGV: token, lease seconds.
 _POP = """
@@ -123,7 +124,7 @@ class Leases:
     pop_script = _POP
     requeue_script = _REQUEUE
 
-    def __init__(self, server: Any, queue_key: str, seconds: int = DEFAULT_LEASE_SECONDS) -> None:
+    def __init__(self, server: Any, queue_key: str, seconds: int = defaults.NEWSARCHIVE_REDIS_LEASE) -> None:
         self.server = server
         self.keys = LeaseKeys(queue_key)
         self.seconds = seconds
@@ -183,7 +184,7 @@ class LeasedPriorityQueue(PriorityQueue):
 
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
-        seconds = spider.crawler.settings.getint("NEWSARCHIVE_REDIS_LEASE", DEFAULT_LEASE_SECONDS)
+        seconds = spider.crawler.settings.getint("NEWSARCHIVE_REDIS_LEASE", defaults.NEWSARCHIVE_REDIS_LEASE)
         self.leases = Leases(server, self.key, seconds)
         self.held: set[str] = set()
         self.documents = DocumentLeases(server, spider.redis_key, seconds)

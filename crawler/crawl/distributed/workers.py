@@ -27,27 +27,21 @@ then starts a new pass (a fresh duplicate filter).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.sources import Source
 
-DEFAULT_PREFIX = "newsarchive"
 # A worker with nothing to do for this long (and nothing leased anywhere) ends its pass.
 DEFAULT_IDLE_SECONDS = 30
-REDIS_URL_ENV = "NEWSARCHIVE_REDIS_URL"
-
-
-def redis_url_from_env() -> str | None:
-    return os.environ.get(REDIS_URL_ENV) or None
 
 
 @dataclass(frozen=True)
 class FrontierKeys:
-    prefix: str = DEFAULT_PREFIX
+    prefix: str = defaults.NEWSARCHIVE_REDIS_PREFIX
 
     @property
     def start_urls(self) -> str:
@@ -63,7 +57,7 @@ class FrontierKeys:
 
 
 def worker_settings(
-    redis_url: str, prefix: str = DEFAULT_PREFIX, idle_seconds: int = DEFAULT_IDLE_SECONDS
+    redis_url: str, prefix: str = defaults.NEWSARCHIVE_REDIS_PREFIX, idle_seconds: int = DEFAULT_IDLE_SECONDS
 ) -> dict[str, Any]:
     """Scrapy settings that make a crawl process a worker on the shared frontier."""
     keys = FrontierKeys(prefix)
@@ -82,7 +76,6 @@ def worker_settings(
         # Without it an idle scrapy-redis worker never exits.
         "MAX_IDLE_TIME_BEFORE_CLOSE": idle_seconds,
         "NEWSARCHIVE_REDIS_PREFIX": prefix,
-        "NEWSARCHIVE_VIA": "crawl",
     }
 
 
@@ -106,7 +99,7 @@ class FrontierStatus:
         return not (self.start_urls or self.documents_leased or self.queued or self.leased)
 
 
-def frontier_status(server: Any, prefix: str = DEFAULT_PREFIX) -> FrontierStatus:
+def frontier_status(server: Any, prefix: str = defaults.NEWSARCHIVE_REDIS_PREFIX) -> FrontierStatus:
     """What to monitor: documents waiting and leased, requests queued and leased (expired leases), URLs seen."""
     from newsarchive.crawler.crawl.distributed.redis_queue import LeaseKeys
 
@@ -123,7 +116,9 @@ def frontier_status(server: Any, prefix: str = DEFAULT_PREFIX) -> FrontierStatus
     )
 
 
-def enqueue_sources(server: Any, sources: Sequence[Source], prefix: str = DEFAULT_PREFIX) -> int:
+def enqueue_sources(
+    server: Any, sources: Sequence[Source], prefix: str = defaults.NEWSARCHIVE_REDIS_PREFIX
+) -> int:
     """Push the sources' discovery documents for the workers; returns how many.
 
     On a drained frontier this starts a new pass: the duplicate filter of
@@ -150,7 +145,7 @@ def enqueue_sources(server: Any, sources: Sequence[Source], prefix: str = DEFAUL
     return len(messages)
 
 
-def clear_frontier(server: Any, prefix: str = DEFAULT_PREFIX) -> int:
+def clear_frontier(server: Any, prefix: str = defaults.NEWSARCHIVE_REDIS_PREFIX) -> int:
     """Drop every key of this frontier (tests, or starting over by hand)."""
     names = list(server.scan_iter(match=f"{prefix}:*"))
     return int(server.delete(*names)) if names else 0
@@ -161,7 +156,7 @@ def worker_pass(
     sources: Sequence[Source],
     redis_url: str,
     overrides: dict[str, Any],
-    prefix: str = DEFAULT_PREFIX,
+    prefix: str = defaults.NEWSARCHIVE_REDIS_PREFIX,
     idle_seconds: int = DEFAULT_IDLE_SECONDS,
 ) -> Any:
     """Work on the shared frontier until it is drained, recorded as one CrawlRun of this worker."""

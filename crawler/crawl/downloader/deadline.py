@@ -23,6 +23,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.responses import DEADLINE_KEY
 
 # Below this many seconds left, a new attempt cannot succeed: fail it now.
@@ -30,7 +31,7 @@ MIN_ATTEMPT = 0.5
 
 
 def _limit(crawler: Crawler) -> float:
-    limit = crawler.settings.getfloat("NEWSARCHIVE_FETCH_DEADLINE", 0.0)
+    limit = crawler.settings.getfloat("NEWSARCHIVE_FETCH_DEADLINE", defaults.NEWSARCHIVE_FETCH_DEADLINE)
     if limit <= 0:
         raise NotConfigured("NEWSARCHIVE_FETCH_DEADLINE is off")
     return limit

@@ -17,6 +17,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.downloader.deadline import seconds_left
 from newsarchive.crawler.crawl.responses import FETCHED_AT_KEY, WARC_KEY, decoded_headers
 from newsarchive.crawler.crawl.runner import archive_config
@@ -43,7 +44,7 @@ class WarcRecorderMiddleware:
         config = archive_config(settings)
         # "batch": the archive pipeline syncs the WARC file before each database
         # commit (crawler/crawl/pipeline/archive_writer.py) instead of once per record.
-        sync_each = settings.get("NEWSARCHIVE_WARC_SYNC", "record") != "batch"
+        sync_each = settings.get("NEWSARCHIVE_WARC_SYNC", defaults.NEWSARCHIVE_WARC_SYNC) != "batch"
         middleware = cls(WarcStore(config.warc_dir, sync_each=sync_each))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -113,8 +114,8 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.max_wait = settings.getfloat("NEWSARCHIVE_RETRY_MAX_WAIT", 120.0)
-        self.backoff = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF", 1.0)
+        self.max_wait = settings.getfloat("NEWSARCHIVE_RETRY_MAX_WAIT", defaults.NEWSARCHIVE_RETRY_MAX_WAIT)
+        self.backoff = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF", defaults.NEWSARCHIVE_RETRY_BACKOFF)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:

@@ -37,6 +37,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.responses import (
     DEADLINE_KEY,
     FETCHED_AT_KEY,
@@ -71,7 +72,7 @@ class RobotsTxtMiddleware:
             raise NotConfigured("ROBOTSTXT_OBEY is off")
         self.crawler = crawler
         self.user_agent: str = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or ""
-        self.retry_after = settings.getfloat("NEWSARCHIVE_ROBOTS_RETRY", 600.0)
+        self.retry_after = settings.getfloat("NEWSARCHIVE_ROBOTS_RETRY", defaults.NEWSARCHIVE_ROBOTS_RETRY)
         self._parser_class = load_object(settings.get("ROBOTSTXT_PARSER"))
         self._rules: dict[str, HostRules] = {}
         # Hosts whose robots.txt is being fetched: the requests waiting for it.

@@ -16,17 +16,18 @@ from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
 
+from newsarchive.crawler.crawl import settings as defaults
+from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
-from newsarchive.crawler.crawl.pipeline.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
-from newsarchive.crawler.crawl.pipeline.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
+from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
+from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner
 from newsarchive.crawler.crawl.pipeline.page_rules import fetch_record, html_problem, redirected_home
-from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.write.record_batch import Write
-from newsarchive.storage.write.service import CaptureResult, ExtractedContent
+from newsarchive.storage.write.results import CaptureResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,7 +41,7 @@ class ArchivePipeline:
         settings = crawler.settings
         self.html_types = tuple(settings.getlist("NEWSARCHIVE_HTML_TYPES"))
         self.crawl_run_id = settings.getint("NEWSARCHIVE_CRAWL_RUN_ID") or None
-        self.max_batch = settings.getint("NEWSARCHIVE_DB_BATCH", DEFAULT_MAX_BATCH)
+        self.max_batch = settings.getint("NEWSARCHIVE_DB_BATCH", defaults.NEWSARCHIVE_DB_BATCH)
         self.writer: ArchiveWriter | None = None
         archive.service.revisit_schedules = {
             source: [RevisitStep(timedelta(seconds=a), timedelta(seconds=b)) for a, b in steps]
@@ -50,11 +51,13 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        archive = Archive(archive_config(settings))
+        archive = crawl_archive(crawler)
         workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
         extraction = ExtractionRunner(
             None if workers in (None, "", "None") else int(workers),
-            settings.getint("NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX", DEFAULT_IN_PROCESS_MAX),
+            settings.getint(
+                "NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX", defaults.NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX
+            ),
         )
         return cls(crawler, archive, extraction)
 
@@ -73,7 +76,7 @@ class ArchivePipeline:
             if stats is not None:
                 stats.set_value("newsarchive/db_batches", self.writer.batches)
         self.extraction.close()
-        self.archive.close()
+        # The archive is the crawl's, shared: crawl_archive closes it when the engine stops.
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         if self.writer is None:  # used without open_spider (a test calling process_item)
@@ -121,7 +124,7 @@ class ArchivePipeline:
         if same is not None:
             return await self._write(Write("same_body", fetch, article_id=same))
         try:
-            fields = await self.extraction.extract(
+            article = await self.extraction.extract(
                 item.body, item.final_url, item.fetched_at, item.content_type
             )
         except Exception as exc:  # an extractor bug must cost one page, not the crawl
@@ -132,10 +135,9 @@ class ArchivePipeline:
         # A page with no text is recorded as a walled capture of kind "empty"
         # (the extractor says so), unless the extractor itself failed on it
         # (flag "error"): that is our fault, not the page's, and a failure.
-        no_kind = "kind" not in fields or "error" in (fields.get("flags") or [])
-        if not (fields.get("text") or "").strip() and no_kind:
+        if not article.text.strip() and "error" in article.flags:
             return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
-        content = ExtractedContent(fields, self.extraction.extractor, self.extraction.extractor_version)
+        content = ExtractedContent(article, self.extraction.extractor, self.extraction.extractor_version)
         return await self._write(Write("capture", fetch, content))
 
 
@@ -152,13 +154,10 @@ def _warc_sync(crawler: Crawler) -> Callable[[], None] | None:
     """The WARC recorder's sync, to run before each database commit (see newsarchive.storage.warc.store sync_each)."""
     from newsarchive.crawler.crawl.downloader.middlewares import WarcRecorderMiddleware
 
-    engine = crawler.engine
-    if engine is None:
+    if crawler.engine is None:  # no crawl running (a test driving the pipeline by hand)
         return None
-    for middleware in engine.downloader.middleware.middlewares:
-        if isinstance(middleware, WarcRecorderMiddleware):
-            return middleware.store.sync
-    return None
+    recorder = crawler.get_downloader_middleware(WarcRecorderMiddleware)
+    return recorder.store.sync if recorder is not None else None
 
 
 def _failed(fetch: Fetch, reason: str) -> Fetch:

@@ -23,12 +23,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.storage.write.record_batch import Write
 from newsarchive.storage.write.service import ArchiveService, CaptureResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-DEFAULT_MAX_BATCH = 200
 _STOP = object()
 
 
@@ -37,7 +37,7 @@ class ArchiveWriter:
         self,
         service: ArchiveService,
         before_commit: Callable[[], None] | None = None,
-        max_batch: int = DEFAULT_MAX_BATCH,
+        max_batch: int = defaults.NEWSARCHIVE_DB_BATCH,
     ) -> None:
         self.service = service
         self.before_commit = before_commit

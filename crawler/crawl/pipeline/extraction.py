@@ -27,16 +27,15 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
-from typing import Any
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.pipeline.heap import trim_heap
 from newsarchive.crawler.crawl.pipeline.page_rules import header_decoded
-from newsarchive.crawler.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_article
+from newsarchive.crawler.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, Article, extract_article
+from newsarchive.storage.fetch import ExtractedArticle, ExtractedCaption
 
 log = logging.getLogger(__name__)
 
-# Up to this many known pages are extracted in-process when the worker count is not set.
-DEFAULT_IN_PROCESS_MAX = 8
 # Jobs queued per worker: enough that a worker never waits for the reactor, no more.
 JOBS_PER_WORKER = 2
 # Worker processes hand freed heap back to the system every this many pages
@@ -47,11 +46,36 @@ TRIM_EVERY = 8
 _WARM_UP_HTML = b"<html><head><title>t</title></head><body><article><p>Warm up.</p></article></body></html>"
 
 
+def archived_article(article: Article) -> ExtractedArticle:
+    """The extractor's Article as the archive's record: the one place the two meet.
+
+    Every field by name, so a field renamed on either side is a type error
+    here, not a value silently lost (tests/crawl/test_extraction_runner.py
+    checks the two field lists stay equal).
+    """
+    return ExtractedArticle(
+        url=article.url,
+        title=article.title,
+        text=article.text,
+        authors=list(article.authors),
+        published=article.published,
+        modified=article.modified,
+        language=article.language,
+        sitename=article.sitename,
+        description=article.description,
+        captions=[ExtractedCaption(c.caption, c.credit, c.src, c.alt) for c in article.captions],
+        images=list(article.images),
+        flags=list(article.flags),
+        canonical_url=article.canonical_url,
+        kind=article.kind,
+    )
+
+
 def extract_fields(
     body: bytes, url: str, fetched_at: datetime, content_type: str | None = None
-) -> dict[str, Any]:
-    """Top-level (picklable) so worker processes can run it."""
-    return extract_article(header_decoded(body, content_type), url, fetched_at=fetched_at).to_dict()
+) -> ExtractedArticle:
+    """Top-level (picklable) so worker processes can run it; the typed record crosses the pool."""
+    return archived_article(extract_article(header_decoded(body, content_type), url, fetched_at=fetched_at))
 
 
 _pages_since_trim = 0
@@ -59,7 +83,7 @@ _pages_since_trim = 0
 
 def extract_in_worker(
     body: bytes, url: str, fetched_at: datetime, content_type: str | None = None
-) -> dict[str, Any]:
+) -> ExtractedArticle:
     """What a pool worker runs per page: extract_fields, then now and then trim_heap."""
     global _pages_since_trim
     try:
@@ -120,7 +144,9 @@ class ExtractionRunner:
     extractor = EXTRACTOR_NAME
     extractor_version = EXTRACTOR_VERSION
 
-    def __init__(self, workers: int | None, in_process_max: int = DEFAULT_IN_PROCESS_MAX) -> None:
+    def __init__(
+        self, workers: int | None, in_process_max: int = defaults.NEWSARCHIVE_EXTRACT_IN_PROCESS_MAX
+    ) -> None:
         """workers: 0 in-process, N a pool of N, None decided by `plan` (one per core by default)."""
         self.requested = workers
         self.in_process_max = in_process_max
@@ -152,7 +178,7 @@ class ExtractionRunner:
 
     async def extract(
         self, body: bytes, url: str, fetched_at: datetime, content_type: str | None = None
-    ) -> dict[str, Any]:
+    ) -> ExtractedArticle:
         """content_type: the response's header, whose charset outranks the page's own."""
         if self.workers == 0:
             return extract_fields(body, url, fetched_at, content_type)

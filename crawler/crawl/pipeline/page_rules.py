@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
 from newsarchive.storage.fetch import Fetch, select_headers
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.declared import declared_record
 from newsarchive.storage.write.dedup import sha256_bytes
 
@@ -31,7 +32,7 @@ def fetch_record(item: PageItem | FailureItem, crawl_run_id: int | None) -> Fetc
         crawl_run_id=crawl_run_id,
         source=item.context.source,
         error=item.reason if isinstance(item, FailureItem) else None,
-        error_outcome=item.outcome if isinstance(item, FailureItem) else "failed",
+        error_outcome=item.outcome if isinstance(item, FailureItem) else Outcome.FAILED,
         declared=declared_record(item.hints) if isinstance(item, PageItem) else None,
         robots=item.robots,
     )

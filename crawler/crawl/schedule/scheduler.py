@@ -17,9 +17,9 @@ a grace period.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from newsarchive.crawler.crawl.child_command import PROGRAM, ChildCommand, child_command
 from newsarchive.crawler.crawl.schedule.cron import cron_trigger
 from newsarchive.crawler.crawl.schedule.lock import SchedulerLock, SchedulerLocked
 from newsarchive.crawler.crawl.sources import Source
@@ -62,39 +63,50 @@ class SchedulerOptions:
     misfire_grace: timedelta = timedelta(hours=1)
     extra_args: list[str] = field(default_factory=list)
     # The program started for each job; `newsarchive` run by this interpreter by default.
-    command: tuple[str, ...] = (sys.executable, "-m", "newsarchive.crawler.cli")
+    command: tuple[str, ...] = PROGRAM
     stop_grace: float = STOP_GRACE
     # Set: a source's crawl job only queues its documents on this Redis frontier
     # for the distributed workers (`newsarchive enqueue`; docs/deploy.md).
     redis_url: str | None = None
 
-    def base_argv(self) -> list[str]:
-        return [*self.command, "--home", str(self.config.home), "--db", self.config.db_url]
-
-    def crawl_argv(self, source: str) -> list[str]:
+    def crawl_command(self, source: str) -> ChildCommand:
         if self.redis_url:
-            return [
-                *self.base_argv(),
-                "enqueue",
-                "--sources",
-                str(self.sources_file),
-                "--redis",
-                self.redis_url,
-                source,
-            ]
-        return [*self.base_argv(), "crawl", "--sources", str(self.sources_file), *self.extra_args, source]
+            args = ["enqueue", "--sources", str(self.sources_file), source]
+        else:
+            args = ["crawl", "--sources", str(self.sources_file), *self.extra_args, source]
+        return child_command(self.config, args, redis_url=self.redis_url, program=self.command)
 
-    def revisit_argv(self) -> list[str]:
+    def revisit_command(self) -> ChildCommand:
         limit = ["--limit", str(self.revisit_limit)]
-        return [*self.base_argv(), "revisit", "--sources", str(self.sources_file), *limit, *self.extra_args]
+        args = ["revisit", "--sources", str(self.sources_file), *limit, *self.extra_args]
+        return child_command(self.config, args, redis_url=self.redis_url, program=self.command)
 
 
-def run_job(name: str, argv: list[str], timeout: float, stop_grace: float = STOP_GRACE) -> int:
-    """Run one job's subprocess to the end (the job function APScheduler pickles by reference)."""
+# What every job's child gets on top of the scheduler's own environment: the
+# archive's location (ChildCommand.env). Kept in the scheduler process, so a
+# password is neither on a command line nor pickled into the job store (which
+# holds only the argv). Set by run_scheduler.
+_job_env: dict[str, str] = {}
+
+
+def run_job(
+    name: str,
+    argv: list[str],
+    timeout: float,
+    stop_grace: float = STOP_GRACE,
+    env: dict[str, str] | None = None,
+) -> int:
+    """Run one job's subprocess to the end (the job function APScheduler pickles by reference).
+
+    env: set on top of this process's environment (default: the scheduler's archive, _job_env).
+    """
     log.info("%s: starting", name)
+    extra = _job_env if env is None else env
     # Its own session: a Ctrl-C on the terminal reaches only the scheduler, which
     # then stops the child once, cleanly (a second SIGINT makes Scrapy quit hard).
-    child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
+    child = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, start_new_session=True, env={**os.environ, **extra}
+    )
     with _children_lock:
         _children[child.pid] = child
     try:
@@ -138,9 +150,10 @@ def sync_jobs(scheduler: BaseScheduler, sources: Sequence[Source], options: Sche
     wanted: dict[str, tuple[Any, list[Any]]] = {}
     for source in sources:
         if source.schedule:
-            args = [f"crawl {source.name}", options.crawl_argv(source.name), timeout, options.stop_grace]
+            argv = list(options.crawl_command(source.name).argv)
+            args = [f"crawl {source.name}", argv, timeout, options.stop_grace]
             wanted[CRAWL_PREFIX + source.name] = (cron_trigger(source.schedule, "UTC"), args)
-    revisit_args = ["revisit", options.revisit_argv(), timeout, options.stop_grace]
+    revisit_args = ["revisit", list(options.revisit_command().argv), timeout, options.stop_grace]
     wanted[REVISIT_JOB] = (
         IntervalTrigger(seconds=options.revisit_every.total_seconds(), timezone="UTC"),
         revisit_args,
@@ -197,6 +210,8 @@ def run_scheduler(options: SchedulerOptions, sources: Sequence[Source]) -> int:
         log.error("%s", exc)
         return 3
     scheduler = make_scheduler(options)
+    _job_env.clear()
+    _job_env.update(options.revisit_command().env)
     failure: list[BaseException] = []
 
     def on_started(_event: object) -> None:

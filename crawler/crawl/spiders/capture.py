@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import scrapy
@@ -16,7 +16,7 @@ from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, page_
 class CaptureSpider(scrapy.Spider):
     name = "capture"
 
-    def __init__(self, urls: list[str] | str = (), ignore_robots: bool = False, **kwargs: Any) -> None:
+    def __init__(self, urls: Sequence[str] | str = (), ignore_robots: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.urls = [urls] if isinstance(urls, str) else list(urls)
         self.ignore_robots = bool(ignore_robots)

@@ -29,12 +29,13 @@ from scrapy_redis.spiders import RedisSpider
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.admission import (
-    DEFAULT_ROBOTS_RECHECK,
     Admission,
     entry_hints,
     source_headers,
 )
+from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
@@ -46,11 +47,9 @@ from newsarchive.crawler.crawl.distributed.redis_queue import (
 )
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, page_item
-from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.crawl_state.frontier import Frontier
-from newsarchive.storage.db import make_engine, session_factory
 from newsarchive.storage.write.service import CaptureResult
 
 SOURCE_KEY = "newsarchive_source"
@@ -83,12 +82,12 @@ class RedisWorkerSpider(RedisSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        config = archive_config(settings)
-        spider._engine = make_engine(config.db_url)
-        spider.frontier = Frontier(session_factory(spider._engine))
+        spider.frontier = Frontier(crawl_archive(crawler).sessions)
         spider.admission = Admission(
             spider.frontier,
-            timedelta(seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)),
+            timedelta(
+                seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", defaults.NEWSARCHIVE_ROBOTS_RECHECK)
+            ),
         )
         spider.lease_seconds = settings.getint("NEWSARCHIVE_REDIS_LEASE")
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
@@ -118,7 +117,6 @@ class RedisWorkerSpider(RedisSpider):
     def _closed(self) -> None:
         if self._renewal is not None and self._renewal.running:
             self._renewal.stop()
-        self._engine.dispose()
 
     def _ack(self, token: str | None) -> None:
         self.queue.ack(token)

@@ -24,22 +24,27 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from newsarchive.crawler.crawl.admission import DEFAULT_ROBOTS_RECHECK, Admission, entry_hints, source_headers
+from newsarchive.crawler.crawl import settings as defaults
+from newsarchive.crawler.crawl.admission import Admission, entry_hints, source_headers
+from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from newsarchive.crawler.crawl.document_cache import DocumentCache
-from newsarchive.crawler.crawl.frontier_feed import DEFAULT_WINDOW, FrontierFeed
+from newsarchive.crawler.crawl.frontier_feed import FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 from newsarchive.crawler.crawl.pipeline.heap import trim_heap
-from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, failure_reason, page_item
-from newsarchive.crawler.crawl.runner import archive_config
+from newsarchive.crawler.crawl.responses import (
+    CONTEXT_KEY,
+    failure_item,
+    failure_reason,
+    page_item,
+)
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.crawl_state.documents import DiscoveryDocuments
 from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
-from newsarchive.storage.db import make_engine, session_factory
 from newsarchive.storage.write.service import CaptureResult
 
 # Sitemap indexes may nest; real ones go one level deep, never three.
@@ -49,9 +54,6 @@ DISCOVERY_PRIORITY = 10
 # Recorded URLs leave the frontier in batches (one small transaction each). Should
 # the process die first, the next run finds them archived and drops them unfetched.
 DONE_BATCH = 50
-# A feed or sitemap is read in full (not conditionally) at least this often,
-# so the URLs it lists whose fetch failed are tried again (document_cache.py).
-DEFAULT_DOCUMENT_REFRESH = 6 * 3600
 
 
 class SourceSpider(scrapy.Spider):
@@ -66,26 +68,27 @@ class SourceSpider(scrapy.Spider):
         self.frontier: Frontier | None = None
         self.documents: DocumentCache | None = None
         self.feed: FrontierFeed | None = None
-        self.window = DEFAULT_WINDOW
-        self.document_refresh = timedelta(seconds=DEFAULT_DOCUMENT_REFRESH)
+        self.window = defaults.NEWSARCHIVE_FRONTIER_WINDOW
+        self.document_refresh = timedelta(seconds=defaults.NEWSARCHIVE_DOCUMENT_REFRESH)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        config = archive_config(settings)
-        spider._engine = make_engine(config.db_url)
-        spider.frontier = Frontier(session_factory(spider._engine))
-        spider.documents = DocumentCache(DiscoveryDocuments(session_factory(spider._engine)))
+        archive = crawl_archive(crawler)
+        spider.frontier = Frontier(archive.sessions)
+        spider.documents = DocumentCache(DiscoveryDocuments(archive.sessions))
         # Article URLs out at once (scheduled, downloading, extracting, waiting for the database).
-        spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", DEFAULT_WINDOW)
+        spider.window = settings.getint("NEWSARCHIVE_FRONTIER_WINDOW", defaults.NEWSARCHIVE_FRONTIER_WINDOW)
         spider.admission = Admission(
             spider.frontier,
-            timedelta(seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", DEFAULT_ROBOTS_RECHECK)),
+            timedelta(
+                seconds=settings.getfloat("NEWSARCHIVE_ROBOTS_RECHECK", defaults.NEWSARCHIVE_ROBOTS_RECHECK)
+            ),
         )
         spider.document_refresh = timedelta(
-            seconds=settings.getfloat("NEWSARCHIVE_DOCUMENT_REFRESH", DEFAULT_DOCUMENT_REFRESH)
+            seconds=settings.getfloat("NEWSARCHIVE_DOCUMENT_REFRESH", defaults.NEWSARCHIVE_DOCUMENT_REFRESH)
         )
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -95,7 +98,6 @@ class SourceSpider(scrapy.Spider):
 
     def _closed(self) -> None:
         self._flush_done()
-        self._engine.dispose()
 
     # -- start: what the last run left, then the discovery documents ------------
 

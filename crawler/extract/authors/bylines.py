@@ -14,7 +14,6 @@ they list other articles' authors.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml.html import HtmlElement
 
@@ -22,6 +21,7 @@ from newsarchive.crawler.extract.authors.credits import credited, in_sentence
 from newsarchive.crawler.extract.authors.names import clean_authors
 from newsarchive.crawler.extract.body.regions import in_furniture
 from newsarchive.crawler.extract.dates.calendar_text import find_dates
+from newsarchive.crawler.extract.keys import squash
 
 _AUTHOR_PATH = re.compile(
     r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?|writers?|staff|people|profiles?|journalists?|"
@@ -36,11 +36,6 @@ _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
 _CONNECTOR = frozenset(
     {"and", "und", "&", "et", "y", "e", "de", "van", "von", "der", "den", "da", "di", "del", "la", "le"}
 )
-
-
-def _squash(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def looks_like_name(text: str) -> bool:
@@ -63,7 +58,7 @@ def _article_of(node: HtmlElement) -> HtmlElement | None:
 
 
 def microdata_authors(tree: HtmlElement) -> list[str]:
-    names = []
+    names: list[str] = []
     home: HtmlElement | None = None
     for node in tree.iterfind(".//*[@itemprop]"):
         if "author" not in (node.get("itemprop") or "").lower().split() or in_furniture(node):
@@ -95,13 +90,13 @@ def linked_authors(tree: HtmlElement) -> list[str]:
             continue
         text = _text(link)
         text = re.sub(r"^(?:by|von|par|por)\s+", "", text, flags=re.I)
-        slug = _squash(match.group(1)) if match else ""
+        slug = squash(match.group(1)) if match else ""
         # A one-word name ("Amanda") is credible only when the author page's slug spells exactly it.
-        single = bool(slug) and slug == _squash(text) and len(slug) >= 3 and _NAME_WORD.match(text)
+        single = bool(slug) and slug == squash(text) and len(slug) >= 3 and _NAME_WORD.match(text)
         if not (looks_like_name(text) or single) or in_furniture(link):
             continue
         # The slug must spell the name (allowing for ids or initials around it).
-        if match and not rel_author and (not slug or _squash(text) not in slug and slug not in _squash(text)):
+        if match and not rel_author and (not slug or squash(text) not in slug and slug not in squash(text)):
             continue
         if in_sentence(link, text) or credited(link):
             # An author page linked from running text cites someone (an expert, a
@@ -213,7 +208,7 @@ def with_coauthors(names: list[str], tree: HtmlElement) -> list[str]:
     linked = clean_authors(linked_authors(tree))
     if len(linked) < 2:
         return names
-    key, first = _squash(names[0]), _squash(linked[0])
+    key, first = squash(names[0]), squash(linked[0])
     return linked if key and first and (key in first or first in key) else names
 
 

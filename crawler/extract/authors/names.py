@@ -12,6 +12,8 @@ import html
 import re
 import unicodedata
 
+from newsarchive.crawler.extract.keys import squash
+
 # Leading "By"/"Von"/"Par"/... bylines, in the languages of the test sets and near neighbours.
 _BY = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|reviewed\s+by|words\s+by|text\s+by|by|von|par|por|di|da|door|av|af|"
@@ -202,10 +204,6 @@ def clean_authors(values: list[str]) -> list[str]:
     return names
 
 
-def _squash(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
-
-
 def without_site(names: list[str], sites: list[str]) -> list[str]:
     """Names with the site's name cut off their end ("Brian Truitt USA TODAY" -> "Brian Truitt")."""
     out = []
@@ -224,5 +222,5 @@ def without_site(names: list[str], sites: list[str]) -> list[str]:
 
 def is_site_name(name: str, sites: list[str]) -> bool:
     """True when ``name`` is the site's own name ("USA TODAY", ", USA TODAY", "Cleveland Clinic")."""
-    key = _squash(name)
-    return bool(key) and any(key == _squash(site) for site in sites if site)
+    key = squash(name)
+    return bool(key) and any(key == squash(site) for site in sites if site)

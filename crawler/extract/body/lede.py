@@ -10,11 +10,11 @@ text. The description alone is never added: it must be visible on the page.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml.html import HtmlElement
 
 from newsarchive.crawler.extract.body.regions import in_furniture
+from newsarchive.crawler.extract.keys import squash
 
 _TAGS = ("p", "div", "h2", "span", "strong", "section", "header")
 # Class names CMSs give the standfirst; the markup must say "lede", not only
@@ -29,15 +29,11 @@ _LEDE_WORDS = (
 _LEDE_WORD = re.compile("|".join(map(re.escape, _LEDE_WORDS)))
 
 
-def _key(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
-
-
 def visible_lede(tree: HtmlElement, description: str | None) -> str | None:
     """The visible element that prints ``description``, as text, or None."""
     if not description or len(description) < 40:
         return None
-    want = _key(description.rstrip(".… "))
+    want = squash(description.rstrip(".… "))
     if len(want) < 30:
         return None
     # Candidates by attribute value (no Python object per element): the lede
@@ -58,13 +54,13 @@ def visible_lede(tree: HtmlElement, description: str | None) -> str | None:
         text = " ".join(node.text_content().split())
         if not 0.8 * len(description) <= len(text) <= 1.3 * len(description) + 20:
             continue
-        key = _key(text)
+        key = squash(text)
         if (key == want or key.startswith(want)) and not in_furniture(node):
             return text
     return None
 
 
 def with_lede(text: str, lede: str | None) -> str:
-    if not lede or _key(lede)[:80] in _key(text[: len(lede) * 3 + 200]):
+    if not lede or squash(lede)[:80] in squash(text[: len(lede) * 3 + 200]):
         return text
     return f"{lede}\n{text}" if text else lede

@@ -59,7 +59,8 @@ def options(url: str | None, reference: date, *, precision: bool) -> comparison.
         # full-text date search on every page even when the date is declared.
         with_metadata=False,
         url=url,
-        date_params={"original_date": True, "extensive_search": True, "max_date": reference.isoformat()},
+        # trafilatura annotates these as dict[str, str]; htmldate reads the flags as booleans.
+        date_params={"original_date": True, "extensive_search": True, "max_date": reference.isoformat()},  # type: ignore[dict-item]
     )
 
 
@@ -69,7 +70,8 @@ def _run(tree: HtmlElement, opts: comparison.NewsExtractor, url: str | None) -> 
     except Exception:  # noqa: BLE001 - trafilatura bugs on odd pages must not stop a batch
         LOG.warning("trafilatura failed on %s", url, exc_info=True)
         return ""
-    return (doc.text if doc is not None else "") or ""
+    # A Document: bare_extraction returns a dict only with as_dict=True.
+    return (doc.text if doc is not None else "") or ""  # type: ignore[union-attr]
 
 
 def _paragraph_chars(tree: HtmlElement) -> int:

@@ -9,6 +9,7 @@ fetch time so the result does not depend on the day the code runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from lxml.html import HtmlElement
@@ -104,7 +105,7 @@ def _machine_readable(value: str) -> bool:
     return bool(_ISO_PREFIX.match(value) or _COMPACT.match(value) or _SLASHED.match(value))
 
 
-def first_date(candidates: list[str | None]) -> str | None:
+def first_date(candidates: Sequence[str | None]) -> str | None:
     """The first candidate that is a date; a day written for people ("Jun 12, 2025") only
     when no candidate is machine-readable, which also gives the time and offset."""
     written = None

@@ -22,6 +22,7 @@ from lxml.html import HtmlElement
 from newsarchive.crawler.extract.body.regions import in_furniture
 from newsarchive.crawler.extract.dates.calendar_text import find_dates
 from newsarchive.crawler.extract.dates.declared import normalise
+from newsarchive.crawler.extract.keys import squash
 
 # Visible text read after and before the headline, in characters: a byline
 # with names, roles and a reading time fits; the article's first paragraphs
@@ -61,19 +62,15 @@ class ShownDate:
         return self.other is None or self.declared is not None
 
 
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
 def headline(tree: HtmlElement, title: str | None = None) -> HtmlElement | None:
     """The article's ``<h1>``: the one showing ``title``, else the first inside ``<article>``/``<main>``, else the first.
 
     Themes often make the site name an ``<h1>`` too, above the headline.
     """
-    key = _squash(title or "")
+    key = squash(title or "")
     first = in_article = None
     for node in tree.iterfind(".//h1"):
-        text = _squash(node.text_content())
+        text = squash(node.text_content())
         if not text:
             continue
         if key and (text == key or (len(key) > 20 and key in text)):

@@ -118,4 +118,4 @@ def install() -> None:
     """Wrap trafilatura's comparison step once; idempotent."""
     current: Any = trafilatura_core._extract_and_compare
     if getattr(current, "wrapped", None) is None:
-        trafilatura_core._extract_and_compare = _extract_and_maybe_compare(current)
+        trafilatura_core._extract_and_compare = _extract_and_maybe_compare(current)  # type: ignore[assignment]

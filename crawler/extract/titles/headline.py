@@ -121,8 +121,8 @@ def _choose_title(
     # A "site name" that repeats a headline is a misfilled tag, not a name to strip.
     headlines = {squash(t) for t in metas}
     sites = [s for s in sites if squash(s) not in headlines]
-    cleaned = [clean_space(strip_site_name(t, sites, url)) for t in metas if t]
-    cleaned = without_site_tails([c for c in cleaned if c], sites, url)
+    stripped = [clean_space(strip_site_name(t, sites, url)) for t in metas if t]
+    cleaned = without_site_tails([c for c in stripped if c], sites, url)
     keys = [squash(c) for c in cleaned]
     h1s = _visible(h1s, sites, url)
     # The visible headline confirmed by a machine-readable one: take the

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from newsarchive.crawler.extract.keys import squash
+
 # A separator must have spaces around it: "Covid-19" or "2:1" are not
 # separators. The full-width bar is the exception: CJK titles write
 # "見出し｜サイト" without spaces.
@@ -35,11 +37,6 @@ _LEADING_DATE = re.compile(
 )
 _DECORATION = " ⋆★☆•·|–—-:"
 _PIPE = re.compile(r"\s+\|\s+|\s*｜\s*")
-
-
-def squash(text: str | None) -> str:
-    """Comparison key: NFKC, case-folded, letters and digits only."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "").casefold() if ch.isalnum())
 
 
 def clean_space(text: str | None) -> str | None:

@@ -18,50 +18,19 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from newsarchive.storage.models import Article, Version
+from newsarchive.storage.models import Version
+from newsarchive.storage.research.export.columns import (
+    BATCH_ROWS,
+    COLUMN_NAMES,
+    COLUMNS,
+    JSON_COLUMNS,
+    LIST_COLUMNS,
+    TIME_COLUMNS,
+)
 from newsarchive.storage.research.export.manifest import write_manifest
 from newsarchive.storage.research.search.query import SearchQuery, select_versions
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
-BATCH_ROWS = 1000
-
-# One row per version: (output name, column). Publisher dates stay the ISO
-# strings found on the page; our own times are UTC ISO 8601.
-COLUMNS = [
-    ("article_id", Article.id),
-    ("version_id", Version.id),
-    ("url", Article.canonical_url),
-    ("domain", Article.domain),
-    ("source", Article.source),
-    ("status", Article.status),
-    ("version", Version.number),
-    ("versions", Article.version_count),
-    ("title", Version.title),
-    ("text", Version.text),
-    ("authors", Version.authors),
-    ("captions", Version.captions),
-    ("description", Version.description),
-    ("published", Version.published),
-    ("modified", Version.modified),
-    ("language", Version.language),
-    ("sitename", Version.sitename),
-    ("word_count", Version.word_count),
-    ("flags", Version.flags),
-    ("first_seen", Version.first_seen_at),
-    ("last_seen", Version.last_seen_at),
-    ("article_first_seen", Article.first_seen_at),
-    ("last_checked", Article.last_checked_at),
-    ("changes", Version.changes),
-    # The feed or news sitemap record as it stood at this version (write/declared.py).
-    ("declared", Version.declared),
-    ("content_hash", Version.content_hash),
-    ("extractor", Version.extractor),
-    ("extractor_version", Version.extractor_version),
-]
-COLUMN_NAMES = [name for name, _ in COLUMNS]
-LIST_COLUMNS = {"authors", "flags"}
-JSON_COLUMNS = {"captions", "changes", "declared"}
-TIME_COLUMNS = {"first_seen", "last_seen", "article_first_seen", "last_checked"}
 
 
 @dataclass

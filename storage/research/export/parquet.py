@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsarchive.storage.research.export.formats import BATCH_ROWS, COLUMN_NAMES
+from newsarchive.storage.research.export.columns import BATCH_ROWS, COLUMN_NAMES
 
 CAPTION_FIELDS = ("caption", "credit", "src", "alt")
 

@@ -117,6 +117,8 @@ def write_warc(session: Session, query: SearchQuery, out: Path, warc_dir: Path) 
         _warcinfo(handle, query)
         try:
             for name, offset, length in session.execute(stmt):
+                if name is None or offset is None or length is None:  # the query leaves no such row out
+                    continue
                 if name != open_name:
                     if source:
                         source.close()

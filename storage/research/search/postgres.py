@@ -9,13 +9,27 @@ still cover every match. With fewer matches than that, ranking is exact.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, Subquery, column, func, literal_column, select, text, true
+from typing import Any
+
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Select,
+    Subquery,
+    TextClause,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+)
 
 from newsarchive.storage.models import Version
 from newsarchive.storage.research.search.syntax import ParsedQuery, to_pg_tsquery
 
 RANK_CANDIDATES = 1000
-_VECTOR = literal_column("versions.search_vector")
+_VECTOR: ColumnClause[Any] = literal_column("versions.search_vector")
 
 
 def _tsquery(parsed: ParsedQuery, name: str) -> Subquery:
@@ -60,7 +74,7 @@ def relevance_page(
     )
 
 
-def author_condition(pattern: str) -> ColumnElement[bool]:
+def author_condition(pattern: str) -> TextClause:
     """Some author of the version matches a LIKE pattern (already lower-cased)."""
     return text(
         "EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(versions.authors) = 'array' "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, table, text
+from sqlalchemy import ColumnElement, Select, TextClause, column, func, literal_column, table, text
 
 from newsarchive.storage.models import Version
 from newsarchive.storage.research.search.syntax import ParsedQuery, to_fts5
@@ -35,7 +35,7 @@ def relevance_page(
     )
 
 
-def author_condition(pattern: str) -> ColumnElement[bool]:
+def author_condition(pattern: str) -> TextClause:
     """Some author of the version matches a LIKE pattern (already lower-cased)."""
     return text(
         "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(versions.authors) "
