@@ -17,9 +17,9 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner
+from newsarchive.crawler.crawl.pipeline.page_rules import unusable_extraction
 from newsarchive.crawler.warcin.copying import RecordCopier
 from newsarchive.crawler.warcin.locations import with_length
 from newsarchive.crawler.warcin.ordering import oldest_first
@@ -34,7 +34,7 @@ from newsarchive.crawler.warcin.selection import (
 from newsarchive.crawler.warcin.summary import ImportSummary
 from newsarchive.crawler.warcin.writer import ImportWriter, file_state, mark_done
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.fetch import Fetch, select_headers
+from newsarchive.storage.fetch import ExtractedArticle, Fetch, select_headers
 from newsarchive.storage.warc.store import WarcLocation, read_response
 from newsarchive.storage.write.dedup import sha256_bytes
 from newsarchive.storage.write.service import ExtractedContent
@@ -75,7 +75,7 @@ class ImportOptions:
 @dataclass
 class _Job:
     fetch: Fetch | None  # None: nothing to write (passed over, filtered, damaged)
-    extraction: Awaitable[dict[str, Any]] | None
+    extraction: Awaitable[ExtractedArticle] | None
     end: Callable[[], int | None]  # the offset after this entry, once known
     record: Record | None = None  # whose length completes the fetch's WARC location
     check_language: bool = False  # no declared language: filter on the extracted one
@@ -255,25 +255,23 @@ class Importer:
             self.progress(self.summary)
 
     def _language_kept(self, content: ExtractedContent | None) -> bool:
-        detected = content.fields.get("language") if content is not None else None
+        detected = content.article.language if content is not None else None
         return language_matches(detected, self.options.filters.languages)
 
     async def _content(self, job: _Job) -> ExtractedContent | None:
         assert job.fetch is not None and job.extraction is not None
         try:
-            fields = await job.extraction
+            article = await job.extraction
         except Exception as exc:  # an extractor bug costs one page, never the import
             log.warning("extraction failed for %s: %s", job.fetch.requested_url, exc)
             job.fetch.error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
             return None
-        # As in a crawl (ArchivePipeline): a page the extractor knows as a wall or
-        # junk page ("kind") is a walled capture; no text and no kind is a failure.
-        no_kind = "kind" not in fields or "error" in (fields.get("flags") or [])
-        if not (fields.get("text") or "").strip() and no_kind:
-            job.fetch.error = "no article text found on the page"
+        unusable = unusable_extraction(article)  # the crawl's rule (page_rules)
+        if unusable is not None:
+            job.fetch.error = unusable
             return None
         runner = self.extraction
-        return ExtractedContent(fields, runner.extractor, runner.extractor_version)
+        return ExtractedContent(article, runner.extractor, runner.extractor_version)
 
 
 def _end_of(record: Record) -> Callable[[], int | None]:

@@ -117,7 +117,7 @@ class ImportWriter:
         if item.content is None:
             result = self.service.failure_work(fetch)(session)
             return _outcome(result)
-        if (item.content.fields.get("kind") or "article") != "article":  # walled: never a version
+        if item.content.article.kind != "article":  # walled: never a version
             return _outcome(self.service.capture_work(fetch, item.content)(session))
         older = _older_than_history(session, fetch, item.content)
         if older is not None:
@@ -131,14 +131,14 @@ def _outcome(result: CaptureResult) -> Outcome:
 
 def _older_than_history(session: Session, fetch: Fetch, content: ExtractedContent) -> str | None:
     """Why this capture cannot go at the end of its article's history, or None if it can."""
-    key = choose_article_url(fetch.final_url or fetch.requested_url, content.fields.get("canonical_url"))
+    key = choose_article_url(fetch.final_url or fetch.requested_url, content.article.canonical_url)
     article = session.scalar(select(Article).where(Article.canonical_url == key))
     if article is None or fetch.fetched_at >= article.last_seen_at:
         return None
     latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
     if (
         latest is not None
-        and latest.content_hash == content_hash(content.fields)
+        and latest.content_hash == content_hash(content.article.as_fields())
         and fetch.fetched_at >= latest.first_seen_at
     ):
         return None  # another capture of the latest version, inside its span

@@ -21,7 +21,12 @@ from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
 from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
 from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner
-from newsarchive.crawler.crawl.pipeline.page_rules import fetch_record, html_problem, redirected_home
+from newsarchive.crawler.crawl.pipeline.page_rules import (
+    fetch_record,
+    html_problem,
+    redirected_home,
+    unusable_extraction,
+)
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
@@ -132,11 +137,9 @@ class ArchivePipeline:
             return await self._write(
                 Write("failure", _failed(fetch, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
             )
-        # A page with no text is recorded as a walled capture of kind "empty"
-        # (the extractor says so), unless the extractor itself failed on it
-        # (flag "error"): that is our fault, not the page's, and a failure.
-        if not article.text.strip() and "error" in article.flags:
-            return await self._write(Write("failure", _failed(fetch, "no article text found on the page")))
+        unusable = unusable_extraction(article)
+        if unusable is not None:
+            return await self._write(Write("failure", _failed(fetch, unusable)))
         content = ExtractedContent(article, self.extraction.extractor, self.extraction.extractor_version)
         return await self._write(Write("capture", fetch, content))
 

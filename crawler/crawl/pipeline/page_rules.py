@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
-from newsarchive.storage.fetch import Fetch, select_headers
+from newsarchive.storage.fetch import ExtractedArticle, Fetch, select_headers
 from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.declared import declared_record
 from newsarchive.storage.write.dedup import sha256_bytes
@@ -103,3 +103,15 @@ def header_decoded(body: bytes, content_type: str | None) -> str | bytes:
         return body.decode(codec)
     except (LookupError, UnicodeDecodeError):
         return body
+
+
+def unusable_extraction(article: ExtractedArticle) -> str | None:
+    """Why an extracted page is a failed capture, or None when it can be recorded.
+
+    A page with no text is a walled capture of kind "empty" (the extractor says
+    so), unless the extractor itself failed on it (flag "error"): that is our
+    fault, not the page's, and a failure. Crawls and WARC imports share this rule.
+    """
+    if not article.text.strip() and "error" in article.flags:
+        return "no article text found on the page"
+    return None
