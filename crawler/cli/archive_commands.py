@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli
+from newsarchive.crawler.cli.context import CliContext, pass_cli
 
 OUTCOME_LABELS = {
     "new_article": "new article",
@@ -90,7 +90,7 @@ def capture(
         {
             "LOG_LEVEL": "INFO" if cli.verbose else "ERROR",
             "NEWSARCHIVE_FETCH_DEADLINE": timeout,
-            **parse_overrides(overrides),
+            **cli.overrides(overrides),
         },
     )
     report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)

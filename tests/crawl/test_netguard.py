@@ -16,6 +16,7 @@ from newsarchive.crawler.crawl.downloader.netguard import (
     literal_ip,
     resolve,
 )
+from newsarchive.crawler.crawl.downloader.netguard_policy import ALLOW_PRIVATE
 
 
 def fake_resolver(table: dict[str, list[str]]) -> Any:
@@ -97,15 +98,15 @@ def test_a_name_resolving_to_any_private_address_is_refused(answers: list[str]) 
 
 def test_allow_private_lets_local_through_but_never_metadata() -> None:
     resolver = fake_resolver({"intranet.example": ["10.0.0.7"], "creds.example": ["169.254.169.254"]})
-    assert check_url("http://127.0.0.1:8000/", allow_private=True)
+    assert check_url("http://127.0.0.1:8000/", policy=ALLOW_PRIVATE)
     assert check_url(
-        "http://localhost/", allow_private=True, resolver=fake_resolver({"localhost": ["127.0.0.1"]})
+        "http://localhost/", policy=ALLOW_PRIVATE, resolver=fake_resolver({"localhost": ["127.0.0.1"]})
     )
-    assert check_url("http://intranet.example/", allow_private=True, resolver=resolver)
+    assert check_url("http://intranet.example/", policy=ALLOW_PRIVATE, resolver=resolver)
     with pytest.raises(TargetRefused, match="metadata"):
-        check_url("http://creds.example/", allow_private=True, resolver=resolver)
+        check_url("http://creds.example/", policy=ALLOW_PRIVATE, resolver=resolver)
     with pytest.raises(TargetRefused, match="metadata"):
-        check_url("http://169.254.169.254/", allow_private=True)
+        check_url("http://169.254.169.254/", policy=ALLOW_PRIVATE)
 
 
 def test_the_real_resolver_sees_localhost_as_loopback() -> None:
@@ -148,4 +149,4 @@ def test_blocked_reason_names_the_rule() -> None:
 
     assert blocked_reason(ip_address("8.8.8.8")) is None
     assert blocked_reason(ip_address("192.168.1.1")) == "192.168.1.1 is a private address"
-    assert blocked_reason(ip_address("192.168.1.1"), allow_private=True) is None
+    assert blocked_reason(ip_address("192.168.1.1"), ALLOW_PRIVATE) is None
