@@ -71,6 +71,7 @@ def capture(
     """
     from newsarchive.storage.write.dedup import BadURL, check_url
 
+    settings_overrides = cli.overrides(overrides)  # a bad -s is a usage error before anything runs
     good: list[str] = []
     bad = 0
     for url in urls:
@@ -90,7 +91,7 @@ def capture(
         {
             "LOG_LEVEL": "INFO" if cli.verbose else "ERROR",
             "NEWSARCHIVE_FETCH_DEADLINE": timeout,
-            **cli.overrides(overrides),
+            **settings_overrides,
         },
     )
     report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)

@@ -192,3 +192,18 @@ def test_a_real_redirect_to_a_private_address_is_refused(
     assert "refused: 127.0.0.1 is a loopback address" in result["reason"]
     paths = [r.path for r in news_site.requests]
     assert "/go" in paths and spec.path not in paths
+
+
+def test_the_operators_proxy_may_be_private_targets_may_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("http_proxy", "http://proxy.corp:3128")
+    from twisted.internet import reactor
+
+    made = DenyPrivateResolver.from_crawler(get_crawler(settings_dict={}), reactor)
+    assert made.refuse_private("10.0.0.5", "proxy.corp") == "10.0.0.5"
+    for address, name in (("10.0.0.5", "intranet.example"), ("169.254.169.254", "proxy.corp")):
+        with pytest.raises(DNSLookupError, match="refused"):
+            made.refuse_private(address, name)
+    monkeypatch.delenv("http_proxy")
+    plain = DenyPrivateResolver.from_crawler(get_crawler(settings_dict={}), reactor)
+    with pytest.raises(DNSLookupError, match="refused"):
+        plain.refuse_private("10.0.0.5", "proxy.corp")

@@ -14,7 +14,10 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Self
+from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
@@ -32,7 +35,14 @@ class DenyPrivateResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> Self:
         resolver = super().from_crawler(crawler, reactor)
-        resolver.policy = AddressPolicy.parse(crawler.settings.getlist(SETTING))
+        policy = AddressPolicy.parse(crawler.settings.getlist(SETTING))
+        if crawler.settings.getbool("HTTPPROXY_ENABLED"):
+            # The operator's own proxy (http_proxy, https_proxy) is often on a
+            # private address: connecting to it is not a crawl target's doing.
+            # The middleware still checks each target's own host.
+            proxies = {urlsplit(url).hostname for url in getproxies().values() if "://" in url}
+            policy = replace(policy, hosts=policy.hosts | {h.lower() for h in proxies if h})
+        resolver.policy = policy
         return resolver
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 (Twisted API)
