@@ -8,8 +8,8 @@ run, children are followed only
 - on the site of the document that lists them (the same registrable domain
   as the index or robots.txt, or a host the source names in `hosts`; the
   sitemap protocol allows nothing else): a child elsewhere is counted as
-  `sitemaps_offsite` and never fetched (the rule admission.follows_sitemap
-  applies to robots.txt),
+  `sitemaps_offsite` and never fetched; robots.txt `Sitemap:` lines are
+  children of the robots.txt they are read from),
 - down to NEWSARCHIVE_SITEMAP_MAX_DEPTH levels below the sitemap the source
   names (`sitemaps_too_deep`),
 - up to NEWSARCHIVE_SITEMAP_MAX_DOCUMENTS child sitemaps in all
