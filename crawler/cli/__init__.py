@@ -30,7 +30,7 @@ import logging  # noqa: E402
 
 import click  # noqa: E402
 
-from newsarchive.crawler.cli.context import CliContext  # noqa: E402
+from newsarchive.crawler.cli.context import CliContext, check_allowed_hosts  # noqa: E402
 from newsarchive.crawler.cli.extras import extra_hint, missing_extra  # noqa: E402
 from newsarchive.crawler.cli.pipes import stop_quietly_on_closed_pipe  # noqa: E402
 
@@ -103,14 +103,26 @@ def _kind(exc: BaseException) -> str:
 @click.option(
     "--db", envvar="NEWSARCHIVE_DB", help="SQLAlchemy database URL. Default: SQLite in the data directory."
 )
+@click.option(
+    "--allow-private-hosts",
+    envvar="NEWSARCHIVE_ALLOW_PRIVATE_HOSTS",
+    metavar="HOSTS",
+    callback=check_allowed_hosts,
+    help="Private hosts and networks crawls, revisits and captures may reach "
+    "(comma-separated: intranet.example,10.0.0.0/8,127.0.0.1; * for all). "
+    "By default every private, loopback, link-local and metadata address is refused; "
+    "cloud metadata and link-local addresses stay refused whatever is named.",
+)
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.version_option(package_name="newsarchive")
 @click.pass_context
-def main(ctx: click.Context, home: str | None, db: str | None, verbose: int) -> None:
+def main(
+    ctx: click.Context, home: str | None, db: str | None, allow_private_hosts: str | None, verbose: int
+) -> None:
     """newsarchive: crawl news sites and keep every version of every article."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    ctx.obj = CliContext(home=home, db=db, verbose=verbose)
+    ctx.obj = CliContext(home=home, db=db, verbose=verbose, allow_private_hosts=allow_private_hosts)
 
 
 for _module in COMMAND_MODULES:

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import click
 
-from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli, stop_cleanly
+from newsarchive.crawler.cli.context import CliContext, pass_cli, stop_cleanly
 
 OUTCOME_LABELS = {
     "new_article": "new article",
@@ -84,6 +84,7 @@ def capture(
     stop_cleanly()
     from newsarchive.storage.write.dedup import BadURL, check_url
 
+    settings_overrides = cli.overrides(overrides)  # a bad -s is a usage error before anything runs
     urls = _with_listed_urls(urls, from_file)
     if not urls:
         raise click.UsageError("give URLs, '-' to read them from standard input, or --from FILE")
@@ -110,7 +111,7 @@ def capture(
         {
             "LOG_LEVEL": "INFO" if cli.verbose else "ERROR",
             "NEWSARCHIVE_FETCH_DEADLINE": timeout,
-            **parse_overrides(overrides),
+            **settings_overrides,
         },
     )
     report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)

@@ -17,6 +17,8 @@ class CliContext:
     home: str | None
     db: str | None
     verbose: int = 0
+    # NEWSARCHIVE_ALLOW_PRIVATE_HOSTS for every crawl this command runs (--allow-private-hosts).
+    allow_private_hosts: str | None = None
 
     def config(self) -> ArchiveConfig:
         from newsarchive.storage.config import ArchiveConfig
@@ -34,6 +36,16 @@ class CliContext:
         except (SQLAlchemyError, OSError) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise click.ClickException(f"cannot open the archive: {message}") from None
+
+    def overrides(self, pairs: tuple[str, ...]) -> dict[str, str]:
+        """The crawl settings this command sets: --allow-private-hosts, then each `-s NAME=VALUE`."""
+        from newsarchive.crawler.crawl.downloader.netguard_policy import SETTING
+
+        base = {SETTING: self.allow_private_hosts} if self.allow_private_hosts is not None else {}
+        overrides = {**base, **parse_overrides(pairs)}
+        if SETTING in overrides:
+            check_allowed_hosts(None, None, overrides[SETTING])
+        return overrides
 
 
 pass_cli = click.make_pass_decorator(CliContext)
@@ -59,3 +71,14 @@ def stop_cleanly() -> None:
     from newsarchive.crawler.crawl import stopping
 
     stopping.install()
+
+
+def check_allowed_hosts(_ctx: object, _param: object, value: str | None) -> str | None:
+    """A click callback: the allow-list as given, or a usage error naming the bad entry."""
+    from newsarchive.crawler.crawl.downloader.netguard_policy import AddressPolicy
+
+    try:
+        AddressPolicy.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsarchive.crawler.cli.context import CliContext, parse_overrides, pass_cli, stop_cleanly
+from newsarchive.crawler.cli.context import CliContext, pass_cli, stop_cleanly
 from newsarchive.crawler.cli.sources_file import (
     EXIT_BAD_SOURCES,
     load,
@@ -61,7 +61,7 @@ def run_overrides(cli: CliContext, overrides: tuple[str, ...], no_throttle: bool
     from newsarchive.crawler.crawl.crawling import NO_THROTTLE
 
     base: dict[str, Any] = {"LOG_LEVEL": "INFO" if cli.verbose > 1 else "WARNING" if cli.verbose else "ERROR"}
-    return {**base, **(NO_THROTTLE if no_throttle else {}), **parse_overrides(overrides)}
+    return {**base, **(NO_THROTTLE if no_throttle else {}), **cli.overrides(overrides)}
 
 
 def print_summary(report: PassReport, as_json: bool) -> None:
@@ -314,7 +314,9 @@ def schedule(
             revisit_limit=revisit_limit,
             timeout=parse_duration(timeout),
             misfire_grace=parse_duration(misfire_grace),
-            extra_args=(["--no-throttle"] if no_throttle else []) + [f"-s{o}" for o in overrides],
+            # The scheduled crawls get this command's allow-list (before its own -s).
+            extra_args=(["--no-throttle"] if no_throttle else [])
+            + [f"-s{name}={value}" for name, value in cli.overrides(overrides).items()],
             redis_url=redis_url,
         )
     except ValueError as exc:

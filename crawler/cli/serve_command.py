@@ -30,8 +30,8 @@ def _is_loopback(host: str) -> bool:
 @click.option(
     "--allow-private",
     is_flag=True,
-    help="Let captures reach private, loopback and link-local addresses (a local or intranet site). "
-    "Cloud metadata addresses stay refused.",
+    help="Let captures reach private and loopback addresses (a local or intranet site). "
+    "Cloud metadata and link-local addresses stay refused on every redirect hop.",
 )
 @click.option(
     "--capture-timeout",

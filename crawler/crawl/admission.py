@@ -122,10 +122,6 @@ class Admission:
             log.warning("declared metadata of %d archived URLs not kept: %s", len(kept), exc)
             return 0
 
-    def follows_sitemap(self, source: Source, sitemap_url: str, robots_url: str) -> bool:
-        """A robots.txt `Sitemap:` line is read when it names the same site (or a host the source names)."""
-        return same_family(sitemap_url, robots_url, source.hosts)
-
 
 def why_nothing(counts: Counter[str], offsite: Counter[str] | None = None) -> str | None:
     """Why a source whose discovery found links archived none, or None when it did (or found none).

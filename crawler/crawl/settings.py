@@ -10,6 +10,8 @@ a number of its own.
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "newsarchive"
 # Empty: every run is handed its spider class (crawler/crawl/runner.py), so
 # Scrapy has no module to import by name. Listing the spiders package made it
@@ -53,6 +55,12 @@ MEMUSAGE_LIMIT_MB = 2048
 MEMUSAGE_WARNING_MB = 1024
 # Each crawl is its own process, so the DNS cache lives one crawl at most.
 DNSCACHE_ENABLED = True
+# The resolver that refuses private answers at connect time (DNS rebinding).
+# Scrapy 2.19 renamed DNS_RESOLVER; setting the old name there would warn.
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "newsarchive.crawler.crawl.downloader.netguard_resolver.DenyPrivateResolver"
+else:  # pragma: no cover (Scrapy < 2.19)
+    DNS_RESOLVER = "newsarchive.crawler.crawl.downloader.netguard_resolver.DenyPrivateResolver"
 
 LOG_LEVEL = "WARNING"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -62,8 +70,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     # First in line (before RobotsTxtMiddleware at 100): a refused host gets
     # no request at all, not even for robots.txt. Redirect hops and robots.txt
-    # requests re-enter the chain, so they are checked too. Off unless
-    # NEWSARCHIVE_DENY_PRIVATE (HTTP-triggered captures).
+    # requests re-enter the chain, so they are checked too. Always on; see
+    # NEWSARCHIVE_ALLOW_PRIVATE_HOSTS.
     "newsarchive.crawler.crawl.downloader.netguard_middleware.DenyPrivateAddressesMiddleware": 50,
     # An on-demand capture's time limit starts here (NEWSARCHIVE_FETCH_DEADLINE),
     # before robots.txt: the robots.txt request inherits the page's deadline.
@@ -134,9 +142,19 @@ NEWSARCHIVE_CRAWL_RUN_ID = None
 # Seconds between the crawl run's heartbeats (0: none). A run on another host
 # silent for 10 minutes is taken for dead (newsarchive.storage.crawl_state.crawl_runs.SILENT_AFTER).
 NEWSARCHIVE_HEARTBEAT = 60.0
-# Refuse private, loopback, link-local and metadata addresses (every redirect
-# hop too): set by the HTTP API for captures it starts on a user's behalf.
-NEWSARCHIVE_DENY_PRIVATE = False
+# Every fetch refuses private, loopback, link-local and metadata addresses
+# (every redirect hop, every resolved address). Private hosts and networks
+# named here are allowed (an intranet source, a local test site): host names,
+# addresses, networks like 10.0.0.0/8, or "*" for all. Metadata and
+# link-local addresses stay refused whatever is named. The CLI's
+# --allow-private-hosts (env NEWSARCHIVE_ALLOW_PRIVATE_HOSTS) sets it.
+NEWSARCHIVE_ALLOW_PRIVATE_HOSTS: list[str] = []
+# Child sitemaps of a sitemap index, per source and run: how many levels
+# below the sitemap the sources file names, and how many in all (the named
+# ones not counted). Children on other hosts are never fetched.
+# (newsarchive.crawler.crawl.discovery.sitemap_budget)
+NEWSARCHIVE_SITEMAP_MAX_DEPTH = 2
+NEWSARCHIVE_SITEMAP_MAX_DOCUMENTS = 50
 # A host whose robots.txt answered 5xx is refused entirely (RFC 9309); its
 # robots.txt is asked again after this many seconds.
 NEWSARCHIVE_ROBOTS_RETRY = 600.0

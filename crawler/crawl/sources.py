@@ -16,7 +16,9 @@ a semantic error is located by finding the offending table or key in the text.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +35,10 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(#.*)?$")
+# A sources file is read whole and checked in about 3 s per MiB: 1 MiB holds
+# some 10,000 sources. More is refused rather than read (a device such as
+# /dev/zero, or a file grown by mistake, must not fill the memory).
+MAX_SOURCES_BYTES = 1024 * 1024
 
 
 class SourcesError(ValueError):
@@ -131,15 +137,32 @@ class _Locator:
         return self.table(n) if n is not None else None
 
 
-def load_sources(path: str | Path) -> list[Source]:
+def load_sources(path: str | Path, max_bytes: int = MAX_SOURCES_BYTES) -> list[Source]:
     """Read and check a sources file; raise SourcesError with every problem in it."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # Before opening: opening a FIFO would wait for a writer.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise SourcesError(path, None, "not a regular file (a device, pipe or directory)")
+        with path.open("rb") as handle:
+            # Checked on the open file, not the name: no race with a swapped path.
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SourcesError(path, None, "not a regular file (a device, pipe or directory)")
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise SourcesError(path, None, "no such file (give --sources FILE or create it)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourcesError(path, None, f"cannot read: {exc}") from None
+    except OSError as exc:
+        raise SourcesError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise SourcesError(
+            path, None, f"larger than {max_bytes:,} bytes: split it, or check it is the right file"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourcesError(
+            path, None, f"cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     return parse_sources(text, path)
 
 
@@ -162,6 +185,9 @@ def check_sources(text: str, path: Path = Path("sources.toml")) -> tuple[list[So
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         return [], [SourcesError(path, line, f"not valid TOML: {str(exc).split(' (at line')[0]}")]
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        return [], [SourcesError(path, None, "not valid TOML: arrays or tables nested too deeply")]
     where = _Locator(text)
     problems = [
         SourcesError(path, where.key(None, key), f"unknown top-level key {key!r}")

@@ -127,7 +127,8 @@ def get_version_by_id(
     summary="Capture a URL now",
     description="Fetches and archives one URL (robots.txt obeyed). 201: a new article or version; "
     "200: unchanged. Needs the server's bearer token; private, loopback, link-local and cloud "
-    "metadata addresses are refused, on every redirect hop, unless the server runs with --allow-private.",
+    "metadata addresses are refused, on every redirect hop; --allow-private lets private and loopback "
+    "ones through, never metadata or link-local.",
     tags=["captures"],
     responses={
         200: {"model": CaptureOut, "description": "Captured; nothing changed"},

@@ -13,6 +13,7 @@ from newsarchive.crawler.web import api, errors, pages, render
 from newsarchive.crawler.web.capture import CaptureService
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.crawler.web.docs import documented_app
+from newsarchive.crawler.web.security_headers import SecurityHeaders
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 
@@ -61,4 +62,6 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # Outermost: error answers and static files get the headers too.
+    app.add_middleware(SecurityHeaders)
     return app

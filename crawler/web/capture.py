@@ -15,6 +15,12 @@ from typing import Any
 
 from newsarchive.crawler.crawl.child_command import ChildCommand, child_command
 from newsarchive.crawler.crawl.downloader.netguard import TargetRefused, check_url
+from newsarchive.crawler.crawl.downloader.netguard_policy import (
+    ALLOW_PRIVATE,
+    DENY_PRIVATE,
+    SETTING,
+    AddressPolicy,
+)
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.write.dedup import BadURL
@@ -23,13 +29,6 @@ from newsarchive.storage.write.dedup import check_url as check_archivable
 # Outcomes that archived a new article or version (201), or confirmed one (200).
 CREATED = ("new_article", "new_version")
 CONFIRMED = ("unchanged", "not_modified")
-
-
-def resolver_setting() -> str:
-    """The setting that names Scrapy's DNS resolver (TWISTED_DNS_RESOLVER since Scrapy 2.19)."""
-    from scrapy.settings import default_settings
-
-    return "TWISTED_DNS_RESOLVER" if hasattr(default_settings, "TWISTED_DNS_RESOLVER") else "DNS_RESOLVER"
 
 
 class CaptureError(Exception):
@@ -48,17 +47,18 @@ class CaptureService:
     settings: WebSettings
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
 
+    @property
+    def policy(self) -> AddressPolicy:
+        return ALLOW_PRIVATE if self.settings.allow_private else DENY_PRIVATE
+
     def command(self, url: str) -> ChildCommand:
-        args = ["capture", "--json", url]
-        if not self.settings.allow_private:
-            # The middleware checks every request and redirect hop before it is
-            # sent; the resolver checks the address actually connected to.
-            args += ["-s", "NEWSARCHIVE_DENY_PRIVATE=1"]
-            args += [
-                "-s",
-                f"{resolver_setting()}=newsarchive.crawler.crawl.downloader.netguard_resolver.DenyPrivateResolver",
-            ]
-        return child_command(self.config, args)
+        # The capture's guard (the middleware on every request and redirect hop,
+        # the resolver on the address connected to) is always on; this names
+        # what it may reach explicitly, so an allow-list in the server's
+        # environment never reaches a user's capture. With --allow-private,
+        # metadata and link-local addresses are still refused on every hop.
+        allowed = self.policy.describe()
+        return child_command(self.config, ["capture", "--json", "-s", f"{SETTING}={allowed}", url])
 
     async def guard(self, url: str) -> str:
         """The URL as the archive keys it, once it is well formed and allowed (else CaptureError)."""
@@ -70,7 +70,7 @@ class CaptureService:
         try:
             # getaddrinfo blocks; run it off the event loop, and bound it.
             await asyncio.wait_for(
-                loop.run_in_executor(None, lambda: check_url(url, allow_private=self.settings.allow_private)),
+                loop.run_in_executor(None, lambda: check_url(url, policy=self.policy)),
                 self.settings.resolve_timeout,
             )
         except TimeoutError:

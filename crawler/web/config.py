@@ -10,7 +10,9 @@ class WebSettings:
     # Bearer token for POST /captures; None switches capture over HTTP off.
     capture_token: str | None = None
     # Let captures reach private/loopback addresses (a local test site, an
-    # intranet). Cloud metadata addresses stay refused regardless.
+    # intranet). Cloud metadata and link-local addresses stay refused
+    # regardless, on every redirect hop (the capture runs with
+    # NEWSARCHIVE_ALLOW_PRIVATE_HOSTS=*, and the guard never lets those through).
     allow_private: bool = False
     # Seconds one capture subprocess may run before it is killed.
     capture_timeout: float = 120.0

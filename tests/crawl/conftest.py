@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from newsarchive.storage.config import ArchiveConfig
+from tests.helpers import LOCAL_SITE
 from tests.site import SiteAPI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,7 @@ def cli_argv(config: ArchiveConfig, *args: str) -> list[str]:
         str(config.home),
         "--db",
         config.db_url,
+        *LOCAL_SITE,
         *args,
     ]
 

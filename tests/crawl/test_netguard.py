@@ -16,6 +16,7 @@ from newsarchive.crawler.crawl.downloader.netguard import (
     literal_ip,
     resolve,
 )
+from newsarchive.crawler.crawl.downloader.netguard_policy import ALLOW_PRIVATE, AddressPolicy
 
 
 def fake_resolver(table: dict[str, list[str]]) -> Any:
@@ -97,15 +98,15 @@ def test_a_name_resolving_to_any_private_address_is_refused(answers: list[str]) 
 
 def test_allow_private_lets_local_through_but_never_metadata() -> None:
     resolver = fake_resolver({"intranet.example": ["10.0.0.7"], "creds.example": ["169.254.169.254"]})
-    assert check_url("http://127.0.0.1:8000/", allow_private=True)
+    assert check_url("http://127.0.0.1:8000/", policy=ALLOW_PRIVATE)
     assert check_url(
-        "http://localhost/", allow_private=True, resolver=fake_resolver({"localhost": ["127.0.0.1"]})
+        "http://localhost/", policy=ALLOW_PRIVATE, resolver=fake_resolver({"localhost": ["127.0.0.1"]})
     )
-    assert check_url("http://intranet.example/", allow_private=True, resolver=resolver)
+    assert check_url("http://intranet.example/", policy=ALLOW_PRIVATE, resolver=resolver)
     with pytest.raises(TargetRefused, match="metadata"):
-        check_url("http://creds.example/", allow_private=True, resolver=resolver)
+        check_url("http://creds.example/", policy=ALLOW_PRIVATE, resolver=resolver)
     with pytest.raises(TargetRefused, match="metadata"):
-        check_url("http://169.254.169.254/", allow_private=True)
+        check_url("http://169.254.169.254/", policy=ALLOW_PRIVATE)
 
 
 def test_the_real_resolver_sees_localhost_as_loopback() -> None:
@@ -148,4 +149,41 @@ def test_blocked_reason_names_the_rule() -> None:
 
     assert blocked_reason(ip_address("8.8.8.8")) is None
     assert blocked_reason(ip_address("192.168.1.1")) == "192.168.1.1 is a private address"
-    assert blocked_reason(ip_address("192.168.1.1"), allow_private=True) is None
+    assert blocked_reason(ip_address("192.168.1.1"), ALLOW_PRIVATE) is None
+
+
+def test_the_allow_list_names_hosts_and_networks_never_metadata_or_link_local() -> None:
+    from ipaddress import ip_address
+
+    policy = AddressPolicy.parse(["intranet.example, 10.20.0.0/16", "127.0.0.1 [::1]"])
+    assert policy.hosts == {"intranet.example"} and len(policy.networks) == 3
+    assert blocked_reason(ip_address("10.20.3.4"), policy) is None
+    assert blocked_reason(ip_address("10.21.3.4"), policy) == "10.21.3.4 is a private address"
+    assert blocked_reason(ip_address("::ffff:127.0.0.1"), policy) is None  # mapped: its IPv4 address
+    assert blocked_reason(ip_address("192.168.9.9"), policy, "intranet.example") is None
+    assert blocked_reason(ip_address("192.168.9.9"), policy, "other.example") is not None
+    everything = AddressPolicy.parse("*, 0.0.0.0/0, ::/0, intranet.example")
+    for address in ("169.254.169.254", "169.254.1.1", "fe80::1", "fd00:ec2::254", "::ffff:169.254.169.254"):
+        assert blocked_reason(ip_address(address), everything, "intranet.example") is not None, address
+    resolver = fake_resolver({"intranet.example": ["10.0.0.7"], "localhost": ["127.0.0.1", "::1"]})
+    assert check_url(
+        "http://intranet.example/", policy=AddressPolicy.parse("intranet.example"), resolver=resolver
+    )
+    with pytest.raises(TargetRefused, match="::1 is a loopback"):
+        check_url("http://localhost/", policy=AddressPolicy.parse("127.0.0.1"), resolver=resolver)
+    assert check_url("http://localhost/", policy=AddressPolicy.parse("localhost"), resolver=resolver)
+    with pytest.raises(ValueError, match="'http://x/' is neither a host name"):
+        AddressPolicy.parse("http://x/")
+
+
+def test_a_bad_allow_list_is_a_usage_error_not_an_open_guard() -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.crawler.cli import main
+
+    done = CliRunner().invoke(main, ["--allow-private-hosts", "not/a host", "sources", "check"])
+    assert done.exit_code == 2 and "neither a host name" in done.output
+    done = CliRunner().invoke(
+        main, ["capture", "-s", "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS=a b/c", "http://x.example/"]
+    )
+    assert done.exit_code == 2 and "neither a host name" in done.output

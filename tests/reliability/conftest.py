@@ -30,6 +30,8 @@ class Case:
     lost: int = 0  # captures the archive should hold but does not
     result: str = "not run"  # "handled", "NOT handled", "known bug", "skipped"
     test: str = ""
+    # For a defect an issue reported: what happened before the fix (its "after" is `observed`).
+    before: str = ""
 
 
 _LEDGER: list[Case] = []
@@ -60,12 +62,12 @@ def _result(item: pytest.Item) -> tuple[str, str]:
 
 
 @pytest.fixture
-def case(request: pytest.FixtureRequest) -> Iterator[Callable[[str, str, str], Case]]:
-    """Open ledger entries for this test: case(group, name, expected) -> Case."""
+def case(request: pytest.FixtureRequest) -> Iterator[Callable[..., Case]]:
+    """Open ledger entries for this test: case(group, name, expected, before="") -> Case."""
     opened: list[Case] = []
 
-    def open_case(group: str, name: str, expected: str) -> Case:
-        entry = Case(group, name, expected, test=request.node.nodeid)
+    def open_case(group: str, name: str, expected: str, before: str = "") -> Case:
+        entry = Case(group, name, expected, test=request.node.nodeid, before=before)
         opened.append(entry)
         _LEDGER.append(entry)
         return entry
@@ -102,6 +104,20 @@ def render(ledger: list[Case]) -> str:
     if others:
         lines += ["", "Not handled, known bugs or skipped:", ""]
         lines += [f"- {c.group} / {c.name}: {c.result} ({c.observed})" for c in others]
+    fixed = [c for c in ledger if c.before]
+    if fixed:
+        lines += [
+            "",
+            "## Fixed defects: before and after",
+            "",
+            "| item | test | before | after |",
+            "|---|---|---|---|",
+        ]
+        for c in fixed:
+            test = c.test.rsplit("::", 1)[-1]
+            lines.append(
+                f"| {_cell(c.name)} | `{_cell(test)}` | {_cell(c.before)} | {_cell(c.observed)} ({c.result}) |"
+            )
     for group in dict.fromkeys(c.group for c in ledger):
         lines += ["", f"## {group}", "", "| case | expected | observed | result |", "|---|---|---|---|"]
         for c in (c for c in ledger if c.group == group):

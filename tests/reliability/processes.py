@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsarchive.storage.config import ArchiveConfig
+from tests.helpers import LOCAL_SITE
 
 KILL_ROUNDS_ENV = "NEWSARCHIVE_KILL_ROUNDS"
 KILL_SEED_ENV = "NEWSARCHIVE_KILL_SEED"
@@ -32,6 +33,7 @@ def start(config: ArchiveConfig, *args: str, env: dict[str, str] | None = None) 
         str(config.home),
         "--db",
         config.db_url,
+        *LOCAL_SITE,
         *args,
     ]
     return subprocess.Popen(

@@ -19,6 +19,7 @@ from newsarchive.crawler.crawl.distributed.workers import FrontierKeys, frontier
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Article, Capture, Version
+from tests.helpers import LOCAL_SITE
 from tests.scale.conftest import RedisFrontier
 from tests.site.server import NewsSite
 
@@ -55,6 +56,7 @@ def _cli(config: ArchiveConfig, *args: str) -> list[str]:
         str(config.home),
         "--db",
         config.db_url,
+        *LOCAL_SITE,
         *args,
     ]
 

@@ -1,11 +1,16 @@
-"""Where a capture may go: refuse private, loopback, link-local and metadata addresses.
+"""Where a fetch may go: refuse private, loopback, link-local and metadata addresses.
 
-A capture endpoint that fetches any URL for anyone is a server-side request
-forgery tool: it would read the cloud metadata service, the admin panel on
-localhost or a printer on the LAN. So every address a host name resolves to
-is checked (one bad answer is enough to refuse: the fetcher may pick any of
-them), and literal addresses in every spelling the resolver accepts too
-(`2130706433`, `0x7f.1` and `0177.0.0.1` all mean 127.0.0.1 to glibc).
+A crawler whose pages are public, or a capture endpoint that fetches any URL
+for anyone, is a server-side request forgery tool: it would read the cloud
+metadata service, the admin panel on localhost or a printer on the LAN and
+publish what it got. So every address a host name resolves to is checked
+(one bad answer is enough to refuse: the fetcher may pick any of them), and
+literal addresses in every spelling the resolver accepts too (`2130706433`,
+`0x7f.1` and `0177.0.0.1` all mean 127.0.0.1 to glibc).
+
+Private and loopback targets can be allowed by name or network (an
+AddressPolicy, from NEWSARCHIVE_ALLOW_PRIVATE_HOSTS); metadata and
+link-local addresses never are.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, AddressPolicy
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # getaddrinfo's signature; tests pass a fake to avoid real DNS.
 Resolver = Callable[..., Iterable[tuple[Any, ...]]]
 
-# Credential services of cloud providers. Refused even with allow_private:
+# Credential services of cloud providers. Refused whatever the policy allows:
 # allowing an intranet news site never means wanting the instance's keys.
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a)
@@ -78,19 +85,26 @@ def _embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
     return found
 
 
-def blocked_reason(ip: IPAddress, *, allow_private: bool = False) -> str | None:
-    """Why a capture may not connect to `ip`, or None when it may."""
-    for candidate in [ip, *_embedded_ipv4(ip)]:
+def blocked_reason(
+    ip: IPAddress, policy: AddressPolicy = DENY_PRIVATE, name: str | None = None
+) -> str | None:
+    """Why a fetch may not connect to `ip` (which `name` resolved to), or None when it may."""
+    embedded = _embedded_ipv4(ip)
+    for candidate in [ip, *embedded]:
         if candidate in METADATA_ADDRESSES:
             return f"{candidate} is a cloud metadata address"
-    if allow_private:
+    # Link-local is where metadata services live under other addresses (and
+    # what a host's neighbours answer on): never allowed, whatever the policy.
+    for candidate in [ip, *embedded]:
+        if candidate.is_link_local:
+            return f"{candidate} is a link-local address"
+    if policy.allows(ip, name):
         return None
     # An IPv4-mapped address is its IPv4 address (::ffff:0:0/96 itself counts as reserved).
     mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    for candidate in [mapped] if mapped is not None else [*_embedded_ipv4(ip), ip]:
+    for candidate in [mapped] if mapped is not None else [*embedded, ip]:
         for label, hit in (
             ("loopback", candidate.is_loopback),
-            ("link-local", candidate.is_link_local),
             ("multicast", candidate.is_multicast),
             ("unspecified", candidate.is_unspecified),
             ("reserved", candidate.is_reserved),
@@ -127,7 +141,7 @@ def check_host(
     host: str,
     port: int | None = None,
     *,
-    allow_private: bool = False,
+    policy: AddressPolicy = DENY_PRIVATE,
     resolver: Resolver = socket.getaddrinfo,
 ) -> list[IPAddress]:
     """The host's addresses, or TargetRefused when any of them is off limits."""
@@ -136,20 +150,21 @@ def check_host(
         raise TargetUnresolvable("the URL has no host")
     if name in METADATA_NAMES:
         raise TargetRefused(f"refused: {name} is a cloud metadata service")
-    if not allow_private and (name == "localhost" or name.endswith(".localhost")):
+    if policy.refuses_everything_private and (name == "localhost" or name.endswith(".localhost")):
         raise TargetRefused(f"refused: {name} is a loopback name")
     addresses = resolve(name, port, resolver)
+    literal = literal_ip(name) is not None
     for ip in addresses:
-        reason = blocked_reason(ip, allow_private=allow_private)
+        reason = blocked_reason(ip, policy, None if literal else name)
         if reason is not None:
-            if literal_ip(name) is None:
+            if not literal:
                 raise TargetRefused(f"refused: {name} resolves to a private address ({reason})")
             raise TargetRefused(f"refused: {name} ({reason})" if name != str(ip) else f"refused: {reason}")
     return addresses
 
 
 def check_url(
-    url: str, *, allow_private: bool = False, resolver: Resolver = socket.getaddrinfo
+    url: str, *, policy: AddressPolicy = DENY_PRIVATE, resolver: Resolver = socket.getaddrinfo
 ) -> list[IPAddress]:
     """check_host for an http(s) URL's host and port."""
     parts = urlsplit(url.strip())
@@ -161,4 +176,4 @@ def check_url(
         port = parts.port
     except ValueError as exc:
         raise TargetUnresolvable(f"bad port in {url}: {exc}") from None
-    return check_host(parts.hostname or "", port, allow_private=allow_private, resolver=resolver)
+    return check_host(parts.hostname or "", port, policy=policy, resolver=resolver)

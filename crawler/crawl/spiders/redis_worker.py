@@ -39,6 +39,7 @@ from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
+from newsarchive.crawler.crawl.discovery.sitemap_budget import SitemapBudget, sitemap_budget
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from newsarchive.crawler.crawl.distributed.redis_queue import (
     DOCUMENT_LEASE_KEY,
@@ -56,7 +57,6 @@ SOURCE_KEY = "newsarchive_source"
 KIND_KEY = "newsarchive_kind"
 DEPTH_KEY = "newsarchive_depth"
 KINDS = ("feed", "sitemap", "page", "robots")
-MAX_SITEMAP_DEPTH = 3
 DISCOVERY_PRIORITY = 10
 
 
@@ -77,6 +77,8 @@ class RedisWorkerSpider(RedisSpider):
         self._tokens: dict[str, str] = {}  # requested URL -> lease, until its capture is recorded
         self._url_source: dict[str, str] = {}
         self._renewal: task.LoopingCall | None = None
+        # Per worker: each worker of a distributed crawl has its own count (depth travels in the request).
+        self.sitemaps = SitemapBudget()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -90,6 +92,7 @@ class RedisWorkerSpider(RedisSpider):
             ),
         )
         spider.lease_seconds = settings.getint("NEWSARCHIVE_REDIS_LEASE")
+        spider.sitemaps = sitemap_budget(settings)
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
@@ -201,9 +204,13 @@ class RedisWorkerSpider(RedisSpider):
             links = article_links(response.body, response.url)
             yield from self._queue(source, [Discovered(u, via="page") for u in links], response.url)
         elif kind == "robots":
-            for url in robots_sitemaps(response.text, response.url):
-                if self.admission.follows_sitemap(source, url, response.url):
-                    yield self._document(url, name, "sitemap", 0)
+            # Found, not named: counted against the budget like children (see SitemapBudget).
+            found = robots_sitemaps(response.text, response.url)
+            counts = self.counts.setdefault(name, Counter())
+            for url, level in self.sitemaps.follow(
+                source.name, response.url, source.hosts, -1, found, counts
+            ):
+                yield self._document(url, name, "sitemap", level)
         else:
             try:
                 doc = parse_sitemap(response.body, response.url)
@@ -211,9 +218,11 @@ class RedisWorkerSpider(RedisSpider):
                 self._count(name, "documents_failed")
                 self.logger.warning("source %s: sitemap %s: %s", name, response.url, exc)
             else:
-                if depth < MAX_SITEMAP_DEPTH:
-                    for child in doc.sitemaps:
-                        yield self._document(child, name, "sitemap", depth + 1)
+                counts = self.counts.setdefault(name, Counter())
+                for child, level in self.sitemaps.follow(
+                    source.name, response.url, source.hosts, depth, doc.sitemaps, counts
+                ):
+                    yield self._document(child, name, "sitemap", level)
                 yield from self._queue(source, doc.urls)
         # Everything this document led to is in the shared queue now.
         self._ack(meta.get(LEASE_KEY))

@@ -30,6 +30,7 @@ from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
+from newsarchive.crawler.crawl.discovery.sitemap_budget import SitemapBudget, sitemap_budget
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
 from newsarchive.crawler.crawl.document_cache import DocumentCache
 from newsarchive.crawler.crawl.frontier_feed import FrontierFeed
@@ -48,7 +49,6 @@ from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
 from newsarchive.storage.write.service import CaptureResult
 
 # Sitemap indexes may nest; real ones go one level deep, never three.
-MAX_SITEMAP_DEPTH = 3
 # Discovery documents go before articles, so the frontier fills early.
 DISCOVERY_PRIORITY = 10
 # Recorded URLs leave the frontier in batches (one small transaction each). Should
@@ -71,6 +71,7 @@ class SourceSpider(scrapy.Spider):
         self.window = defaults.NEWSARCHIVE_FRONTIER_WINDOW
         self.document_refresh = timedelta(seconds=defaults.NEWSARCHIVE_DOCUMENT_REFRESH)
         self._done: list[str] = []  # recorded fetches not yet cleared from the frontier
+        self.sitemaps = SitemapBudget()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -90,6 +91,7 @@ class SourceSpider(scrapy.Spider):
         spider.document_refresh = timedelta(
             seconds=settings.getfloat("NEWSARCHIVE_DOCUMENT_REFRESH", defaults.NEWSARCHIVE_DOCUMENT_REFRESH)
         )
+        spider.sitemaps = sitemap_budget(settings)
         crawler.signals.connect(spider._recorded, signal=capture_recorded)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
@@ -166,9 +168,13 @@ class SourceSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response, source: Source, depth: int) -> Iterator[scrapy.Request]:
         if response.status == 304:  # unchanged: no parse, but an index's children may have changed
             self.counts[source.name]["documents_not_modified"] += 1
-            if depth < MAX_SITEMAP_DEPTH and self.documents is not None:
-                for child in self.documents.children(source.name, response):
-                    yield self._document(source, child, self.parse_sitemap, conditional=True, depth=depth + 1)
+            if self.documents is not None:
+                stored = self.documents.children(source.name, response)
+                counts = self.counts[source.name]
+                for child, level in self.sitemaps.follow(
+                    source.name, response.url, source.hosts, depth, stored, counts
+                ):
+                    yield self._document(source, child, self.parse_sitemap, conditional=True, depth=level)
             return
         try:
             doc = parse_sitemap(response.body, response.url)
@@ -178,20 +184,24 @@ class SourceSpider(scrapy.Spider):
             return
         if doc.truncated:
             self.logger.warning("source %s: sitemap %s truncated at the URL limit", source.name, response.url)
-        if depth < MAX_SITEMAP_DEPTH:
-            for child in doc.sitemaps:
-                yield self._document(source, child, self.parse_sitemap, conditional=True, depth=depth + 1)
-        over_limit = self.counts[source.name]["over_limit"]
+        counts = self.counts[source.name]
+        over_limit = counts["over_limit"]
+        for child, level in self.sitemaps.follow(
+            source.name, response.url, source.hosts, depth, doc.sitemaps, counts
+        ):
+            yield self._document(source, child, self.parse_sitemap, conditional=True, depth=level)
         yield from self._queue(source, doc.urls)
         if self.documents is not None:
             complete = not doc.truncated and self.counts[source.name]["over_limit"] == over_limit
             self.documents.read(source.name, response, complete=complete, children=doc.sitemaps)
 
     def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
-        assert self.admission is not None
-        for url in robots_sitemaps(response.text, response.url):
-            if self.admission.follows_sitemap(source, url, response.url):
-                yield self._document(source, url, self.parse_sitemap, depth=0)
+        # robots.txt's sitemaps are found, not named: they count against the
+        # budget like children (as the children of a level above the named ones).
+        found = robots_sitemaps(response.text, response.url)
+        counts = self.counts[source.name]
+        for url, depth in self.sitemaps.follow(source.name, response.url, source.hosts, -1, found, counts):
+            yield self._document(source, url, self.parse_sitemap, depth=depth)
 
     def parse_page(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
         links = article_links(response.body, response.url)
