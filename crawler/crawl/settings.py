@@ -149,6 +149,10 @@ NEWSARCHIVE_HEARTBEAT = 60.0
 # link-local addresses stay refused whatever is named. The CLI's
 # --allow-private-hosts (env NEWSARCHIVE_ALLOW_PRIVATE_HOSTS) sets it.
 NEWSARCHIVE_ALLOW_PRIVATE_HOSTS: list[str] = []
+# How the address guard looks host names up before a request is sent: a
+# getaddrinfo-compatible callable by dotted path; "" is socket.getaddrinfo.
+# Tests point it at their host table so that no test ever asks real DNS.
+NEWSARCHIVE_ADDRESS_LOOKUP = ""
 # Child sitemaps of a sitemap index, per source and run: how many levels
 # below the sitemap the sources file names, and how many in all (the named
 # ones not counted). Children on other hosts are never fetched.

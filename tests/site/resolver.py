@@ -8,6 +8,7 @@ real DNS or the internet by a typo.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,4 +51,16 @@ def resolver_setting() -> str:
 
 def resolver_args() -> list[str]:
     """`-s` arguments that make a `newsarchive` command resolve the test web's hosts."""
-    return ["-s", f"{resolver_setting()}=tests.site.resolver.LoopbackResolver"]
+    return [
+        "-s",
+        f"{resolver_setting()}=tests.site.resolver.LoopbackResolver",
+        "-s",
+        "NEWSARCHIVE_ADDRESS_LOOKUP=tests.site.resolver.loopback_getaddrinfo",
+    ]
+
+
+def loopback_getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+    """socket.getaddrinfo over the same table, for the address guard's look-ups (never real DNS)."""
+    if host.lower().rstrip(".") in ALL_HOSTS or host == LOOPBACK:
+        return socket.getaddrinfo(LOOPBACK, port, *args, **kwargs)
+    raise socket.gaierror(socket.EAI_NONAME, f"{host}: not in the test web's host table")

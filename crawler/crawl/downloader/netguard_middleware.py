@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
@@ -34,6 +35,7 @@ from newsarchive.crawler.crawl.downloader.netguard import (
     check_host,
     literal_ip,
 )
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, SETTING, AddressPolicy
 
 # Hosts whose verdict is remembered: a crawl reaches a few hundred hosts at most.
@@ -51,7 +53,9 @@ class DenyPrivateAddressesMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         # A bad value stops the crawl (ValueError) rather than switching the guard off.
-        return cls(AddressPolicy.parse(crawler.settings.getlist(SETTING)))
+        lookup = crawler.settings.get("NEWSARCHIVE_ADDRESS_LOOKUP", defaults.NEWSARCHIVE_ADDRESS_LOOKUP)
+        resolver: Resolver = load_object(lookup) if lookup else socket.getaddrinfo
+        return cls(AddressPolicy.parse(crawler.settings.getlist(SETTING)), resolver)
 
     def process_request(self, request: Request) -> Deferred[None] | None:
         """None to go on; IgnoreRequest (raised, or through the Deferred) to refuse."""
