@@ -18,14 +18,13 @@ from pydantic import ValidationError
 from newsarchive.crawler.web import reads
 from newsarchive.crawler.web.capture import CaptureError
 from newsarchive.crawler.web.deps import token_problem
-from newsarchive.crawler.web.errors import PageRoute, RequestError
+from newsarchive.crawler.web.errors import PageRoute, RequestError, clip
 from newsarchive.crawler.web.params import SearchParams
 from newsarchive.crawler.web.render import render
 from newsarchive.storage.research.read import NotFound
 from newsarchive.storage.research.search.query import BadQuery, search
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-MAX_FORM_BYTES = 16_384
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -34,7 +33,9 @@ def _validation_message(exc: ValidationError) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request) -> HTMLResponse:
-    form = dict(request.query_params)
+    # The form comes back filled in; a value past any field's limit is
+    # refused below, and comes back cut, not whole.
+    form = {k: clip(v, 1000) for k, v in request.query_params.items()}
     try:
         params = SearchParams.from_form(form)
     except ValidationError as exc:
@@ -120,9 +121,9 @@ def capture_form(request: Request) -> HTMLResponse:
 @router.post("/web/capture", response_class=HTMLResponse)
 async def capture_submit(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
+    # Capped while it arrives (newsarchive.crawler.web.limits): past the cap
+    # this raises and the request is answered 413 with the rest unread.
     body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise RequestError(413, "form too large")
     # A urlencoded form parsed by hand: no multipart dependency for two fields.
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
     url = form.get("url", "").strip()
