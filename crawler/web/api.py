@@ -32,7 +32,7 @@ from newsarchive.crawler.web.schemas import (
     VersionListOut,
     VersionOut,
 )
-from newsarchive.storage.research.search.query import search
+from newsarchive.crawler.web.searching import run_search
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")
@@ -50,10 +50,16 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
     description="Full-text search and filters over the archive; the latest version of each article "
     "unless all_versions is set.",
     tags=["articles"],
-    responses={400: {"model": ErrorOut, "description": "A query the search cannot run"}},
+    responses={
+        400: {
+            "model": ErrorOut,
+            "description": "A query the search cannot run, or too broad to finish in time",
+        },
+        503: {"model": ErrorOut, "description": "Too many searches at once; retry after Retry-After seconds"},
+    },
 )
-def search_articles(session: SessionDep, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
-    page = search(session, params.to_query())
+def search_articles(request: Request, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
+    page = run_search(request, params)
     return {
         "total": page.total,
         "limit": page.limit,

@@ -14,6 +14,7 @@ from newsarchive.crawler.web.capture import CaptureService
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.crawler.web.docs import documented_app
 from newsarchive.crawler.web.limits import BodyLimit
+from newsarchive.crawler.web.searching import SearchSlots
 from newsarchive.crawler.web.security_headers import SecurityHeaders
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
@@ -58,6 +59,7 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.state.archive = archive
     app.state.settings = settings
     app.state.capture = CaptureService(config, settings)
+    app.state.search_slots = SearchSlots(settings.max_parallel_searches)
     app.state.templates = render.templates(HERE / "templates")
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

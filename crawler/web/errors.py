@@ -33,10 +33,11 @@ class PageRoute(APIRoute):
 class RequestError(Exception):
     """A request a route refuses, with the HTTP status and a message for the reader."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 def is_page(request: Request) -> bool:
@@ -62,7 +63,10 @@ def status_of(exc: Exception) -> int:
 
 async def _answer(request: Request, exc: Exception) -> Response:
     message = exc.message if isinstance(exc, RequestError) else str(exc)
-    return error_response(request, status_of(exc), message)
+    response = error_response(request, status_of(exc), message)
+    if isinstance(exc, RequestError):
+        response.headers.update(exc.headers)
+    return response
 
 
 # What a validation error may echo of the input: enough to recognise it, never

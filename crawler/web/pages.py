@@ -21,8 +21,9 @@ from newsarchive.crawler.web.deps import token_problem
 from newsarchive.crawler.web.errors import PageRoute, RequestError, clip
 from newsarchive.crawler.web.params import SearchParams
 from newsarchive.crawler.web.render import render
+from newsarchive.crawler.web.searching import run_search
 from newsarchive.storage.research.read import NotFound
-from newsarchive.storage.research.search.query import BadQuery, search
+from newsarchive.storage.research.search.query import BadQuery
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -44,8 +45,7 @@ def search_page(request: Request) -> HTMLResponse:
         # Nothing to rank by: the newest articles are the useful default.
         params = params.model_copy(update={"sort": "date"})
     try:
-        with request.app.state.archive.sessions() as session:
-            page = search(session, params.to_query())
+        page = run_search(request, params)
     except BadQuery as exc:
         # Not the app's error page: the form comes back filled in, with the reason.
         return render(request, "search.html", 400, form=form, error=str(exc), page=None)
