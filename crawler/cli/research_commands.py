@@ -9,7 +9,12 @@ from typing import Any
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
-from newsarchive.crawler.cli.research_options import build_query, filter_options, pop_filters
+from newsarchive.crawler.cli.research_options import (
+    build_query,
+    check_known_names,
+    filter_options,
+    pop_filters,
+)
 from newsarchive.crawler.cli.research_output import (
     echo_json,
     render_change,
@@ -45,6 +50,13 @@ HIT_COLUMNS = [
 @click.option("--offset", type=click.IntRange(0), default=0)
 @click.option("--json", "as_json", is_flag=True, help="The page of hits as a JSON object.")
 @click.option("--csv", "as_csv", is_flag=True, help="The hits as CSV.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds the search may run before it is stopped as too broad.",
+)
 @pass_cli
 def search(cli: CliContext, query: str | None, **options: Any) -> None:
     """Full-text search of archived articles (latest versions unless --all-versions).
@@ -53,16 +65,20 @@ def search(cli: CliContext, query: str | None, **options: Any) -> None:
     Without QUERY, the filters alone select, newest first. A QUERY that starts
     with "-" goes after "--": newsarchive search -- "-sport"
     """
-    from newsarchive.storage.research.search.query import BadQuery
+    from newsarchive.storage.research.search.query import BadQuery, QueryTooBroad
     from newsarchive.storage.research.search.query import search as run_search
 
     as_json, as_csv = options.pop("as_json"), options.pop("as_csv")
+    timeout = options.pop("timeout")
     filters = pop_filters(options)
     archive = cli.open_archive()
     try:
         with archive.sessions() as session:
+            check_known_names(session, filters.get("source"), filters.get("domain"))
             try:
-                page = run_search(session, build_query(query, filters, **options))
+                page = run_search(session, build_query(query, filters, **options), timeout=timeout)
+            except QueryTooBroad as exc:
+                raise click.ClickException(f"{exc} (or raise --timeout)") from None
             except BadQuery as exc:
                 raise click.ClickException(f"bad query: {exc}") from None
     finally:
@@ -175,6 +191,7 @@ def changes(
     archive = cli.open_archive()
     try:
         with archive.sessions() as session:
+            check_known_names(session, source, domain)
             rows = [
                 entry.to_dict()
                 for entry in recent_changes(
