@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
 from tests.research.test_search_limits import blocked
 from tests.web.conftest import MakeClient, Seeded
+from tests.web.serving import serving
 
 
 @pytest.fixture
@@ -75,3 +78,14 @@ def test_extreme_filters_are_refused_not_500(
     assert message in response.text
     page = client.get("/", params=params)
     assert page.status_code == 400 and message in page.text
+
+
+def test_serve_takes_the_search_limits_from_its_options(
+    archive_config: ArchiveConfig, seeded: Seeded
+) -> None:
+    if not archive_config.db_url.startswith("sqlite"):
+        pytest.skip("the option's path is the same on both databases; the deadline itself is tested on both")
+    with serving(archive_config, "--search-timeout", "0.000001", "--max-searches", "1") as base:
+        response = httpx.get(base + "/articles", params={"q": "council"}, timeout=30)
+        assert response.status_code == 400 and response.json()["detail"].startswith("query too broad")
+        assert httpx.get(base + f"/articles/{seeded.budget}", timeout=30).status_code == 200
