@@ -15,11 +15,10 @@ import pytest
 
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
-from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.fetch import ExtractedArticle, ExtractedContent, Fetch
 from newsarchive.storage.research.export import formats
 from newsarchive.storage.research.export.manifest import verify_manifest
 from newsarchive.storage.research.search.query import QueryTooBroad, SearchQuery, search
-from newsarchive.storage.write.service import ExtractedContent
 from tests.helpers import newsarchive
 
 fastapi = pytest.importorskip("fastapi.testclient")
@@ -60,7 +59,9 @@ def authored(archive: Archive) -> Archive:
             body_sha256="ab" * 32,
             source="example",
         )
-        archive.service.record_capture(fetch, ExtractedContent(fields, "newsarchive", "test 1"))
+        archive.service.record_capture(
+            fetch, ExtractedContent(ExtractedArticle.from_fields(fields), "newsarchive", "test 1")
+        )
     return archive
 
 
