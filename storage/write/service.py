@@ -29,6 +29,7 @@ from newsarchive.storage.write.capture_rows import (
     version_values,
 )
 from newsarchive.storage.write.declared import with_declared
+from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.dedup import (
     BadURL,
     canonical_url,
@@ -148,7 +149,8 @@ class ArchiveService:
                 version_id = insert_row(
                     session,
                     Version,
-                    version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest),
+                    version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest)
+                    | edit_values(session, article.id, number, latest, content.fields),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}

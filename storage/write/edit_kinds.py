@@ -1,0 +1,185 @@
+"""Pure rule: what kind of edit a new version is, from its fields and its predecessor's.
+
+A version gets a set of kinds (docs/edit-kinds.md): ``typo``, ``wording``,
+``substantive``, ``headline``, ``byline``, ``correction``, ``live-update``,
+``revert`` and ``rewrite``. Nothing here touches the database; whether the
+new content equals an earlier version is looked up by
+newsarchive.storage.write.edit_history and passed in as ``revert_of``.
+
+The thresholds below were measured, not guessed: bench/edit_kinds.py builds
+labelled edits from the evaluation pages' real text, tunes them on half the
+publishers and reports precision and recall on the other half
+(docs/research.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from newsarchive.storage.write.dedup import normalise_line, normalise_text
+
+# The order kinds are stored and shown in.
+KINDS = (
+    "headline",
+    "byline",
+    "correction",
+    "typo",
+    "wording",
+    "substantive",
+    "live-update",
+    "rewrite",
+    "revert",
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The measured cut-offs (bench/edit_kinds.py tunes them)."""
+
+    # A change of at most this many tokens a side is a typo candidate ...
+    typo_max_tokens: int = 2
+    # ... if at most this many characters differ between the old and new strings.
+    typo_max_chars: int = 2
+    # One run adding or removing at least this many words (net) adds or removes a sentence.
+    substantive_min_words: int = 6
+    # Text kept from the old version, as a share of both old and new, below which it is a rewrite.
+    rewrite_max_kept: float = 0.5
+    # Words added at the very start or end for a live update.
+    live_min_words: int = 6
+
+
+THRESHOLDS = Thresholds()
+
+# A correction or update note: a line that starts with one of these labels ...
+_NOTE_LABELS = (
+    r"corrections?|corrected|correction appended|clarifications?|updated?|editor'?s note"
+    r"|korrektur|berichtigung|richtigstellung|aktualisierung|aktualisiert|anmerkung der redaktion"
+    r"|rectificatif|correctif|mise à jour|note de la rédaction|erratum"
+    r"|corrección|fe de errores|actualización|actualizado|nota de la redacción"
+    r"|correzione|rettifica|aggiornamento|nota della redazione"
+    r"|correctie|rectificatie|update|correção|atualização|errata"
+)
+_NOTE_START = re.compile(rf"^[\s*_(\[]*(?:{_NOTE_LABELS})\b\s*(?:\d[\d:.hH ]*)?[:.–—-]", re.IGNORECASE)
+# ... or a line with one of these phrases anywhere.
+_NOTE_PHRASE = re.compile(
+    r"an earlier version of this|a previous version of this|this (?:article|story|report|post) "
+    r"(?:has been|was|is) (?:updated|amended|corrected)"
+    r"|in einer früheren version|eine frühere version dieses"
+    r"|une (?:précédente|première) version de cet|une version antérieure de cet"
+    r"|una versión anterior de est|una versione precedente di quest|een eerdere versie van dit"
+    r"|uma versão anterior dest",
+    re.IGNORECASE,
+)
+
+
+def is_note(line: str) -> bool:
+    """Is this line (a paragraph or a headline) a correction or update note?"""
+    return bool(_NOTE_START.match(line) or _NOTE_PHRASE.search(line))
+
+
+def note_lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if is_note(line)]
+
+
+def revert_key(fields: Mapping[str, Any]) -> tuple[str, str]:
+    """What a revert compares: the headline and the text, as a reader sees them."""
+    return normalise_line(fields.get("title")), normalise_text(fields.get("text"))
+
+
+def _authors(fields: Mapping[str, Any]) -> list[str]:
+    return sorted({normalise_line(a) for a in fields.get("authors") or [] if normalise_line(a)})
+
+
+def _tokens(text: str) -> list[str]:
+    # A paragraph break is a token of its own so a moved break is seen, and
+    # punctuation stays on its word so a fixed comma is a (typo) change.
+    return [token for line in text.split("\n") for token in (*line.split(), "¶")][:-1] if text else []
+
+
+def _is_typo(old: list[str], new: list[str], limits: Thresholds) -> bool:
+    if not old or not new or max(len(old), len(new)) > limits.typo_max_tokens:
+        return False
+    a, b = " ".join(old), " ".join(new)
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+    return changed <= limits.typo_max_chars
+
+
+def _words(tokens: Iterable[str]) -> int:
+    return sum(1 for token in tokens if token != "¶")
+
+
+def text_kinds(old_text: str, new_text: str, limits: Thresholds = THRESHOLDS) -> set[str]:
+    """The kinds a change of body text makes (notes already taken out)."""
+    a, b = _tokens(old_text), _tokens(new_text)
+    if a == b:
+        return set()
+    if not a or not b:
+        return {"substantive"} if a or _words(b) >= limits.substantive_min_words else {"wording"}
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    kept = sum(size for _, _, size in matcher.get_matching_blocks())
+    if kept / len(a) < limits.rewrite_max_kept and kept / len(b) < limits.rewrite_max_kept:
+        return {"rewrite"}
+    kinds: set[str] = set()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = a[i1:i2], b[j1:j2]
+        at_edge = tag == "insert" and (i1 == 0 or i1 == len(a))
+        if at_edge and _words(added) >= limits.live_min_words:
+            kinds.add("live-update")
+        elif _is_typo(removed, added, limits):
+            kinds.add("typo")
+        elif abs(_words(added) - _words(removed)) >= limits.substantive_min_words:
+            kinds.add("substantive")
+        elif _words(added) or _words(removed):
+            kinds.add("wording")
+    return kinds
+
+
+def classify_edit(
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    *,
+    revert_of: int | None = None,
+    limits: Thresholds = THRESHOLDS,
+) -> list[str]:
+    """The kinds of the edit from `old` to `new` (a first version, `old` None, has none)."""
+    if old is None:
+        return []
+    kinds: set[str] = set()
+    old_title, old_text = revert_key(old)
+    new_title, new_text = revert_key(new)
+    if old_title != new_title:
+        kinds.add("headline")
+    if _authors(old) != _authors(new):
+        kinds.add("byline")
+    old_notes = note_lines(old_text) + ([old_title] if is_note(old_title) else [])
+    new_notes = note_lines(new_text) + ([new_title] if is_note(new_title) else [])
+    # A note that appeared or changed; one that merely went away is text removed.
+    if set(new_notes) - set(old_notes):
+        kinds.add("correction")
+    kinds |= text_kinds(_without_notes(old_text), _without_notes(new_text), limits)
+    if revert_of is not None:
+        kinds.add("revert")
+    return [kind for kind in KINDS if kind in kinds]
+
+
+def _without_notes(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not is_note(line))
+
+
+def kinds_to_column(kinds: Iterable[str]) -> str:
+    """Stored as "headline,typo": filtered with LIKE on SQLite and PostgreSQL alike."""
+    return ",".join(kinds)
+
+
+def kinds_from_column(value: str | None) -> list[str] | None:
+    """None when the version was never classified (a first version, or stored before 0009)."""
+    if value is None:
+        return None
+    return [kind for kind in value.split(",") if kind]
