@@ -45,11 +45,12 @@ class Thresholds:
     # ... if at most this many characters differ between the old and new strings.
     typo_max_chars: int = 2
     # One run adding or removing at least this many words (net) adds or removes a sentence.
-    substantive_min_words: int = 6
+    substantive_min_words: int = 5
     # Text kept from the old version, as a share of both old and new, below which it is a rewrite.
     rewrite_max_kept: float = 0.5
-    # Words added at the very start or end for a live update.
-    live_min_words: int = 6
+    # Words added at the very start or end for a live update (tuning found any
+    # addition there is one: mid-text additions are the substantive ones).
+    live_min_words: int = 1
 
 
 THRESHOLDS = Thresholds()
@@ -100,45 +101,99 @@ def _tokens(text: str) -> list[str]:
     return [token for line in text.split("\n") for token in (*line.split(), "¶")][:-1] if text else []
 
 
-def _is_typo(old: list[str], new: list[str], limits: Thresholds) -> bool:
-    if not old or not new or max(len(old), len(new)) > limits.typo_max_tokens:
-        return False
-    a, b = " ".join(old), " ".join(new)
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
-    return changed <= limits.typo_max_chars
+@dataclass(frozen=True)
+class Run:
+    """One changed run of a token diff: what it removed and added, and where."""
+
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+    at_edge: bool  # a pure insertion before the first or after the last old token
+
+    @property
+    def words_removed(self) -> int:
+        return _words(self.removed)
+
+    @property
+    def words_added(self) -> int:
+        return _words(self.added)
+
+    @property
+    def whole_paragraphs(self) -> bool:
+        """Whole paragraphs added or removed, however short (a subheading, a one-line quote)."""
+        return not (self.removed and self.added) and "¶" in (self.removed or self.added)
+
+    def chars_changed(self) -> int:
+        """Characters that differ between the two sides (only asked of short runs)."""
+        a, b = " ".join(self.removed), " ".join(self.added)
+        ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+
+
+@dataclass(frozen=True)
+class TextDiff:
+    """A token diff reduced to what the thresholds look at (computed once, judged many times)."""
+
+    old_tokens: int
+    new_tokens: int
+    kept: int
+    runs: tuple[Run, ...]
+
+
+_PHRASE = 3
+
+
+def text_diff(old_text: str, new_text: str) -> TextDiff:
+    a, b = _tokens(old_text), _tokens(new_text)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    runs = tuple(
+        Run(tuple(a[i1:i2]), tuple(b[j1:j2]), tag == "insert" and (i1 == 0 or i1 == len(a)))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )
+    # Shared phrases, not shared words: "the" and "on" match across any two
+    # stories and would hide a rewrite.
+    kept = sum(size for _, _, size in matcher.get_matching_blocks() if size >= _PHRASE)
+    return TextDiff(len(a), len(b), kept, runs)
+
+
+def _is_typo(run: Run, limits: Thresholds) -> bool:
+    sizes = (len(run.removed), len(run.added))
+    return (
+        min(sizes) > 0
+        and max(sizes) <= limits.typo_max_tokens
+        and run.chars_changed() <= limits.typo_max_chars
+    )
 
 
 def _words(tokens: Iterable[str]) -> int:
     return sum(1 for token in tokens if token != "¶")
 
 
-def text_kinds(old_text: str, new_text: str, limits: Thresholds = THRESHOLDS) -> set[str]:
-    """The kinds a change of body text makes (notes already taken out)."""
-    a, b = _tokens(old_text), _tokens(new_text)
-    if a == b:
+def diff_kinds(diff: TextDiff, limits: Thresholds = THRESHOLDS) -> set[str]:
+    """The kinds a change of body text makes, judged on its diff."""
+    if not diff.runs:
         return set()
-    if not a or not b:
-        return {"substantive"} if a or _words(b) >= limits.substantive_min_words else {"wording"}
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    kept = sum(size for _, _, size in matcher.get_matching_blocks())
-    if kept / len(a) < limits.rewrite_max_kept and kept / len(b) < limits.rewrite_max_kept:
+    if not diff.old_tokens or not diff.new_tokens:
+        return {"substantive"}
+    share = limits.rewrite_max_kept
+    if diff.kept / diff.old_tokens < share and diff.kept / diff.new_tokens < share:
         return {"rewrite"}
     kinds: set[str] = set()
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        removed, added = a[i1:i2], b[j1:j2]
-        at_edge = tag == "insert" and (i1 == 0 or i1 == len(a))
-        if at_edge and _words(added) >= limits.live_min_words:
+    for run in diff.runs:
+        if run.at_edge and run.words_added >= limits.live_min_words:
             kinds.add("live-update")
-        elif _is_typo(removed, added, limits):
+        elif _is_typo(run, limits):
             kinds.add("typo")
-        elif abs(_words(added) - _words(removed)) >= limits.substantive_min_words:
+        elif abs(run.words_added - run.words_removed) >= limits.substantive_min_words or run.whole_paragraphs:
             kinds.add("substantive")
-        elif _words(added) or _words(removed):
+        elif run.words_added or run.words_removed:
             kinds.add("wording")
     return kinds
+
+
+def text_kinds(old_text: str, new_text: str, limits: Thresholds = THRESHOLDS) -> set[str]:
+    """The kinds a change of body text makes (notes already taken out)."""
+    return diff_kinds(text_diff(old_text, new_text), limits)
 
 
 def classify_edit(
@@ -151,6 +206,15 @@ def classify_edit(
     """The kinds of the edit from `old` to `new` (a first version, `old` None, has none)."""
     if old is None:
         return []
+    kinds, diff = edit_features(old, new)
+    kinds |= diff_kinds(diff, limits)
+    if revert_of is not None:
+        kinds.add("revert")
+    return [kind for kind in KINDS if kind in kinds]
+
+
+def edit_features(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[set[str], TextDiff]:
+    """The kinds no threshold decides (headline, byline, correction) and the body's diff."""
     kinds: set[str] = set()
     old_title, old_text = revert_key(old)
     new_title, new_text = revert_key(new)
@@ -163,10 +227,8 @@ def classify_edit(
     # A note that appeared or changed; one that merely went away is text removed.
     if set(new_notes) - set(old_notes):
         kinds.add("correction")
-    kinds |= text_kinds(_without_notes(old_text), _without_notes(new_text), limits)
-    if revert_of is not None:
-        kinds.add("revert")
-    return [kind for kind in KINDS if kind in kinds]
+    # Notes are judged above, so they are taken out of the body's diff.
+    return kinds, text_diff(_without_notes(old_text), _without_notes(new_text))
 
 
 def _without_notes(text: str) -> str:

@@ -29,13 +29,13 @@ from newsarchive.storage.write.capture_rows import (
     version_values,
 )
 from newsarchive.storage.write.declared import with_declared
-from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.dedup import (
     BadURL,
     canonical_url,
     choose_article_url,
     content_hash,
 )
+from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.record_batch import Write, record_many
 from newsarchive.storage.write.results import CaptureResult
 from newsarchive.storage.write.walls import walled_work

@@ -11,7 +11,12 @@ P2 = "Several members argued that the proposed cuts to public libraries went too
 P3 = "The mayor said she would present a revised plan before the end of the month."
 P4 = "Residents who attended the meeting applauded when the vote was postponed again."
 BODY = "\n".join([P1, P2, P3, P4])
-OLD: dict[str, Any] = {"title": "Council delays budget vote", "text": BODY, "authors": ["Ann Lee"], "captions": []}
+OLD: dict[str, Any] = {
+    "title": "Council delays budget vote",
+    "text": BODY,
+    "authors": ["Ann Lee"],
+    "captions": [],
+}
 
 
 def kinds(**new: Any) -> list[str]:
@@ -95,7 +100,12 @@ def test_revert_is_recorded_with_the_diff_kinds() -> None:
 
 def test_several_kinds_at_once() -> None:
     new = BODY.replace("council", "counsil") + "\nThe next meeting is scheduled for the first week of April."
-    assert kinds(title="Budget vote delayed", text=new, authors=[]) == ["headline", "byline", "typo", "live-update"]
+    assert kinds(title="Budget vote delayed", text=new, authors=[]) == [
+        "headline",
+        "byline",
+        "typo",
+        "live-update",
+    ]
 
 
 def test_column_round_trip_keeps_unclassified_apart_from_none() -> None:
