@@ -234,6 +234,9 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
             f"  v{entry.version:<3} seen {seen}  {entry.captures:>3} capture(s)  [{declared}]  "
             f"{entry.title or '(no title)'}"
         )
+        if entry.kinds:
+            reverted = f" (to v{entry.revert_of})" if entry.revert_of else ""
+            click.echo(f"       kinds: {', '.join(entry.kinds)}{reverted}")
     for event in article_events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.kind}: {event.detail or ''}")
 
