@@ -260,6 +260,25 @@ def upgrade(cli: CliContext) -> None:
         archive.close()
 
 
+@db.command("classify-edits")
+@click.option(
+    "--all", "reclassify", is_flag=True, help="Classify every edit again, not only unclassified ones."
+)
+@pass_cli
+def classify_edits(cli: CliContext, reclassify: bool) -> None:
+    """Give the kinds of edit to versions stored before the archive kept them (safe to interrupt and rerun)."""
+    from newsarchive.storage.write.edit_history import classify_stored
+
+    archive = cli.open_archive()
+    done = 0
+    try:
+        for done in classify_stored(archive.sessions, reclassify=reclassify):
+            click.echo(f"{done} versions classified", err=True)
+    finally:
+        archive.close()
+    click.echo(f"classified {done} edit{'s' if done != 1 else ''}")
+
+
 @db.command()
 @pass_cli
 def info(cli: CliContext) -> None:

@@ -7,11 +7,11 @@ the article's history, and turns the result into the version's columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import Version
 from newsarchive.storage.write.dedup import word_count
@@ -56,3 +56,36 @@ def edit_values(
     revert_of = revert_target(session, article_id, number, fields)
     kinds = classify_edit(previous.content(), fields, revert_of=revert_of)
     return {"edit_kinds": kinds_to_column(kinds), "revert_of": revert_of}
+
+
+def classify_stored(
+    sessions: sessionmaker[Session], *, reclassify: bool = False, batch: int = 500
+) -> Iterator[int]:
+    """Fill edit_kinds and revert_of for versions stored before migration 0009.
+
+    Versions after the first with no kinds yet (all of them with
+    `reclassify`, after the rule changed), a batch per transaction in id
+    order, so an interrupted run loses at most one batch and a second run
+    carries on. Yields the running count after each batch. Only these two
+    columns are written; nothing archived is touched.
+    """
+    done, last_id = 0, 0
+    while True:
+        with sessions() as session, session.begin():
+            stmt = select(Version).where(Version.number > 1, Version.id > last_id)
+            if not reclassify:
+                stmt = stmt.where(Version.edit_kinds.is_(None))
+            versions = list(session.scalars(stmt.order_by(Version.id).limit(batch)))
+            if not versions:
+                return
+            for version in versions:
+                previous = session.scalar(
+                    select(Version).where(
+                        Version.article_id == version.article_id, Version.number == version.number - 1
+                    )
+                )
+                values = edit_values(session, version.article_id, version.number, previous, version.content())
+                version.edit_kinds, version.revert_of = values["edit_kinds"], values["revert_of"]
+            last_id = versions[-1].id
+            done += len(versions)
+        yield done

@@ -108,6 +108,7 @@ class Run:
     removed: tuple[str, ...]
     added: tuple[str, ...]
     at_edge: bool  # a pure insertion before the first or after the last old token
+    paragraphs: bool = False  # tokens are whole paragraphs (a long text's diff)
 
     @property
     def words_removed(self) -> int:
@@ -120,7 +121,8 @@ class Run:
     @property
     def whole_paragraphs(self) -> bool:
         """Whole paragraphs added or removed, however short (a subheading, a one-line quote)."""
-        return not (self.removed and self.added) and "¶" in (self.removed or self.added)
+        one_side = not (self.removed and self.added)
+        return one_side and (self.paragraphs or "¶" in (self.removed or self.added))
 
     def chars_changed(self) -> int:
         """Characters that differ between the two sides (only asked of short runs)."""
@@ -140,10 +142,16 @@ class TextDiff:
 
 
 _PHRASE = 3
+# Past this many tokens a side, the diff is taken paragraph by paragraph: a
+# word diff's cost grows with the product of the lengths, and a long live
+# page must not make every capture of it slow.
+MAX_WORD_DIFF_TOKENS = 20_000
 
 
 def text_diff(old_text: str, new_text: str) -> TextDiff:
     a, b = _tokens(old_text), _tokens(new_text)
+    if max(len(a), len(b)) > MAX_WORD_DIFF_TOKENS:
+        return _paragraph_diff(old_text.split("\n"), new_text.split("\n"))
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     runs = tuple(
         Run(tuple(a[i1:i2]), tuple(b[j1:j2]), tag == "insert" and (i1 == 0 or i1 == len(a)))
@@ -156,6 +164,18 @@ def text_diff(old_text: str, new_text: str) -> TextDiff:
     return TextDiff(len(a), len(b), kept, runs)
 
 
+def _paragraph_diff(a: list[str], b: list[str]) -> TextDiff:
+    """The same judgement on paragraphs as tokens (a typo is then one paragraph changed by a character)."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    runs = tuple(
+        Run(tuple(a[i1:i2]), tuple(b[j1:j2]), tag == "insert" and (i1 == 0 or i1 == len(a)), paragraphs=True)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )
+    kept = sum(_words(a[i : i + size]) for i, _, size in matcher.get_matching_blocks())
+    return TextDiff(_words(a), _words(b), kept, runs)
+
+
 def _is_typo(run: Run, limits: Thresholds) -> bool:
     sizes = (len(run.removed), len(run.added))
     return (
@@ -166,7 +186,8 @@ def _is_typo(run: Run, limits: Thresholds) -> bool:
 
 
 def _words(tokens: Iterable[str]) -> int:
-    return sum(1 for token in tokens if token != "¶")
+    # A token is a word, or a whole paragraph in a long text's diff.
+    return sum(len(token.split()) for token in tokens if token != "¶")
 
 
 def diff_kinds(diff: TextDiff, limits: Thresholds = THRESHOLDS) -> set[str]:

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from newsarchive.crawler.cli import main
 from newsarchive.storage.archive import Archive
@@ -105,3 +105,28 @@ def test_changes_filter_by_kind_in_sql_and_on_the_command_line(
     assert code == 0 and "kinds: headline, revert (to v2)" in out
     code, out, err = run(archive_config, "changes", "--kind", "typos")
     assert code == 2 and "unknown edit kind 'typos'" in err and "Traceback" not in err
+
+
+def test_classify_edits_fills_versions_stored_before_the_kinds(
+    archive: Archive, archive_config: ArchiveConfig
+) -> None:
+    edit_history(archive)
+    with archive.sessions() as session, session.begin():  # as an archive from before migration 0009
+        session.execute(update(Version).values(edit_kinds=None, revert_of=None))
+    with archive.sessions() as session:
+        assert list(recent_changes(session, kinds=["revert"])) == []
+        assert {e.kinds for e in recent_changes(session)} == {None}
+
+    code, out, _ = run(archive_config, "db", "classify-edits")
+    assert code == 0 and "classified 4 edits" in out
+    assert [k for _, k, _ in stored(archive, URL)] == [
+        None,
+        "typo,substantive",
+        "headline",
+        "headline,revert",
+    ]
+    assert stored(archive, URL)[3][2] == 2
+    # A second run finds nothing left; --all does them again, with the same result.
+    assert "classified 0 edits" in run(archive_config, "db", "classify-edits")[1]
+    assert "classified 4 edits" in run(archive_config, "db", "classify-edits", "--all")[1]
+    assert stored(archive, OTHER) == [(1, None, None), (2, "correction", None)]

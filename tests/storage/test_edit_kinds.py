@@ -112,3 +112,21 @@ def test_column_round_trip_keeps_unclassified_apart_from_none() -> None:
     assert kinds_from_column(kinds_to_column(["headline", "typo"])) == ["headline", "typo"]
     assert kinds_from_column(kinds_to_column([])) == []
     assert kinds_from_column(None) is None
+
+
+def test_a_long_live_page_is_judged_paragraph_by_paragraph() -> None:
+    paragraphs = [
+        f"Entry {i}: officials gave an update on the situation in district {i}." for i in range(2500)
+    ]
+    old = {**OLD, "text": "\n".join(paragraphs)}  # about 30,000 tokens: past the word diff's bound
+
+    def with_text(lines: list[str]) -> list[str]:
+        return classify_edit(old, {**old, "text": "\n".join(lines)})
+
+    assert with_text(["Entry 2500: the road has reopened to traffic this morning.", *paragraphs]) == [
+        "live-update"
+    ]
+    typo = list(paragraphs)
+    typo[1200] = typo[1200].replace("officials", "oficials")
+    assert with_text(typo) == ["typo"]
+    assert with_text(paragraphs[:1200] + paragraphs[1201:]) == ["substantive"]

@@ -9,7 +9,9 @@ from tests.web.conftest import URL, Seeded
 
 def test_api_changes_filter_by_kind(client: TestClient, seeded: Seeded) -> None:
     data = client.get("/changes", params={"kind": "wording"}).json()
-    assert [(c["url"], c["version"], c["kinds"]) for c in data["changes"]] == [(URL, 2, ["headline", "wording"])]
+    assert [(c["url"], c["version"], c["kinds"]) for c in data["changes"]] == [
+        (URL, 2, ["headline", "wording"])
+    ]
     both = client.get("/changes", params=[("kind", "typo"), ("kind", "headline")]).json()["changes"]
     assert [c["version"] for c in both] == [2]
     assert client.get("/changes", params={"kind": "typo"}).json() == {"changes": []}
