@@ -282,7 +282,9 @@ def build_edits(pages: list[Page], seed: int) -> Iterator[Edit]:
             as_page = Page(
                 page.id, page.domain, page.language, mid["title"], mid["text"].split("\n"), mid["authors"]
             )
-            _, new, b = RULES[second](as_page, rng, other)
+            before, new, b = RULES[second](as_page, rng, other)
+            if new == mid:  # the rule "fixed" a typo `mid` never had: make it the edit that adds one
+                new = before
             yield Edit(page.id, page.domain, f"{first}+{second}", old, new, a | b)
         else:
             old, new, labels = RULES[rule](page, rng, other)
