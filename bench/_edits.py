@@ -8,6 +8,7 @@ the same set. The label is what the rule did, not what the classifier says.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -139,7 +140,10 @@ def typo(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, set[s
     for _ in range(rng.choice((1, 1, 2, 3))):
         spot = _words_where(page, rng, lambda w: w.isalpha() and len(w) >= 5)
         if spot:
-            paragraphs = _replace_word(paragraphs, spot, [_typo(paragraphs[spot[0]].split()[spot[1]], rng)])
+            word = paragraphs[spot[0]].split()[spot[1]]
+            # Mostly a letter, sometimes the case of a word (a name, a sentence start).
+            wrong = _typo(word, rng) if rng.random() < 0.8 else word.swapcase()[:1] + word[1:]
+            paragraphs = _replace_word(paragraphs, spot, [wrong])
     broken, fixed = page.fields(text="\n".join(paragraphs)), page.fields()
     # Both directions happen: a typo fixed, and one introduced by an edit.
     return (broken, fixed, {"typo"}) if rng.random() < 0.7 else (fixed, broken, {"typo"})
@@ -160,9 +164,9 @@ def wording(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, se
         how = rng.choice(("replace", "replace", "insert", "delete"))
         pool = [w for w in vocabulary if _distant(w, old_word)] or ["reportedly"]
         # Rewording swaps, adds or drops a few words: up to three either way.
-        span = rng.choice((1, 1, 2, 3))
+        span = rng.choice((1, 1, 2, 3, 4))
         if how == "replace":
-            new_words = [rng.choice(pool) for _ in range(rng.choice((1, 2, 3, 4)))]
+            new_words = [rng.choice(pool) for _ in range(max(1, span + rng.choice((-1, 0, 0, 1, 2))))]
             paragraphs = _replace_word(paragraphs, spot, new_words, span)
         elif how == "insert":
             paragraphs = _replace_word(paragraphs, spot, [*(rng.choice(pool) for _ in range(span)), old_word])
@@ -175,7 +179,7 @@ def substantive(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict
     paragraphs = list(page.paragraphs)
     p = rng.randrange(1, len(paragraphs) - 1)  # never the first or last: that is a live update
     if rng.random() < 0.5:  # add a sentence or a paragraph from another article
-        borrowed = [s for para in other.paragraphs[1:] for s in _sentences(para) if len(s.split()) >= 6]
+        borrowed = [s for para in other.paragraphs[1:] for s in _sentences(para) if len(s.split()) >= 3]
         addition = (
             " ".join(rng.sample(borrowed, min(len(borrowed), rng.choice((1, 2))))) or other.paragraphs[0]
         )
@@ -211,6 +215,8 @@ def correction(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict,
 
 def live_update(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, set[str]]:
     added = other.paragraphs[: rng.choice((1, 2, 3))]
+    if rng.random() < 0.25:  # one short line, as a live page adds
+        added = [min((s for p in other.paragraphs for s in _sentences(p)), key=len)]
     paragraphs = [*page.paragraphs, *added] if rng.random() < 0.6 else [*added, *page.paragraphs]
     return page.fields(), page.fields(text="\n".join(paragraphs)), {"live-update"}
 
@@ -237,10 +243,24 @@ def byline(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, set
     return page.fields(), page.fields(authors=authors), {"byline"}
 
 
+def _replace_paragraphs(page: Page, rng: random.Random, other: Page, share: float) -> list[str]:
+    """`share` of the paragraphs (by count) replaced, in place, by another article's paragraphs."""
+    count = max(1, round(share * len(page.paragraphs)))
+    replaced = set(rng.sample(range(len(page.paragraphs)), count))
+    borrowed = itertools.cycle(other.paragraphs)
+    return [next(borrowed) if i in replaced else p for i, p in enumerate(page.paragraphs)]
+
+
 def rewrite(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, set[str]]:
-    keep = page.paragraphs[:1] if rng.random() < 0.5 and len(page.paragraphs) > 6 else []
-    paragraphs = keep + other.paragraphs[: max(3, len(page.paragraphs) - len(keep))]
+    """Most of the text replaced: 65-100 % of the paragraphs, and the headline."""
+    paragraphs = _replace_paragraphs(page, rng, other, rng.uniform(0.65, 1.0))
     return page.fields(), page.fields(text="\n".join(paragraphs), title=other.title), {"headline", "rewrite"}
+
+
+def partial(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, set[str]]:
+    """Some paragraphs replaced (10-35 %): sentences removed and added, not a rewrite."""
+    paragraphs = _replace_paragraphs(page, rng, other, rng.uniform(0.1, 0.35))
+    return page.fields(), page.fields(text="\n".join(paragraphs)), {"substantive"}
 
 
 def layout(page: Page, rng: random.Random, other: Page) -> tuple[dict, dict, set[str]]:
@@ -259,6 +279,7 @@ RULES: dict[str, Callable[[Page, random.Random, Page], tuple[dict, dict, set[str
     "headline": headline,
     "byline": byline,
     "rewrite": rewrite,
+    "partial": partial,
     "none": layout,
 }
 # What undoing each edit looks like (the revert's own diff against its predecessor).

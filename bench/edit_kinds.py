@@ -3,7 +3,7 @@
     python bench/edit_kinds.py [--shared /work/shared] [--seed 17] [--json out.json]
 
 Builds several hundred edits from the evaluation pages' real text
-(bench/_edits.py: typo fixes, rewordings, added and removed sentences,
+(bench/_edits.py: typo fixes, rewordings, added, removed and replaced sentences and paragraphs,
 correction notes, appended updates, headline and byline changes, rewrites,
 reverts, layout-only changes and pairs of these), splits them by publisher
 into a tuning half and a test half, picks the thresholds
@@ -39,10 +39,11 @@ from newsarchive.storage.write.edit_kinds import (  # noqa: E402
 TEXT_KINDS = ("typo", "wording", "substantive", "live-update", "rewrite")
 GRID = {
     "typo_max_tokens": (1, 2, 3),
-    "typo_max_chars": (1, 2, 3, 4),
-    "substantive_min_words": (2, 3, 4, 5, 6, 8, 10),
+    "typo_max_chars": (1, 2, 3),
+    "substantive_min_words": (3, 4, 5, 6, 8),
+    "wording_max_words": (4, 6, 8, 12, 16),
     "rewrite_max_kept": (0.3, 0.4, 0.5, 0.6, 0.7),
-    "live_min_words": (1, 3, 6, 10),
+    "live_min_words": (1, 3, 6),
 }
 
 Prepared = tuple[Edit, set[str], TextDiff]

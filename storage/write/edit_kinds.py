@@ -45,9 +45,11 @@ class Thresholds:
     # ... if at most this many characters differ between the old and new strings.
     typo_max_chars: int = 2
     # One run adding or removing at least this many words (net) adds or removes a sentence.
-    substantive_min_words: int = 5
+    substantive_min_words: int = 6
+    # A passage with more words than this on either side is no longer a rewording.
+    wording_max_words: int = 6
     # Text kept from the old version, as a share of both old and new, below which it is a rewrite.
-    rewrite_max_kept: float = 0.5
+    rewrite_max_kept: float = 0.6
     # Words added at the very start or end for a live update (tuning found any
     # addition there is one: mid-text additions are the substantive ones).
     live_min_words: int = 1
@@ -108,6 +110,7 @@ class Run:
     removed: tuple[str, ...]
     added: tuple[str, ...]
     at_edge: bool  # a pure insertion before the first or after the last old token
+    gap: int = 0  # unchanged tokens between the previous run and this one
     paragraphs: bool = False  # tokens are whole paragraphs (a long text's diff)
 
     @property
@@ -153,25 +156,31 @@ def text_diff(old_text: str, new_text: str) -> TextDiff:
     if max(len(a), len(b)) > MAX_WORD_DIFF_TOKENS:
         return _paragraph_diff(old_text.split("\n"), new_text.split("\n"))
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    runs = tuple(
-        Run(tuple(a[i1:i2]), tuple(b[j1:j2]), tag == "insert" and (i1 == 0 or i1 == len(a)))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    )
+    runs = _runs(matcher.get_opcodes(), a, b, paragraphs=False)
     # Shared phrases, not shared words: "the" and "on" match across any two
     # stories and would hide a rewrite.
     kept = sum(size for _, _, size in matcher.get_matching_blocks() if size >= _PHRASE)
     return TextDiff(len(a), len(b), kept, runs)
 
 
+def _runs(
+    opcodes: list[tuple[str, int, int, int, int]], a: list[str], b: list[str], *, paragraphs: bool
+) -> tuple[Run, ...]:
+    runs, gap = [], 0
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            gap = i2 - i1 if not paragraphs else _PHRASE  # a whole paragraph is always a phrase
+            continue
+        at_edge = tag == "insert" and (i1 == 0 or i1 == len(a))
+        runs.append(Run(tuple(a[i1:i2]), tuple(b[j1:j2]), at_edge, gap, paragraphs))
+        gap = 0
+    return tuple(runs)
+
+
 def _paragraph_diff(a: list[str], b: list[str]) -> TextDiff:
     """The same judgement on paragraphs as tokens (a typo is then one paragraph changed by a character)."""
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    runs = tuple(
-        Run(tuple(a[i1:i2]), tuple(b[j1:j2]), tag == "insert" and (i1 == 0 or i1 == len(a)), paragraphs=True)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    )
+    runs = _runs(matcher.get_opcodes(), a, b, paragraphs=True)
     kept = sum(_words(a[i : i + size]) for i, _, size in matcher.get_matching_blocks())
     return TextDiff(_words(a), _words(b), kept, runs)
 
@@ -200,16 +209,38 @@ def diff_kinds(diff: TextDiff, limits: Thresholds = THRESHOLDS) -> set[str]:
     if diff.kept / diff.old_tokens < share and diff.kept / diff.new_tokens < share:
         return {"rewrite"}
     kinds: set[str] = set()
+    group: list[Run] = []  # neighbouring changes, judged as one passage
     for run in diff.runs:
         if run.at_edge and run.words_added >= limits.live_min_words:
             kinds.add("live-update")
         elif _is_typo(run, limits):
             kinds.add("typo")
-        elif abs(run.words_added - run.words_removed) >= limits.substantive_min_words or run.whole_paragraphs:
-            kinds.add("substantive")
-        elif run.words_added or run.words_removed:
-            kinds.add("wording")
+        else:
+            # A paragraph replaced by another diffs as many short runs between
+            # chance matches ("the", "of"): runs closer than a phrase are one change.
+            if group and run.gap >= _PHRASE:
+                kinds.add(_passage_kind(group, limits))
+                group = []
+            group.append(run)
+            continue
+        if group:
+            kinds.add(_passage_kind(group, limits))
+            group = []
+    if group:
+        kinds.add(_passage_kind(group, limits))
     return kinds
+
+
+def _passage_kind(runs: list[Run], limits: Thresholds) -> str:
+    added = sum(run.words_added for run in runs)
+    removed = sum(run.words_removed for run in runs)
+    if (
+        abs(added - removed) >= limits.substantive_min_words
+        or max(added, removed) > limits.wording_max_words
+        or any(run.whole_paragraphs for run in runs)
+    ):
+        return "substantive"
+    return "wording"
 
 
 def text_kinds(old_text: str, new_text: str, limits: Thresholds = THRESHOLDS) -> set[str]:

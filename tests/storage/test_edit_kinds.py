@@ -43,6 +43,9 @@ def test_substantive_sentences_added_or_removed_in_the_middle() -> None:
     added = "\n".join([P1, P2, "Two councillors walked out in protest before the debate had ended.", P3, P4])
     assert kinds(text=added) == ["substantive"]
     assert kinds(text="\n".join([P1, P3, P4])) == ["substantive"]
+    # A paragraph swapped for another of the same length: new facts, though no words net.
+    other = "Police closed the road outside city hall while protesters gathered in the rain."
+    assert kinds(text="\n".join([P1, other, P3, P4])) == ["substantive"]
 
 
 def test_live_update_text_appended_at_the_end_or_start() -> None:
