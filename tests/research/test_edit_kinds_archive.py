@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import timedelta
+from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select, update
@@ -13,6 +15,8 @@ from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Version
 from newsarchive.storage.research.changes import recent_changes
+from newsarchive.storage.research.export.formats import export
+from newsarchive.storage.research.search.query import SearchQuery
 from tests.research.conftest import T0, capture
 
 URL = "https://news.example.com/2026/03/02/storm.html"
@@ -130,3 +134,29 @@ def test_classify_edits_fills_versions_stored_before_the_kinds(
     assert "classified 0 edits" in run(archive_config, "db", "classify-edits")[1]
     assert "classified 4 edits" in run(archive_config, "db", "classify-edits", "--all")[1]
     assert stored(archive, OTHER) == [(1, None, None), (2, "correction", None)]
+
+
+def test_history_and_exports_carry_kinds(
+    archive: Archive, archive_config: ArchiveConfig, tmp_path: Path
+) -> None:
+    edit_history(archive)
+    code, out, _ = run(archive_config, "history", URL)
+    assert code == 0 and "kinds: typo, substantive" in out and "kinds: headline, revert (to v2)" in out
+    with archive.sessions() as session:
+        export(session, SearchQuery(all_versions=True), "jsonl", tmp_path / "all.jsonl", warc_dir=tmp_path)
+        export(session, SearchQuery(all_versions=True), "csv", tmp_path / "all.csv", warc_dir=tmp_path)
+    rows = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    storm = [(r["version"], r["kinds"], r["revert_of"]) for r in rows if r["url"] == URL]
+    assert storm == [
+        (1, None, None),
+        (2, ["typo", "substantive"], None),
+        (3, ["headline"], None),
+        (4, ["headline", "revert"], 2),
+    ]
+    table = [r for r in csv.DictReader((tmp_path / "all.csv").open()) if r["url"] == URL]
+    assert [(r["kinds"], r["revert_of"]) for r in table] == [
+        ("", ""),
+        ("typo; substantive", ""),
+        ("headline", ""),
+        ("headline; revert", "2"),
+    ]
