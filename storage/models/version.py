@@ -48,7 +48,7 @@ class Version(Base):
     # What changed against the previous version (newsarchive.storage.write.versions.change_summary).
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # The kinds of this edit, "headline,typo" ("" for none; NULL for a first
-    # version or one stored before migration 0010): storage/write/edit_kinds.py.
+    # version or one stored before migration 0011): storage/write/edit_kinds.py.
     edit_kinds: Mapped[str | None] = mapped_column(String(200))
     # The earlier version whose headline and text this one restores.
     revert_of: Mapped[int | None] = mapped_column(Integer)

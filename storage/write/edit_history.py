@@ -61,7 +61,7 @@ def edit_values(
 def classify_stored(
     sessions: sessionmaker[Session], *, reclassify: bool = False, batch: int = 500
 ) -> Iterator[int]:
-    """Fill edit_kinds and revert_of for versions stored before migration 0010.
+    """Fill edit_kinds and revert_of for versions stored before migration 0011.
 
     Versions after the first with no kinds yet (all of them with
     `reclassify`, after the rule changed), a batch per transaction in id

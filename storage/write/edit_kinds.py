@@ -293,7 +293,7 @@ def kinds_to_column(kinds: Iterable[str]) -> str:
 
 
 def kinds_from_column(value: str | None) -> list[str] | None:
-    """None when the version was never classified (a first version, or stored before 0010)."""
+    """None when the version was never classified (a first version, or stored before 0011)."""
     if value is None:
         return None
     return [kind for kind in value.split(",") if kind]

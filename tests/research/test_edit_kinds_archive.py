@@ -115,7 +115,7 @@ def test_classify_edits_fills_versions_stored_before_the_kinds(
     archive: Archive, archive_config: ArchiveConfig
 ) -> None:
     edit_history(archive)
-    with archive.sessions() as session, session.begin():  # as an archive from before migration 0010
+    with archive.sessions() as session, session.begin():  # as an archive from before migration 0011
         session.execute(update(Version).values(edit_kinds=None, revert_of=None))
     with archive.sessions() as session:
         assert list(recent_changes(session, kinds=["revert"])) == []
