@@ -150,7 +150,7 @@ class ArchiveService:
                     session,
                     Version,
                     version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest)
-                    | edit_values(session, article.id, number, latest, content.fields),
+                    | edit_values(session, article.id, number, latest, content.article.as_fields()),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}
