@@ -158,6 +158,8 @@ CHANGE_COLUMNS = [
     "captions_changed",
     "dates_changed",
     "note_appeared",
+    "kinds",
+    "revert_of",
     "article_id",
     "version_id",
 ]
@@ -170,6 +172,13 @@ _MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:
 @click.option("--since", type=_MOMENT, help="Edits first seen from this UTC date/time.")
 @click.option("--until", type=_MOMENT, help="Edits first seen up to this UTC date/time.")
 @click.option("--headline-only", is_flag=True, help="Only edits that changed the headline.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Only edits of this kind (repeat for any of several): typo, wording, substantive, headline, "
+    "byline, correction, live-update, revert, rewrite.",
+)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV.")
@@ -181,12 +190,18 @@ def changes(
     since: datetime | None,
     until: datetime | None,
     headline_only: bool,
+    kinds: tuple[str, ...],
     limit: int,
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """Recent edits (versions after the first), newest first: e.g. --headline-only --since 2026-03-01."""
-    from newsarchive.storage.research.changes import recent_changes
+    """Recent edits (versions after the first), newest first: e.g. --kind substantive --since 2026-03-01."""
+    from newsarchive.storage.research.changes import check_kinds, recent_changes
+
+    try:
+        check_kinds(kinds)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--kind") from None
 
     archive = cli.open_archive()
     try:
@@ -201,6 +216,7 @@ def changes(
                     since=since,
                     until=until,
                     headline_only=headline_only,
+                    kinds=kinds,
                     limit=limit,
                 )
             ]

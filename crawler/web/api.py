@@ -7,6 +7,7 @@ Unknown ids (newsarchive.storage.research.read.NotFound) and queries the search 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -26,6 +27,7 @@ from newsarchive.crawler.web.schemas import (
     CaptureErrorOut,
     CaptureIn,
     CaptureOut,
+    ChangeListOut,
     DiffOut,
     ErrorOut,
     SearchOut,
@@ -33,6 +35,7 @@ from newsarchive.crawler.web.schemas import (
     VersionOut,
 )
 from newsarchive.crawler.web.searching import run_search
+from newsarchive.storage.research.changes import check_kinds, recent_changes
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")
@@ -112,6 +115,40 @@ def get_article_diff(
 ) -> dict[str, Any]:
     article = reads.article_by_id(session, article_id)
     return reads.version_pair(session, article, from_version, to_version).to_dict()
+
+
+@router.get(
+    "/changes",
+    response_model=ChangeListOut,
+    summary="Recent edits across the archive, newest first",
+    description="Versions after the first, filtered by kind of edit (any of the `kind` values given), "
+    "source, domain and when they were first seen.",
+    tags=["versions"],
+    responses={400: {"model": ErrorOut, "description": "An unknown kind of edit"}},
+)
+def list_changes(
+    session: SessionDep,
+    kind: Annotated[
+        list[str],
+        Query(
+            description="typo, wording, substantive, headline, byline, "
+            "correction, live-update, revert or rewrite; repeat for any of several."
+        ),
+    ] = [],  # noqa: B006
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    domain: Annotated[str | None, Query(max_length=300)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    try:
+        check_kinds(kind)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    entries = recent_changes(
+        session, source=source, domain=domain, since=since, until=until, kinds=kind, limit=limit
+    )
+    return {"changes": [entry.to_dict() for entry in entries]}
 
 
 @router.get(

@@ -22,8 +22,10 @@ from newsarchive.crawler.web.errors import PageRoute, RequestError, clip
 from newsarchive.crawler.web.params import SearchParams
 from newsarchive.crawler.web.render import render
 from newsarchive.crawler.web.searching import run_search
+from newsarchive.storage.research.changes import check_kinds, recent_changes
 from newsarchive.storage.research.read import NotFound
 from newsarchive.storage.research.search.query import BadQuery
+from newsarchive.storage.write.edit_kinds import KINDS
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -108,6 +110,30 @@ def diff_page(request: Request, article_id: str) -> HTMLResponse:
             summary=pair.diff.summary,
             versions=versions,
         )
+
+
+@router.get("/web/changes", response_class=HTMLResponse)
+def changes_page(request: Request) -> HTMLResponse:
+    """Recent edits, filtered by kind (any of the ticked ones), source and domain."""
+    chosen = request.query_params.getlist("kind")
+    source = request.query_params.get("source") or None
+    domain = request.query_params.get("domain") or None
+    try:
+        check_kinds(chosen)
+    except ValueError as exc:
+        raise RequestError(400, str(exc)) from None
+    with request.app.state.archive.sessions() as session:
+        rows = list(recent_changes(session, source=source, domain=domain, kinds=chosen, limit=200))
+    return render(
+        request,
+        "changes.html",
+        changes=rows,
+        chosen=chosen,
+        all_kinds=KINDS,
+        source=source,
+        domain=domain,
+        error=None,
+    )
 
 
 @router.get("/web/capture", response_class=HTMLResponse)

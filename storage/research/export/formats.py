@@ -37,6 +37,7 @@ from newsarchive.storage.research.export.output import (
     write_atomically,
 )
 from newsarchive.storage.research.search.query import SearchQuery, select_versions
+from newsarchive.storage.write.edit_kinds import kinds_from_column
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
 
@@ -62,7 +63,9 @@ def rows_statement(session: Session, query: SearchQuery) -> Select:
 def iter_rows(session: Session, query: SearchQuery, batch: int = BATCH_ROWS) -> Iterator[dict[str, Any]]:
     stmt = rows_statement(session, query).execution_options(yield_per=batch)
     for row in session.execute(stmt):
-        yield dict(zip(COLUMN_NAMES, row, strict=True))
+        values = dict(zip(COLUMN_NAMES, row, strict=True))
+        values["kinds"] = kinds_from_column(values["kinds"])  # stored "a,b"; exported as a list
+        yield values
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

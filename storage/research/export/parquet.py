@@ -29,6 +29,8 @@ def schema() -> Any:
         "word_count": pa.int32(),
         "authors": pa.list_(pa.string()),
         "flags": pa.list_(pa.string()),
+        "kinds": pa.list_(pa.string()),
+        "revert_of": pa.int32(),
         "captions": pa.list_(caption),
         "first_seen": when,
         "last_seen": when,
