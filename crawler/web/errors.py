@@ -76,8 +76,10 @@ MAX_ECHO_CHARS = 200
 
 def clip(value: Any, limit: int = MAX_ECHO_CHARS) -> Any:
     """`value` with every string in it cut to `limit` characters (and containers to `limit` items)."""
-    if isinstance(value, str | bytes):
-        return value if len(value) <= limit else value[:limit] + ("…" if isinstance(value, str) else b"...")
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, bytes):
+        return value if len(value) <= limit else value[:limit] + b"..."
     if isinstance(value, dict):
         return {clip(k, limit): clip(v, limit) for k, v in list(value.items())[:limit]}
     if isinstance(value, list | tuple):

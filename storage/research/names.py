@@ -19,7 +19,7 @@ def _known(session: Session, column: InstrumentedAttribute[str | None]) -> str:
     names = session.scalars(
         select(column).where(column.is_not(None)).distinct().order_by(column).limit(SHOWN + 1)
     )
-    found = list(names)
+    found = [name for name in names if name is not None]
     if not found:
         return "it has none yet"
     listed = ", ".join(found[:SHOWN])

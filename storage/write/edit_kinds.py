@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +164,7 @@ def text_diff(old_text: str, new_text: str) -> TextDiff:
 
 
 def _runs(
-    opcodes: list[tuple[str, int, int, int, int]], a: list[str], b: list[str], *, paragraphs: bool
+    opcodes: Sequence[tuple[str, int, int, int, int]], a: list[str], b: list[str], *, paragraphs: bool
 ) -> tuple[Run, ...]:
     runs, gap = [], 0
     for tag, i1, i2, j1, j2 in opcodes:

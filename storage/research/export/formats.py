@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -155,7 +155,8 @@ def _write(
         from newsarchive.storage.research.export.warc import write_warc
 
         assert warc_dir is not None
-        stats = write_warc(session, query, writer, warc_dir, name=name)
+        # HashingWriter is a write-only binary file in all but its class.
+        stats = write_warc(session, query, cast(BinaryIO, writer), warc_dir, name=name)
         return stats.records, stats.to_dict()
     return _writer(fmt)(iter_rows(session, query), writer), {"columns": COLUMN_NAMES}
 
