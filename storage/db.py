@@ -31,8 +31,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class UnsupportedDatabase(ValueError):
+    """A database URL for a backend the archive does not run on (the message never shows the URL)."""
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        # Refused here, not when SQLAlchemy fails to import a driver several
+        # frames down: MySQL, Oracle and the rest are not tested schemas.
+        raise UnsupportedDatabase(
+            f"unsupported database {backend!r}: the archive runs on SQLite (sqlite:///PATH) "
+            "or PostgreSQL (postgresql://...)"
+        )
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -30,7 +30,7 @@ import logging  # noqa: E402
 
 import click  # noqa: E402
 
-from newsarchive.crawler.cli.context import CliContext, check_allowed_hosts  # noqa: E402
+from newsarchive.crawler.cli.context import CliContext, check_allowed_hosts, check_db_url  # noqa: E402
 from newsarchive.crawler.cli.extras import extra_hint, missing_extra  # noqa: E402
 from newsarchive.crawler.cli.pipes import stop_quietly_on_closed_pipe  # noqa: E402
 
@@ -86,7 +86,9 @@ class ArchiveGroup(click.Group):
 
 
 def _environmental(exc: BaseException) -> bool:
-    return type(exc).__module__.startswith("sqlalchemy") or isinstance(exc, OSError)
+    from newsarchive.storage.db import UnsupportedDatabase
+
+    return type(exc).__module__.startswith("sqlalchemy") or isinstance(exc, OSError | UnsupportedDatabase)
 
 
 def _kind(exc: BaseException) -> str:
@@ -122,6 +124,7 @@ def main(
     """newsarchive: crawl news sites and keep every version of every article."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    check_db_url(db)
     ctx.obj = CliContext(home=home, db=db, verbose=verbose, allow_private_hosts=allow_private_hosts)
 
 

@@ -235,6 +235,9 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
             f"  v{entry.version:<3} seen {seen}  {entry.captures:>3} capture(s)  [{declared}]  "
             f"{entry.title or '(no title)'}"
         )
+        if entry.kinds:
+            reverted = f" (to v{entry.revert_of})" if entry.revert_of else ""
+            click.echo(f"       kinds: {', '.join(entry.kinds)}{reverted}")
     for event in article_events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.kind}: {event.detail or ''}")
 
@@ -256,6 +259,25 @@ def upgrade(cli: CliContext) -> None:
         click.echo(f"schema at revision {current_revision(archive.engine)} (head {head_revision()})")
     finally:
         archive.close()
+
+
+@db.command("classify-edits")
+@click.option(
+    "--all", "reclassify", is_flag=True, help="Classify every edit again, not only unclassified ones."
+)
+@pass_cli
+def classify_edits(cli: CliContext, reclassify: bool) -> None:
+    """Give the kinds of edit to versions stored before the archive kept them (safe to interrupt and rerun)."""
+    from newsarchive.storage.write.edit_history import classify_stored
+
+    archive = cli.open_archive()
+    done = 0
+    try:
+        for done in classify_stored(archive.sessions, reclassify=reclassify):
+            click.echo(f"{done} versions classified", err=True)
+    finally:
+        archive.close()
+    click.echo(f"classified {done} edit{'s' if done != 1 else ''}")
 
 
 @db.command()

@@ -30,9 +30,12 @@ class CliContext:
         from sqlalchemy.exc import SQLAlchemyError
 
         from newsarchive.storage.archive import Archive
+        from newsarchive.storage.db import UnsupportedDatabase
 
         try:
             return Archive(self.config())
+        except UnsupportedDatabase as exc:
+            raise click.ClickException(str(exc)) from None
         except (SQLAlchemyError, OSError) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise click.ClickException(f"cannot open the archive: {message}") from None
@@ -49,6 +52,29 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+class BadDatabase(click.ClickException):
+    """A --db the archive cannot run on: one line, and the exit status of a usage error."""
+
+    exit_code = 2
+
+
+# URL schemes of the backends the archive runs on (with or without a +driver).
+DB_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
+def check_db_url(url: str | None) -> None:
+    """Refuse a --db for another backend with one line, before any command imports a driver for it."""
+    if url is None:
+        return
+    scheme, sep, _rest = url.partition(":")
+    if not sep or scheme.split("+")[0].lower() not in DB_SCHEMES:
+        shown = scheme.split("+")[0] if sep else "not a database URL"
+        raise BadDatabase(
+            f"--db / NEWSARCHIVE_DB: unsupported database ({shown}): the archive runs on "
+            "SQLite (sqlite:///PATH) or PostgreSQL (postgresql://USER@HOST/DB)"
+        )
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -9,7 +9,12 @@ from typing import Any
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
-from newsarchive.crawler.cli.research_options import build_query, filter_options, pop_filters
+from newsarchive.crawler.cli.research_options import (
+    build_query,
+    check_known_names,
+    filter_options,
+    pop_filters,
+)
 from newsarchive.crawler.cli.research_output import (
     echo_json,
     render_change,
@@ -45,6 +50,13 @@ HIT_COLUMNS = [
 @click.option("--offset", type=click.IntRange(0), default=0)
 @click.option("--json", "as_json", is_flag=True, help="The page of hits as a JSON object.")
 @click.option("--csv", "as_csv", is_flag=True, help="The hits as CSV.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds the search may run before it is stopped as too broad.",
+)
 @pass_cli
 def search(cli: CliContext, query: str | None, **options: Any) -> None:
     """Full-text search of archived articles (latest versions unless --all-versions).
@@ -53,16 +65,20 @@ def search(cli: CliContext, query: str | None, **options: Any) -> None:
     Without QUERY, the filters alone select, newest first. A QUERY that starts
     with "-" goes after "--": newsarchive search -- "-sport"
     """
-    from newsarchive.storage.research.search.query import BadQuery
+    from newsarchive.storage.research.search.query import BadQuery, QueryTooBroad
     from newsarchive.storage.research.search.query import search as run_search
 
     as_json, as_csv = options.pop("as_json"), options.pop("as_csv")
+    timeout = options.pop("timeout")
     filters = pop_filters(options)
     archive = cli.open_archive()
     try:
         with archive.sessions() as session:
+            check_known_names(session, filters.get("source"), filters.get("domain"))
             try:
-                page = run_search(session, build_query(query, filters, **options))
+                page = run_search(session, build_query(query, filters, **options), timeout=timeout)
+            except QueryTooBroad as exc:
+                raise click.ClickException(f"{exc} (or raise --timeout)") from None
             except BadQuery as exc:
                 raise click.ClickException(f"bad query: {exc}") from None
     finally:
@@ -142,6 +158,8 @@ CHANGE_COLUMNS = [
     "captions_changed",
     "dates_changed",
     "note_appeared",
+    "kinds",
+    "revert_of",
     "article_id",
     "version_id",
 ]
@@ -154,6 +172,13 @@ _MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:
 @click.option("--since", type=_MOMENT, help="Edits first seen from this UTC date/time.")
 @click.option("--until", type=_MOMENT, help="Edits first seen up to this UTC date/time.")
 @click.option("--headline-only", is_flag=True, help="Only edits that changed the headline.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Only edits of this kind (repeat for any of several): typo, wording, substantive, headline, "
+    "byline, correction, live-update, revert, rewrite.",
+)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV.")
@@ -165,16 +190,23 @@ def changes(
     since: datetime | None,
     until: datetime | None,
     headline_only: bool,
+    kinds: tuple[str, ...],
     limit: int,
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """Recent edits (versions after the first), newest first: e.g. --headline-only --since 2026-03-01."""
-    from newsarchive.storage.research.changes import recent_changes
+    """Recent edits (versions after the first), newest first: e.g. --kind substantive --since 2026-03-01."""
+    from newsarchive.storage.research.changes import check_kinds, recent_changes
+
+    try:
+        check_kinds(kinds)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--kind") from None
 
     archive = cli.open_archive()
     try:
         with archive.sessions() as session:
+            check_known_names(session, source, domain)
             rows = [
                 entry.to_dict()
                 for entry in recent_changes(
@@ -184,6 +216,7 @@ def changes(
                     since=since,
                     until=until,
                     headline_only=headline_only,
+                    kinds=kinds,
                     limit=limit,
                 )
             ]

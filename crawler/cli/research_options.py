@@ -9,10 +9,30 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from newsarchive.storage.research.search.query import SearchQuery
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"])
+
+
+def _checked(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The search's own rules on a filter value (newsarchive.storage.research.search.bounds), as a usage error."""
+    if value is None:
+        return None
+    from newsarchive.storage.research.search.bounds import check_day, check_name
+    from newsarchive.storage.research.search.syntax import BadQuery
+
+    name = (param.name or "value").replace("_", "-")
+    try:
+        if isinstance(value, datetime):
+            check_day(name, value.date())
+        else:
+            check_name(name, value)
+    except BadQuery as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"{name} ")) from None
+    return value
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -20,17 +40,28 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--changed", is_flag=True, help="Only articles edited at least once."),
         click.option(
-            "--captured-to", type=_MOMENT, help="Version seen up to this UTC time (a day: its end)."
+            "--captured-to",
+            type=_MOMENT,
+            callback=_checked,
+            help="Version seen up to this UTC time (a day: its end).",
         ),
-        click.option("--captured-from", type=_MOMENT, help="Version seen from this UTC time on."),
-        click.option("--published-to", type=_DATE, help="Published on or before YYYY-MM-DD."),
-        click.option("--published-from", type=_DATE, help="Published on or after YYYY-MM-DD."),
-        click.option("--section", help="A section (feed category) the publisher declared."),
-        click.option("--keyword", help="A keyword the publisher declared (news sitemap)."),
-        click.option("--author", help="Part of an author's name (case-insensitive)."),
-        click.option("--language", help="Language code, e.g. en (matches en-GB too)."),
-        click.option("--domain", help="Exact host name, e.g. www.example.com."),
-        click.option("--source", help="Source name from sources.toml."),
+        click.option(
+            "--captured-from", type=_MOMENT, callback=_checked, help="Version seen from this UTC time on."
+        ),
+        click.option(
+            "--published-to", type=_DATE, callback=_checked, help="Published on or before YYYY-MM-DD."
+        ),
+        click.option(
+            "--published-from", type=_DATE, callback=_checked, help="Published on or after YYYY-MM-DD."
+        ),
+        click.option(
+            "--section", callback=_checked, help="A section (feed category) the publisher declared."
+        ),
+        click.option("--keyword", callback=_checked, help="A keyword the publisher declared (news sitemap)."),
+        click.option("--author", callback=_checked, help="Part of an author's name (case-insensitive)."),
+        click.option("--language", callback=_checked, help="Language code, e.g. en (matches en-GB too)."),
+        click.option("--domain", callback=_checked, help="Exact host name, e.g. www.example.com."),
+        click.option("--source", callback=_checked, help="Source name from sources.toml."),
         click.option("--all-versions", is_flag=True, help="Search every version, not only the latest."),
     ]
     for option in options:
@@ -94,3 +125,12 @@ FILTER_NAMES = (
 
 def pop_filters(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {name: kwargs.pop(name) for name in FILTER_NAMES if name in kwargs}
+
+
+def check_known_names(session: Session, source: str | None, domain: str | None) -> None:
+    """A filter naming a source or domain the archive has never seen is an error, not an empty result."""
+    from newsarchive.storage.research.names import unknown_names
+
+    problems = unknown_names(session, source=source, domain=domain)
+    if problems:
+        raise click.ClickException("; ".join(problems))

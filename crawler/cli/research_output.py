@@ -92,6 +92,9 @@ def render_change(change: dict[str, Any]) -> str:
     window = f"{(change['edited_after'] or '?')[:16]} .. {change['seen_at'][:16]}"
     words = f"+{change['words_added']}/-{change['words_removed']}"
     line = f"{window}  v{change['version']:<3} {words:>9}  {change['url']}"
+    if change.get("kinds"):
+        reverted = f" (to v{change['revert_of']})" if change.get("revert_of") else ""
+        line += f"\n    kinds: {', '.join(change['kinds'])}{reverted}"
     if change["headline_changed"] and change["old_title"] is not None:
         line += f"\n    headline: {change['old_title']!r} -> {change['title']!r}"
     flags = [n for n in ("captions_changed", "dates_changed", "note_appeared") if change[n]]

@@ -40,6 +40,20 @@ def _is_loopback(host: str) -> bool:
     type=click.FloatRange(1),
     help="Seconds per capture.",
 )
+@click.option(
+    "--search-timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds a search may run before it is answered as too broad (400).",
+)
+@click.option(
+    "--max-searches",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Searches running at once; one more is answered 503 at once.",
+)
 @pass_cli
 def serve(
     cli: CliContext,
@@ -48,6 +62,8 @@ def serve(
     capture_token: str | None,
     allow_private: bool,
     capture_timeout: float,
+    search_timeout: float,
+    max_searches: int,
 ) -> None:
     """Serve the JSON API (/docs) and the web pages (/) over the archive."""
     try:
@@ -67,7 +83,11 @@ def serve(
             err=True,
         )
     settings = WebSettings(
-        capture_token=capture_token or None, allow_private=allow_private, capture_timeout=capture_timeout
+        capture_token=capture_token or None,
+        allow_private=allow_private,
+        capture_timeout=capture_timeout,
+        search_timeout=search_timeout,
+        max_parallel_searches=max_searches,
     )
     cli.open_archive().close()  # a clean one-line error if the database is unreachable
     app = create_app(cli.config(), settings)

@@ -7,11 +7,14 @@ Unknown ids (newsarchive.storage.research.read.NotFound) and queries the search 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from newsarchive.crawler.web import reads
@@ -24,13 +27,15 @@ from newsarchive.crawler.web.schemas import (
     CaptureErrorOut,
     CaptureIn,
     CaptureOut,
+    ChangeListOut,
     DiffOut,
     ErrorOut,
     SearchOut,
     VersionListOut,
     VersionOut,
 )
-from newsarchive.storage.research.search.query import search
+from newsarchive.crawler.web.searching import run_search
+from newsarchive.storage.research.changes import check_kinds, recent_changes
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")
@@ -48,10 +53,16 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
     description="Full-text search and filters over the archive; the latest version of each article "
     "unless all_versions is set.",
     tags=["articles"],
-    responses={400: {"model": ErrorOut, "description": "A query the search cannot run"}},
+    responses={
+        400: {
+            "model": ErrorOut,
+            "description": "A query the search cannot run, or too broad to finish in time",
+        },
+        503: {"model": ErrorOut, "description": "Too many searches at once; retry after Retry-After seconds"},
+    },
 )
-def search_articles(session: SessionDep, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
-    page = search(session, params.to_query())
+def search_articles(request: Request, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
+    page = run_search(request, params)
     return {
         "total": page.total,
         "limit": page.limit,
@@ -107,6 +118,40 @@ def get_article_diff(
 
 
 @router.get(
+    "/changes",
+    response_model=ChangeListOut,
+    summary="Recent edits across the archive, newest first",
+    description="Versions after the first, filtered by kind of edit (any of the `kind` values given), "
+    "source, domain and when they were first seen.",
+    tags=["versions"],
+    responses={400: {"model": ErrorOut, "description": "An unknown kind of edit"}},
+)
+def list_changes(
+    session: SessionDep,
+    kind: Annotated[
+        list[str],
+        Query(
+            description="typo, wording, substantive, headline, byline, "
+            "correction, live-update, revert or rewrite; repeat for any of several."
+        ),
+    ] = [],  # noqa: B006
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    domain: Annotated[str | None, Query(max_length=300)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    try:
+        check_kinds(kind)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    entries = recent_changes(
+        session, source=source, domain=domain, since=since, until=until, kinds=kind, limit=limit
+    )
+    return {"changes": [entry.to_dict() for entry in entries]}
+
+
+@router.get(
     "/versions/{version_id}",
     response_model=VersionOut,
     summary="One archived version",
@@ -130,26 +175,41 @@ def get_version_by_id(
     "metadata addresses are refused, on every redirect hop; --allow-private lets private and loopback "
     "ones through, never metadata or link-local.",
     tags=["captures"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CaptureIn.model_json_schema()}},
+        }
+    },
     responses={
         200: {"model": CaptureOut, "description": "Captured; nothing changed"},
         400: {"model": ErrorOut, "description": "Not a URL that can be captured"},
         401: {"model": ErrorOut, "description": "Missing or wrong token"},
         403: {"model": ErrorOut, "description": "Capture over HTTP is off, or the target is refused"},
+        413: {"model": ErrorOut, "description": "Body larger than the server's cap"},
         502: {"model": CaptureErrorOut, "description": "The capture ran and failed"},
         504: {"model": ErrorOut, "description": "The capture timed out"},
     },
 )
 async def post_capture(
-    body: CaptureIn,
+    request: Request,
     settings: Annotated[WebSettings, Depends(get_settings)],
     service: Annotated[CaptureService, Depends(get_capture_service)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Any:
+    # The token first, the body after: FastAPI reads a declared body model
+    # before any dependency runs, so an anonymous client could make the
+    # server read (up to the cap) before being refused. The body is read
+    # here, by hand, through the size cap of newsarchive.crawler.web.limits.
     problem = token_problem(settings, credentials.credentials if credentials else None)
     if problem is not None:
         status, message = problem
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         raise HTTPException(status, message, headers=headers)
+    try:
+        body = CaptureIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False), body=None) from None
     try:
         status, result = await service.capture(body.url)
     except CaptureError as exc:

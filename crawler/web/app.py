@@ -13,6 +13,8 @@ from newsarchive.crawler.web import api, errors, pages, render
 from newsarchive.crawler.web.capture import CaptureService
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.crawler.web.docs import documented_app
+from newsarchive.crawler.web.limits import BodyLimit
+from newsarchive.crawler.web.searching import SearchSlots
 from newsarchive.crawler.web.security_headers import SecurityHeaders
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
@@ -57,8 +59,10 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.state.archive = archive
     app.state.settings = settings
     app.state.capture = CaptureService(config, settings)
+    app.state.search_slots = SearchSlots(settings.max_parallel_searches)
     app.state.templates = render.templates(HERE / "templates")
     errors.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

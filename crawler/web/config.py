@@ -20,3 +20,11 @@ class WebSettings:
     max_parallel_captures: int = 2
     # Seconds a DNS lookup for the target may take before it counts as failed.
     resolve_timeout: float = 10.0
+    # Largest request body accepted (bytes), counted while it arrives. The
+    # biggest legitimate body is a capture form: a URL of at most 4,096 bytes.
+    max_body_bytes: int = 16_384
+    # Seconds one search may run before it is stopped as too broad.
+    search_timeout: float = 5.0
+    # Searches running at once; one more is answered 503 at once, so a burst
+    # of broad searches cannot take every worker thread from the other pages.
+    max_parallel_searches: int = 4

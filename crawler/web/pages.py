@@ -18,14 +18,16 @@ from pydantic import ValidationError
 from newsarchive.crawler.web import reads
 from newsarchive.crawler.web.capture import CaptureError
 from newsarchive.crawler.web.deps import token_problem
-from newsarchive.crawler.web.errors import PageRoute, RequestError
+from newsarchive.crawler.web.errors import PageRoute, RequestError, clip
 from newsarchive.crawler.web.params import SearchParams
 from newsarchive.crawler.web.render import render
+from newsarchive.crawler.web.searching import run_search
+from newsarchive.storage.research.changes import check_kinds, recent_changes
 from newsarchive.storage.research.read import NotFound
-from newsarchive.storage.research.search.query import BadQuery, search
+from newsarchive.storage.research.search.query import BadQuery
+from newsarchive.storage.write.edit_kinds import KINDS
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-MAX_FORM_BYTES = 16_384
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -34,7 +36,9 @@ def _validation_message(exc: ValidationError) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request) -> HTMLResponse:
-    form = dict(request.query_params)
+    # The form comes back filled in; a value past any field's limit is
+    # refused below, and comes back cut, not whole.
+    form = {k: clip(v, 1000) for k, v in request.query_params.items()}
     try:
         params = SearchParams.from_form(form)
     except ValidationError as exc:
@@ -43,8 +47,7 @@ def search_page(request: Request) -> HTMLResponse:
         # Nothing to rank by: the newest articles are the useful default.
         params = params.model_copy(update={"sort": "date"})
     try:
-        with request.app.state.archive.sessions() as session:
-            page = search(session, params.to_query())
+        page = run_search(request, params)
     except BadQuery as exc:
         # Not the app's error page: the form comes back filled in, with the reason.
         return render(request, "search.html", 400, form=form, error=str(exc), page=None)
@@ -109,6 +112,30 @@ def diff_page(request: Request, article_id: str) -> HTMLResponse:
         )
 
 
+@router.get("/web/changes", response_class=HTMLResponse)
+def changes_page(request: Request) -> HTMLResponse:
+    """Recent edits, filtered by kind (any of the ticked ones), source and domain."""
+    chosen = request.query_params.getlist("kind")
+    source = request.query_params.get("source") or None
+    domain = request.query_params.get("domain") or None
+    try:
+        check_kinds(chosen)
+    except ValueError as exc:
+        raise RequestError(400, str(exc)) from None
+    with request.app.state.archive.sessions() as session:
+        rows = list(recent_changes(session, source=source, domain=domain, kinds=chosen, limit=200))
+    return render(
+        request,
+        "changes.html",
+        changes=rows,
+        chosen=chosen,
+        all_kinds=KINDS,
+        source=source,
+        domain=domain,
+        error=None,
+    )
+
+
 @router.get("/web/capture", response_class=HTMLResponse)
 def capture_form(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
@@ -120,9 +147,9 @@ def capture_form(request: Request) -> HTMLResponse:
 @router.post("/web/capture", response_class=HTMLResponse)
 async def capture_submit(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
+    # Capped while it arrives (newsarchive.crawler.web.limits): past the cap
+    # this raises and the request is answered 413 with the rest unread.
     body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise RequestError(413, "form too large")
     # A urlencoded form parsed by hand: no multipart dependency for two fields.
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
     url = form.get("url", "").strip()

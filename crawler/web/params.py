@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from newsarchive.storage.research.search.bounds import check_day, check_moment, check_name
 from newsarchive.storage.research.search.query import SearchQuery
 
 MAX_LIMIT = 1000
 # Far beyond any useful page, but inside every backend's integer range.
 MAX_OFFSET = 1_000_000
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
 
 
 class SearchParams(BaseModel):
@@ -40,18 +45,28 @@ class SearchParams(BaseModel):
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Hits per page.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Hits to skip.")
 
+    # The rules are the search's own (newsarchive.storage.research.search.bounds);
+    # a BadQuery is a ValueError, so pydantic answers it as a 422.
     @field_validator("captured_from", "captured_to")
     @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
+    def _utc(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         # The archive stores aware UTC datetimes and refuses naive ones.
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+        return check_moment(info.field_name or "date", value)
 
-    @field_validator("q", "source", "domain", "language", "author", "keyword", "section")
+    @field_validator("published_from", "published_to")
     @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    def _day(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return check_day(info.field_name or "date", value)
+
+    @field_validator("source", "domain", "language", "author", "keyword", "section")
+    @classmethod
+    def _name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return check_name(info.field_name or "name", _blank_is_none(value))
+
+    @field_validator("q")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return _blank_is_none(value)
 
     @classmethod
     def from_form(cls, values: Mapping[str, str]) -> SearchParams:

@@ -21,6 +21,7 @@ from newsarchive.storage.research.read import (
     list_versions,
     version_to_dict,
 )
+from newsarchive.storage.write.edit_kinds import kinds_from_column
 
 # Ids and numbers beyond a 32-bit integer are unknown by definition; letting
 # them reach PostgreSQL would be an integer-out-of-range error, not a 404.
@@ -66,6 +67,8 @@ def version_summaries(session: Session, article: Article) -> list[dict[str, Any]
             "captures": v.capture_count,
             "words": v.word_count,
             "changes": v.changes,
+            "kinds": kinds_from_column(v.edit_kinds),
+            "revert_of": v.revert_of,
         }
         for v in list_versions(session, article)
     ]

@@ -74,6 +74,12 @@ class VersionOut(BaseModel):
     article_first_seen: datetime | None = None
     last_checked: datetime | None = None
     changes: dict[str, Any] | None = Field(description="What changed against the previous version.")
+    kinds: list[str] | None = Field(
+        None,
+        description="Kinds of this edit: typo, wording, substantive, headline, byline, correction, "
+        "live-update, revert, rewrite. Null for a first version or one not classified yet.",
+    )
+    revert_of: int | None = Field(None, description="The earlier version number a revert restores.")
 
 
 class ArticleOut(BaseModel):
@@ -102,6 +108,40 @@ class VersionSummaryOut(BaseModel):
     captures: int
     words: int
     changes: dict[str, Any] | None
+    kinds: list[str] | None = Field(
+        None,
+        description="Kinds of this edit: typo, wording, substantive, headline, byline, correction, "
+        "live-update, revert, rewrite. Null for a first version or one not classified yet.",
+    )
+    revert_of: int | None = Field(None, description="The earlier version number a revert restores.")
+
+
+class ChangeOut(BaseModel):
+    """One edit: a version after the first, with what changed and its kinds."""
+
+    article_id: int
+    version_id: int
+    url: str
+    domain: str
+    source: str | None
+    version: int
+    versions: int
+    title: str | None
+    old_title: str | None
+    edited_after: datetime | None = Field(description="The previous version was last seen then ...")
+    seen_at: datetime = Field(description="... and this one first seen then.")
+    headline_changed: bool
+    words_added: int
+    words_removed: int
+    captions_changed: bool
+    dates_changed: bool
+    note_appeared: bool
+    kinds: list[str] | None = Field(description="Kinds of this edit; null when not classified yet.")
+    revert_of: int | None = Field(description="The earlier version number a revert restores.")
+
+
+class ChangeListOut(BaseModel):
+    changes: list[ChangeOut]
 
 
 class VersionListOut(BaseModel):

@@ -47,6 +47,11 @@ class Version(Base):
     first_capture_id: Mapped[int | None] = mapped_column(Integer)
     # What changed against the previous version (newsarchive.storage.write.versions.change_summary).
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The kinds of this edit, "headline,typo" ("" for none; NULL for a first
+    # version or one stored before migration 0011): storage/write/edit_kinds.py.
+    edit_kinds: Mapped[str | None] = mapped_column(String(200))
+    # The earlier version whose headline and text this one restores.
+    revert_of: Mapped[int | None] = mapped_column(Integer)
     # The feed or news-sitemap record as it stood when this version was captured.
     declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)  # loaded when read
 

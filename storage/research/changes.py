@@ -7,15 +7,17 @@ window (not a single time) is what the archive actually knows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from newsarchive.storage.models import Article, Version
+from newsarchive.storage.write.edit_kinds import KINDS, kinds_from_column
 
 
 @dataclass
@@ -37,6 +39,8 @@ class ChangeEntry:
     captions_changed: bool
     dates_changed: bool
     note_appeared: bool
+    kinds: list[str] | None  # None: not classified yet (`newsarchive db classify-edits`)
+    revert_of: int | None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -57,9 +61,13 @@ def recent_changes(
     since: datetime | None = None,
     until: datetime | None = None,
     headline_only: bool = False,
+    kinds: Sequence[str] = (),
     limit: int | None = 100,
 ) -> Iterator[ChangeEntry]:
-    """Edits (versions numbered 2 and up) seen in [since, until], newest first; streamed."""
+    """Edits (versions numbered 2 and up) seen in [since, until], newest first; streamed.
+
+    `kinds` keeps edits of any of these kinds (newsarchive.storage.write.edit_kinds.KINDS).
+    """
     previous = aliased(Version)
     stmt = (
         select(Version, Article, previous.title, previous.last_seen_at)
@@ -81,6 +89,8 @@ def recent_changes(
     if headline_only:
         # Compared in SQL, not from the stored summary, so it holds for any row.
         stmt = stmt.where(previous.title.is_distinct_from(Version.title))
+    if kinds:
+        stmt = stmt.where(kind_filter(kinds))
     if limit is not None:
         stmt = stmt.limit(limit)
     for version, article, old_title, edited_after in session.execute(stmt.execution_options(yield_per=500)):
@@ -103,4 +113,20 @@ def recent_changes(
             captions_changed=bool(summary.get("captions_changed", False)),
             dates_changed=bool(summary.get("dates_changed", False)),
             note_appeared=bool(summary.get("note_appeared", False)),
+            kinds=kinds_from_column(version.edit_kinds),
+            revert_of=version.revert_of,
         )
+
+
+def check_kinds(kinds: Sequence[str]) -> list[str]:
+    """The kinds asked for, or ValueError naming the unknown one and the known ones."""
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"unknown edit kind {kind!r}: one of {', '.join(KINDS)}")
+    return list(kinds)
+
+
+def kind_filter(kinds: Sequence[str]) -> ColumnElement[bool]:
+    """Versions with any of `kinds`: ",a,b," LIKE "%,a,%" reads the same on SQLite and PostgreSQL."""
+    wrapped = literal(",") + Version.edit_kinds + literal(",")
+    return or_(*(wrapped.like(f"%,{kind},%") for kind in check_kinds(kinds)))

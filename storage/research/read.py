@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
 from newsarchive.storage.write.dedup import BadURL, canonical_url
+from newsarchive.storage.write.edit_kinds import kinds_from_column
 
 
 class NotFound(LookupError):
@@ -80,6 +81,9 @@ class HistoryEntry:
     # The publisher's declared dates, beside our observed ones above.
     published: str | None = None
     modified: str | None = None
+    # The kinds of this edit (None: a first version, or not classified yet) and the version it restores.
+    kinds: list[str] | None = None
+    revert_of: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +96,8 @@ class HistoryEntry:
             "captures": self.captures,
             "words": self.words,
             "changes": self.changes,
+            "kinds": self.kinds,
+            "revert_of": self.revert_of,
         }
 
 
@@ -107,6 +113,8 @@ def history(session: Session, article: Article) -> list[HistoryEntry]:
             v.changes,
             published=v.published,
             modified=v.modified,
+            kinds=kinds_from_column(v.edit_kinds),
+            revert_of=v.revert_of,
         )
         for v in list_versions(session, article)
     ]
@@ -149,6 +157,8 @@ def version_to_dict(article: Article, version: Version) -> dict[str, Any]:
         "article_last_seen": article.last_seen_at.isoformat(),
         "last_checked": article.last_checked_at.isoformat(),
         "changes": version.changes,
+        "kinds": kinds_from_column(version.edit_kinds),
+        "revert_of": version.revert_of,
         # What the feed or news sitemap declared: latest, and as it stood at this version.
         "declared": article.declared,
         "version_declared": version.declared,

@@ -35,6 +35,7 @@ from newsarchive.storage.write.dedup import (
     choose_article_url,
     content_hash,
 )
+from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.record_batch import Write, record_many
 from newsarchive.storage.write.results import CaptureResult
 from newsarchive.storage.write.walls import walled_work
@@ -148,7 +149,8 @@ class ArchiveService:
                 version_id = insert_row(
                     session,
                     Version,
-                    version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest),
+                    version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest)
+                    | edit_values(session, article.id, number, latest, content.article.as_fields()),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}

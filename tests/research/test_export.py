@@ -92,13 +92,15 @@ def test_manifest_describes_and_checks_the_file(filled: Archive, tmp_path: Path)
 
 
 def test_export_command(filled: Archive, archive_config: ArchiveConfig, tmp_path: Path) -> None:
-    out = tmp_path / "out" / "budget.jsonl"
+    out = tmp_path / "budget.jsonl"
     code, stdout, stderr = run(archive_config, "export", "budget", "--format", "jsonl", "--out", str(out))
     assert code == 0 and "wrote 2 rows" in stderr and stdout.strip().endswith("budget.jsonl.manifest.json")
+    code, _, stderr = run(archive_config, "export", "zzzz", "--format", "csv", "--out", str(out))
+    assert code == 0 and "nothing matched" in stderr
     code, _, stderr = run(
         archive_config, "export", "--source", "nobody", "--format", "csv", "--out", str(out)
     )
-    assert code == 0 and "nothing matched" in stderr
+    assert code == 1 and "no source named 'nobody' in this archive (known: example, markets)" in stderr
     code, _, stderr = run(archive_config, "export", "--format", "csv", "--out", str(out), "--", "-x")
     assert code == 1 and "bad query: the query only excludes words" in stderr
     code, _, stderr = run(

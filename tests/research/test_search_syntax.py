@@ -36,7 +36,7 @@ def test_lowercase_or_is_a_word_and_dangling_or_is_ignored() -> None:
 
 
 def test_fts5_translation_quotes_every_term() -> None:
-    assert to_fts5(parse('a "b c" d OR e -f g*')) == '("a" AND "b c" AND ("d" OR "e") AND "g" *) NOT ("f")'
+    assert to_fts5(parse('a "b c" d OR e -f gh*')) == '("a" AND "b c" AND ("d" OR "e") AND "gh" *) NOT ("f")'
     assert to_fts5(parse("NEAR(x y) col:z")) == '"NEAR(x" AND "y)" AND "col:z"'
 
 

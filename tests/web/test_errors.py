@@ -96,4 +96,4 @@ def test_an_oversized_capture_form_is_the_413_error_page(client: TestClient) -> 
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413
-    assert response.headers["content-type"].startswith("text/html") and "form too large" in response.text
+    assert response.headers["content-type"].startswith("text/html") and "too large" in response.text

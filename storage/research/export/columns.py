@@ -37,6 +37,9 @@ COLUMNS = [
     ("article_first_seen", Article.first_seen_at),
     ("last_checked", Article.last_checked_at),
     ("changes", Version.changes),
+    # The kinds of this edit (storage/write/edit_kinds.py) and the version a revert restores.
+    ("kinds", Version.edit_kinds),
+    ("revert_of", Version.revert_of),
     # The feed or news sitemap record as it stood at this version (write/declared.py).
     ("declared", Version.declared),
     ("content_hash", Version.content_hash),
@@ -44,6 +47,6 @@ COLUMNS = [
     ("extractor_version", Version.extractor_version),
 ]
 COLUMN_NAMES = [name for name, _ in COLUMNS]
-LIST_COLUMNS = {"authors", "flags"}
+LIST_COLUMNS = {"authors", "flags", "kinds"}
 JSON_COLUMNS = {"captions", "changes", "declared"}
 TIME_COLUMNS = {"first_seen", "last_seen", "article_first_seen", "last_checked"}

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO, cast
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -27,18 +27,29 @@ from newsarchive.storage.research.export.columns import (
     LIST_COLUMNS,
     TIME_COLUMNS,
 )
-from newsarchive.storage.research.export.manifest import write_manifest
+from newsarchive.storage.research.export.manifest import manifest_path, manifest_text
+from newsarchive.storage.research.export.output import (
+    HashingWriter,
+    TextSink,
+    file_entry,
+    is_stream,
+    open_output,
+    write_atomically,
+)
 from newsarchive.storage.research.search.query import SearchQuery, select_versions
+from newsarchive.storage.write.edit_kinds import kinds_from_column
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
 
 
 @dataclass
 class ExportResult:
-    path: Path
-    manifest: Path
+    path: Path | None  # None when written to a stream
+    manifest: Path | None  # None when no manifest was written (a stream without --manifest)
     rows: int
     detail: dict[str, Any]
+    bytes: int = 0
+    sha256: str = ""
 
 
 def rows_statement(session: Session, query: SearchQuery) -> Select:
@@ -52,7 +63,9 @@ def rows_statement(session: Session, query: SearchQuery) -> Select:
 def iter_rows(session: Session, query: SearchQuery, batch: int = BATCH_ROWS) -> Iterator[dict[str, Any]]:
     stmt = rows_statement(session, query).execution_options(yield_per=batch)
     for row in session.execute(stmt):
-        yield dict(zip(COLUMN_NAMES, row, strict=True))
+        values = dict(zip(COLUMN_NAMES, row, strict=True))
+        values["kinds"] = kinds_from_column(values["kinds"])  # stored "a,b"; exported as a list
+        yield values
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -60,33 +73,31 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if k in TIME_COLUMNS and v is not None else v) for k, v in row.items()}
 
 
-def write_jsonl(rows: Iterator[dict[str, Any]], path: Path) -> int:
+def write_jsonl(rows: Iterator[dict[str, Any]], out: HashingWriter) -> int:
     count = 0
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(_plain(row), ensure_ascii=False) + "\n")
-            count += 1
+    for row in rows:
+        out.write((json.dumps(_plain(row), ensure_ascii=False) + "\n").encode("utf-8"))
+        count += 1
     return count
 
 
-def write_csv(rows: Iterator[dict[str, Any]], path: Path) -> int:
+def write_csv(rows: Iterator[dict[str, Any]], out: HashingWriter) -> int:
     """CSV for spreadsheets: lists joined with "; ", nested values as JSON text."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMN_NAMES)
-        for row in rows:
-            plain = _plain(row)
-            for name in LIST_COLUMNS:
-                plain[name] = "; ".join(plain[name] or [])
-            for name in JSON_COLUMNS:
-                plain[name] = json.dumps(plain[name], ensure_ascii=False) if plain[name] is not None else ""
-            writer.writerow([plain[name] for name in COLUMN_NAMES])
-            count += 1
+    writer = csv.writer(TextSink(out))
+    writer.writerow(COLUMN_NAMES)
+    for row in rows:
+        plain = _plain(row)
+        for name in LIST_COLUMNS:
+            plain[name] = "; ".join(plain[name] or [])
+        for name in JSON_COLUMNS:
+            plain[name] = json.dumps(plain[name], ensure_ascii=False) if plain[name] is not None else ""
+        writer.writerow([plain[name] for name in COLUMN_NAMES])
+        count += 1
     return count
 
 
-def _writer(fmt: str) -> Callable[[Iterator[dict[str, Any]], Path], int]:
+def _writer(fmt: str) -> Callable[[Iterator[dict[str, Any]], HashingWriter], int]:
     if fmt == "parquet":
         from newsarchive.storage.research.export.parquet import write_parquet
 
@@ -95,23 +106,62 @@ def _writer(fmt: str) -> Callable[[Iterator[dict[str, Any]], Path], int]:
 
 
 def export(
-    session: Session, query: SearchQuery, fmt: str, out: Path, *, warc_dir: Path | None = None
+    session: Session,
+    query: SearchQuery,
+    fmt: str,
+    out: Path | IO[bytes],
+    *,
+    warc_dir: Path | None = None,
+    manifest: Path | None = None,
+    name: str | None = None,
 ) -> ExportResult:
-    """Write the selection to `out` and its manifest to `out.manifest.json`."""
+    """Write the selection to `out`, a path or an open binary stream, and its manifest.
+
+    A regular file is replaced only once complete (newsarchive.storage.research.export.output);
+    its manifest goes to `manifest`, by default `out.manifest.json` beside it. A stream, or a
+    path that is not a regular file (/dev/stdout, a FIFO), gets a manifest only where
+    `manifest` says. `name` is what the manifest calls the data (default: the file's name).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    detail: dict[str, Any] = {}
+    if fmt == "warc" and warc_dir is None:
+        raise ValueError("a WARC export needs the archive's WARC directory")
+    if isinstance(out, Path | str):
+        out = Path(out)
+        if not out.parent.is_dir():
+            raise FileNotFoundError(2, "no such directory", str(out.parent))
+        if manifest is None and not is_stream(out):
+            manifest = manifest_path(out)
+        with open_output(out) as writer:
+            rows, detail = _write(session, query, fmt, writer, warc_dir, name or out.name)
+            # Inside the block: the manifest is complete before the data file replaces the old one.
+            manifest_text = _manifest(session, query, fmt, rows, detail, file_entry(name or out.name, writer))
+    else:
+        writer = HashingWriter(out)
+        rows, detail = _write(session, query, fmt, writer, warc_dir, name or "stdout")
+        writer.flush()
+        manifest_text = _manifest(session, query, fmt, rows, detail, file_entry(name or "stdout", writer))
+    if manifest is not None:
+        write_atomically(manifest, manifest_text)
+    return ExportResult(
+        out if isinstance(out, Path) else None, manifest, rows, detail, writer.bytes, writer.sha256()
+    )
+
+
+def _write(
+    session: Session, query: SearchQuery, fmt: str, writer: HashingWriter, warc_dir: Path | None, name: str
+) -> tuple[int, dict[str, Any]]:
     if fmt == "warc":
         from newsarchive.storage.research.export.warc import write_warc
 
-        if warc_dir is None:
-            raise ValueError("a WARC export needs the archive's WARC directory")
-        stats = write_warc(session, query, out, warc_dir)
-        rows, detail = stats.records, stats.to_dict()
-    else:
-        rows = _writer(fmt)(iter_rows(session, query), out)
-        detail["columns"] = COLUMN_NAMES
-    manifest = write_manifest(out, fmt, query, rows, session.get_bind().dialect.name, detail)
-    return ExportResult(out, manifest, rows, detail)
+        assert warc_dir is not None
+        # HashingWriter is a write-only binary file in all but its class.
+        stats = write_warc(session, query, cast(BinaryIO, writer), warc_dir, name=name)
+        return stats.records, stats.to_dict()
+    return _writer(fmt)(iter_rows(session, query), writer), {"columns": COLUMN_NAMES}
+
+
+def _manifest(
+    session: Session, query: SearchQuery, fmt: str, rows: int, detail: dict[str, Any], entry: dict[str, Any]
+) -> str:
+    return manifest_text(fmt, query, rows, session.get_bind().dialect.name, detail, [entry])

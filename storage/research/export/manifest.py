@@ -45,10 +45,15 @@ def _query_dict(query: SearchQuery) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
 
 
-def write_manifest(
-    out: Path, fmt: str, query: SearchQuery, rows: int, database: str, detail: dict[str, Any]
-) -> Path:
-    path = manifest_path(out)
+def manifest_text(
+    fmt: str,
+    query: SearchQuery,
+    rows: int,
+    database: str,
+    detail: dict[str, Any],
+    files: list[dict[str, Any]],
+) -> str:
+    """The manifest as JSON text; `files` are (name, bytes, sha256) entries counted while writing."""
     manifest = {
         "format": fmt,
         "created": datetime.now(UTC).isoformat(),
@@ -56,11 +61,10 @@ def write_manifest(
         "database": database,  # the backend only: a URL could carry credentials
         "query": _query_dict(query),
         "rows": rows,
-        "files": [{"name": out.name, "bytes": out.stat().st_size, "sha256": sha256_file(out)}],
+        "files": files,
         **detail,
     }
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
 
 
 def verify_manifest(path: Path) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from newsarchive.storage.research.export.columns import BATCH_ROWS, COLUMN_NAMES
@@ -30,6 +29,8 @@ def schema() -> Any:
         "word_count": pa.int32(),
         "authors": pa.list_(pa.string()),
         "flags": pa.list_(pa.string()),
+        "kinds": pa.list_(pa.string()),
+        "revert_of": pa.int32(),
         "captions": pa.list_(caption),
         "first_seen": when,
         "last_seen": when,
@@ -49,7 +50,7 @@ def _prepare(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write_parquet(rows: Iterator[dict[str, Any]], path: Path, batch: int = BATCH_ROWS) -> int:
+def write_parquet(rows: Iterator[dict[str, Any]], path: Any, batch: int = BATCH_ROWS) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -90,18 +90,18 @@ def _response_id(source: BinaryIO, offset: int) -> str | None:
     return None
 
 
-def _warcinfo(out: BinaryIO, query: SearchQuery) -> None:
+def _warcinfo(out: BinaryIO, query: SearchQuery, name: str) -> None:
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
     filters = {
         k: str(v) for k, v in vars(query).items() if v not in (None, False) and k not in ("limit", "offset")
     }
     info = {"software": "newsarchive export", "description": "captures behind: " + json.dumps(filters)}
-    writer.write_record(
-        writer.create_warcinfo_record(Path(getattr(out, "name", "export.warc.gz")).name, info)
-    )
+    writer.write_record(writer.create_warcinfo_record(name, info))
 
 
-def write_warc(session: Session, query: SearchQuery, out: Path, warc_dir: Path) -> WarcExportStats:
+def write_warc(
+    session: Session, query: SearchQuery, handle: BinaryIO, warc_dir: Path, *, name: str = "export.warc.gz"
+) -> WarcExportStats:
     """Copy the response (and request) records of every capture behind the selected versions."""
     ids, _score, _date = select_versions(session, query)
     stmt = (
@@ -113,23 +113,22 @@ def write_warc(session: Session, query: SearchQuery, out: Path, warc_dir: Path) 
     stats = WarcExportStats()
     open_name: str | None = None
     source: BinaryIO | None = None
-    with out.open("wb") as handle:
-        _warcinfo(handle, query)
-        try:
-            for name, offset, length in session.execute(stmt):
-                if name is None or offset is None or length is None:  # the query leaves no such row out
-                    continue
-                if name != open_name:
-                    if source:
-                        source.close()
-                    path = Path(warc_dir) / name
-                    source = path.open("rb") if path.is_file() else None
-                    open_name = name
-                if source is None or not _copy_one(source, offset, length, handle, stats):
-                    stats.missing.append(f"{name}:{offset}")
-        finally:
-            if source:
-                source.close()
+    _warcinfo(handle, query, name)
+    try:
+        for warc_name, offset, length in session.execute(stmt):
+            if warc_name is None or offset is None or length is None:  # the query leaves no such row out
+                continue
+            if warc_name != open_name:
+                if source:
+                    source.close()
+                path = Path(warc_dir) / warc_name
+                source = path.open("rb") if path.is_file() else None
+                open_name = warc_name
+            if source is None or not _copy_one(source, offset, length, handle, stats):
+                stats.missing.append(f"{warc_name}:{offset}")
+    finally:
+        if source:
+            source.close()
     if stats.missing:
         log.warning("%d capture record(s) could not be read from %s", len(stats.missing), warc_dir)
     return stats

@@ -16,10 +16,12 @@ from sqlalchemy import ColumnElement, Select, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Article, DeclaredTerm, Version
+from newsarchive.storage.research.search.bounds import NAME_FILTERS, check_day, check_moment, check_name
+from newsarchive.storage.research.search.deadline import QueryTooBroad, time_limit
 from newsarchive.storage.research.search.snippet import snippet
 from newsarchive.storage.research.search.syntax import BadQuery, ParsedQuery, parse
 
-__all__ = ["BadQuery", "SearchHit", "SearchPage", "SearchQuery", "search", "select_versions"]
+__all__ = ["BadQuery", "QueryTooBroad", "SearchHit", "SearchPage", "SearchQuery", "search", "select_versions"]
 
 MAX_LIMIT = 1000
 SORTS = ("relevance", "date")
@@ -108,6 +110,12 @@ def _check(query: SearchQuery) -> None:
         raise BadQuery(f"offset must be 0 or more, not {query.offset}")
     if query.sort not in SORTS:
         raise BadQuery(f"sort must be one of {', '.join(SORTS)}, not {query.sort!r}")
+    check_day("published_from", query.published_from)
+    check_day("published_to", query.published_to)
+    check_moment("captured_from", query.captured_from)
+    check_moment("captured_to", query.captured_to)
+    for name in NAME_FILTERS:
+        check_name(name, getattr(query, name))
     if query.published_from and query.published_to and query.published_from > query.published_to:
         raise BadQuery("the published date range ends before it starts")
     if query.captured_from and query.captured_to and _utc(query.captured_from) > _utc(query.captured_to):
@@ -174,10 +182,26 @@ def select_versions(
     return stmt, score, date_key
 
 
-def search(session: Session, query: SearchQuery) -> SearchPage:
-    """One page of hits and the total number of matches."""
+def search(session: Session, query: SearchQuery, *, timeout: float | None = None) -> SearchPage:
+    """One page of hits and the total number of matches.
+
+    With `timeout` (seconds), a search still running then is stopped and
+    raises QueryTooBroad (newsarchive.storage.research.search.deadline).
+    """
     stmt, score, date_key = select_versions(session, query)
     parsed = parsed_text(query)
+    with time_limit(session, timeout):
+        return _run(session, query, stmt, score, date_key, parsed)
+
+
+def _run(
+    session: Session,
+    query: SearchQuery,
+    stmt: Select,
+    score: ColumnElement[float] | None,
+    date_key: ColumnElement[str],
+    parsed: ParsedQuery | None,
+) -> SearchPage:
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     if score is not None and parsed is not None and query.sort == "relevance":
         page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset)
