@@ -28,6 +28,7 @@ from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.downloader.netguard import (
     Resolver,
     TargetRefused,
@@ -35,7 +36,6 @@ from newsarchive.crawler.crawl.downloader.netguard import (
     check_host,
     literal_ip,
 )
-from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, SETTING, AddressPolicy
 
 # Hosts whose verdict is remembered: a crawl reaches a few hundred hosts at most.
