@@ -1,0 +1,185 @@
+"""Long and repetitive versions: the change summary never holds the write lock, and no fetch is lost.
+
+A capture's change summary diffs the new text against the latest version's.
+It used to run inside the write transaction with a quadratic diff: a page of
+90 paragraphs of one repeated word held SQLite's write lock for 214 s, and a
+capture started meanwhile exited with "database is locked", its fetch lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import OperationalError
+
+from newsarchive.storage import db as storage_db
+from newsarchive.storage.archive import Archive
+from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.fetch import Fetch
+from newsarchive.storage.models import Capture, Version
+from newsarchive.storage.write import service as service_module
+from newsarchive.storage.write import versions
+from newsarchive.storage.write.record_batch import Write
+from newsarchive.storage.write.service import ExtractedContent
+
+GROUP = "Long and repetitive versions (change summaries and diffs)"
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+URL = "https://news.example.com/repetitive.html"
+# The page from the issue: 90 paragraphs of one repeated word, then edited.
+REPETITIVE_V1 = "\n".join(" ".join(["buffalo"] * 90) for _ in range(90))
+REPETITIVE_V2 = "\n".join(" ".join(["buffalo"] * 89 + ["bison"]) for _ in range(90))
+
+
+def content(body: str, url: str = URL) -> ExtractedContent:
+    fields = {"title": "Buffalo", "text": body, "authors": [], "captions": [], "canonical_url": url}
+    return ExtractedContent(fields, "newsarchive", "test")
+
+
+def fetch(at: datetime, url: str = URL) -> Fetch:
+    return Fetch(requested_url=url, final_url=url, status_code=200, fetched_at=at, body_sha256="cd" * 32)
+
+
+def _lock_probe(config: ArchiveConfig) -> Any:
+    """A function that tries to take the write lock another writer would need, without waiting."""
+    if config.db_url.startswith("sqlite"):
+        path = config.db_url.removeprefix("sqlite:///")
+
+        def probe_sqlite() -> str:
+            connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("ROLLBACK")
+                return "free"
+            except sqlite3.OperationalError as exc:
+                return str(exc)
+            finally:
+                connection.close()
+
+        return probe_sqlite
+    engine = create_engine(config.db_url)
+
+    def probe_postgres() -> str:
+        with engine.connect() as connection:
+            try:
+                connection.execute(text("SELECT id FROM articles FOR UPDATE NOWAIT"))
+                return "free"
+            except OperationalError as exc:
+                return str(exc.orig).splitlines()[0]
+            finally:
+                connection.rollback()
+
+    return probe_postgres
+
+
+def test_the_change_summary_is_computed_with_no_write_lock_held(
+    case, archive: Archive, archive_config: ArchiveConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = case(
+        GROUP,
+        f"v2 of a page of 90 paragraphs of one repeated word ({archive.engine.dialect.name})",
+        "summary diffed before the write transaction: another writer can take the lock meanwhile",
+    )
+    archive.service.record_capture(fetch(T0), content(REPETITIVE_V1))
+    probe = _lock_probe(archive_config)
+    probes: list[str] = []
+    real = versions.normalised_content
+
+    def normalised_while_probing(fields: Any) -> Any:
+        probes.append(probe())  # the moment the summary is being computed
+        return real(fields)
+
+    monkeypatch.setattr(versions, "normalised_content", normalised_while_probing)
+    result = archive.service.record_capture(fetch(T0 + timedelta(hours=1)), content(REPETITIVE_V2))
+    assert probes, "the summary was never computed"
+    assert set(probes) == {"free"}, probes
+    assert (result.outcome, result.version) == ("new_version", 2)
+    with archive.sessions() as session:
+        changes = session.scalar(select(Version.changes).where(Version.number == 2))
+    assert (changes["words_added"], changes["words_removed"], "diff_level" in changes) == (90, 90, False)
+    entry.observed = f"lock free during all {len(probes)} summary computations; +90/-90 words, word level"
+
+
+def test_a_summary_prepared_against_a_version_since_replaced_is_recomputed(archive: Archive) -> None:
+    """Another writer added a version between the summary and the transaction: the stored one is right."""
+    service = archive.service
+    service.record_capture(fetch(T0), content("One two three."))
+    from newsarchive.storage.write.summaries import prepare_summaries
+
+    [stale] = prepare_summaries(service.sessions, [(fetch(T0), content("One two three four."))])
+    service.record_capture(fetch(T0 + timedelta(hours=1)), content("One two three five six."))
+    work = service.capture_work(fetch(T0 + timedelta(hours=2)), content("One two three four."), stale)
+    result = service.in_transaction(work)
+    with archive.sessions() as session:
+        changes = session.scalar(select(Version.changes).where(Version.number == 3))
+    assert result.version == 3 and (changes["words_added"], changes["words_removed"]) == (1, 2)
+
+
+@pytest.mark.parametrize("path", ["record_capture", "record_many"])
+def test_a_write_that_times_out_on_a_lock_is_kept_as_a_failed_capture(
+    case, tmp_path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """The capture's transaction cannot get the lock; its fetch is still recorded, with the reason."""
+    entry = case(
+        GROUP,
+        f"capture whose write times out on a lock ({path}, sqlite)",
+        "a failed capture row with the reason, no traceback, no fetch lost",
+    )
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(service_module, "MAX_ATTEMPTS", 2)
+    config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
+    with Archive(config) as archive:
+        holder = sqlite3.connect(tmp_path / "archive.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another writer holding the lock too long
+        real_failure = archive.service.record_write_failure
+
+        def release_then_record(*args: Any) -> Any:
+            holder.execute("ROLLBACK")  # the other writer finishes; the failure row can go in
+            return real_failure(*args)
+
+        monkeypatch.setattr(archive.service, "record_write_failure", release_then_record)
+        if path == "record_capture":
+            result = archive.service.record_capture(fetch(T0), content("Some text."))
+        else:
+            [result] = archive.service.record_many([Write("capture", fetch(T0), content("Some text."))])
+        holder.close()
+        assert not isinstance(result, Exception), result
+        assert (result.outcome, result.reason) == ("failed", "archive write failed: database is locked")
+        with archive.sessions() as session:
+            rows = session.execute(select(Capture.outcome, Capture.error, Capture.requested_url)).all()
+        assert rows == [("failed", "archive write failed: database is locked", URL)]
+    entry.observed = f"capture row: {rows[0][0]}, {rows[0][1]!r}"
+
+
+def test_many_writers_meanwhile_all_get_their_rows(case, archive: Archive) -> None:
+    """While v2 of the repetitive page is recorded, other captures land and none is lost."""
+    entry = case(
+        GROUP,
+        f"8 captures of other pages while v2 of the repetitive page is written ({archive.engine.dialect.name})",
+        "every capture recorded, no lock error",
+    )
+    archive.service.record_capture(fetch(T0), content(REPETITIVE_V1))
+    errors: list[BaseException] = []
+
+    def other(index: int) -> None:
+        url = f"https://news.example.com/other-{index}.html"
+        try:
+            archive.service.record_capture(fetch(T0, url), content(f"Other page {index}.", url))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=other, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    archive.service.record_capture(fetch(T0 + timedelta(hours=1)), content(REPETITIVE_V2))
+    for thread in threads:
+        thread.join()
+    with archive.sessions() as session:
+        captures = session.scalar(select(func.count()).select_from(Capture))
+        failed = session.scalar(select(func.count()).select_from(Capture).where(Capture.outcome == "failed"))
+    assert not errors and (captures, failed) == (10, 0)
+    entry.observed = f"{captures} captures, {failed} failed"
