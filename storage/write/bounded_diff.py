@@ -60,9 +60,10 @@ def paragraphs(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def diff_text(old: str | None, new: str | None, budget: int = WORK_BUDGET) -> TextDiff:
-    """The diff of two texts at the finest level that fits `budget` work units."""
+def diff_text(old: str | None, new: str | None, budget: int | None = None) -> TextDiff:
+    """The diff of two texts at the finest level that fits `budget` work units (default WORK_BUDGET)."""
     old, new = old or "", new or ""
+    budget = WORK_BUDGET if budget is None else budget
     a, b = tokens(old), tokens(new)
     ops = _trimmed_myers(a, b, _Budget(budget))
     if ops is not None:
@@ -155,7 +156,8 @@ def _myers(a: Sequence[str], b: Sequence[str], budget: _Budget) -> list[Op] | No
     v = [0] * (2 * top + 3)
     trace: list[list[int]] = []
     for d in range(top + 1):
-        if not budget.spend(2 * d + 3):
+        # A round is d + 1 diagonals in Python; its frontier copy runs in C.
+        if not budget.spend(d + 1):
             return None
         trace.append(v[offset - d - 1 : offset + d + 2])
         for k in range(-d, d + 1, 2):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsarchive.storage.write.bounded_diff import WORK_BUDGET, TextDiff, diff_text
+from newsarchive.storage.write.bounded_diff import TextDiff, diff_text
 from newsarchive.storage.write.dedup import normalise_line, normalised_content
 
 _WORD = re.compile(r"\w+")
@@ -47,7 +47,7 @@ def _word_changes(diff: TextDiff) -> tuple[int, int]:
 
 
 def change_summary(
-    old: Mapping[str, Any] | None, new: Mapping[str, Any], budget: int = WORK_BUDGET
+    old: Mapping[str, Any] | None, new: Mapping[str, Any], budget: int | None = None
 ) -> dict[str, Any]:
     """What a version changed against its predecessor (None for a first version).
 

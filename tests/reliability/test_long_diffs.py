@@ -8,8 +8,12 @@ capture started meanwhile exited with "database is locked", its fetch lost.
 
 from __future__ import annotations
 
+import random
+import signal
 import sqlite3
+import subprocess
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -183,3 +187,113 @@ def test_many_writers_meanwhile_all_get_their_rows(case, archive: Archive) -> No
         failed = session.scalar(select(func.count()).select_from(Capture).where(Capture.outcome == "failed"))
     assert not errors and (captures, failed) == (10, 0)
     entry.observed = f"{captures} captures, {failed} failed"
+
+
+HUGE_WORDS = 220_000
+
+
+def huge_versions() -> tuple[str, str]:
+    """Two versions of 220k words in 2,200 paragraphs, every tenth paragraph rewritten."""
+    rng = random.Random(21)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    paragraphs = [" ".join(rng.choices(vocabulary, k=HUGE_WORDS // 2200)) + "." for _ in range(2200)]
+    edited = [
+        " ".join(rng.choices(vocabulary, k=HUGE_WORDS // 2200)) + "." if i % 10 == 0 else p
+        for i, p in enumerate(paragraphs)
+    ]
+    return "\n".join(paragraphs), "\n".join(edited)
+
+
+@pytest.fixture
+def huge_archive(tmp_path) -> ArchiveConfig:
+    config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
+    old, new = huge_versions()
+    with Archive(config) as archive:
+        archive.service.record_capture(fetch(T0), content(old))
+        archive.service.record_capture(fetch(T0 + timedelta(hours=1)), content(new))
+    return config
+
+
+def test_the_diff_endpoint_on_two_versions_of_220k_words_answers_by_paragraphs(
+    case, huge_archive: ArchiveConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = case(
+        GROUP,
+        "API and web diff of two versions of 220k words, a tenth of the paragraphs rewritten",
+        'bounded work; answers with "too large to diff word by word; showing paragraphs"; cached',
+    )
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from newsarchive.crawler.web.app import create_app
+    from newsarchive.crawler.web.config import WebSettings
+    from newsarchive.storage.research import diffs
+
+    calls: list[int] = []
+    real = diffs.diff_text
+    monkeypatch.setattr(diffs, "diff_text", lambda *a: calls.append(1) or real(*a))
+    old, new = huge_versions()
+    with TestClient(create_app(huge_archive, WebSettings())) as client:
+        data = client.get("/articles/1/diff").json()
+        page = client.get("/web/articles/1/diff")
+    assert data["notice"] == "too large to diff word by word; showing paragraphs"
+    text = next(f for f in data["fields"] if f["field"] == "text")
+    assert text["level"] == "paragraphs"
+    assert "".join(op["text"] for op in text["ops"] if op["op"] != "insert") == old
+    assert "".join(op["text"] for op in text["ops"] if op["op"] != "delete") == new
+    assert page.status_code == 200 and "Too large to diff word by word; showing paragraphs." in page.text
+    assert len(calls) == 3  # headline, text and captions once: the page reused the API's diff
+    with Archive(huge_archive) as archive, archive.sessions() as session:
+        changes = session.scalar(select(Version.changes).where(Version.number == 2))
+    assert changes["diff_level"] == "paragraphs"
+    entry.observed = f"{len(text['ops'])} runs by paragraph, notice shown; summary {changes['diff_level']}"
+
+
+def test_serve_stops_on_sigterm_while_a_huge_diff_is_in_flight(case, huge_archive: ArchiveConfig) -> None:
+    entry = case(
+        GROUP,
+        "SIGTERM to `serve` while it diffs two versions of 220k words",
+        "the server stops (exit 0, or by the re-raised SIGTERM as uvicorn does); the request ends",
+    )
+    pytest.importorskip("uvicorn")
+    import httpx
+
+    from tests.web.serving import free_port, serve_command
+
+    port = free_port()
+    process = subprocess.Popen(
+        serve_command(huge_archive, "--port", str(port)), stderr=subprocess.PIPE, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        answers: list[object] = []
+
+        def ask() -> None:
+            try:
+                answers.append(httpx.get(base + "/articles/1/diff", timeout=120).status_code)
+            except httpx.HTTPError as exc:
+                answers.append(type(exc).__name__)
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        time.sleep(0.5)  # the request is in the server
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            code = None
+        asking.join(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    # uvicorn re-raises the signal it caught once it has shut down: -15 is a clean stop too.
+    assert code in (0, -signal.SIGTERM), process.stderr.read()[-2000:] if process.stderr else ""
+    assert answers, "the request never ended"
+    entry.observed = f"exit {code}; the request got {answers[0] if answers else 'nothing'}"
