@@ -14,6 +14,8 @@ from typing import Any
 
 from newsarchive.crawler.crawl import stopping
 from newsarchive.crawler.crawl.admission import why_nothing
+from newsarchive.crawler.crawl.disk_full import DISK_FULL, is_disk_full
+from newsarchive.crawler.crawl.disk_full import MESSAGE as DISK_FULL_MESSAGE
 from newsarchive.crawler.crawl.runner import build_settings, run_spider
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.archive import Archive
@@ -88,6 +90,7 @@ class PassReport:
     source_problems: dict[str, str] = field(default_factory=dict)
     # Sources left out because another live crawl is working on them.
     busy: dict[str, BusyRun] = field(default_factory=dict)
+    error: str | None = None  # why the pass stopped early (a full disk), one line
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +100,7 @@ class PassReport:
             "sources": {name: dict(c) for name, c in self.per_source.items()},
             "failed_sources": self.failed_sources,
             "source_problems": self.source_problems,
+            "error": self.error,
             "busy_sources": {
                 name: {
                     "run_id": b.run_id,
@@ -192,6 +196,8 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     try:
         spider, stats, outcomes = _run(SourceSpider, settings, "crawl", sources=list(sources))
         report.status = _status(stats)
+        if (stats or {}).get("finish_reason") == DISK_FULL:
+            report.error = DISK_FULL_MESSAGE
         for name, counts in (spider.counts if spider is not None else {}).items():
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
             report.per_source[name] = counts
@@ -215,9 +221,21 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
         if stopping.requested() is not None and report.status == "failed":
             report.status = "interrupted"  # a second signal cut it short: still a stop, not a failure
         error = f"sources failed: {', '.join(report.failed_sources)}" if report.failed_sources else None
+        _finish(archive, run_id, report, report.error or error)
+    return report
+
+
+def _finish(archive: Archive, run_id: int, report: PassReport, error: str | None) -> None:
+    """Close the run's row; on a full disk that may fail too, and the run is then
+    marked interrupted by the next crawl (its heartbeat stops), as after a crash."""
+    try:
         finish_run(archive.sessions, run_id, report.status, report.as_dict(), error)
         refresh_statistics(archive.engine)
-    return report
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        report.status = "failed"
+        report.error = report.error or DISK_FULL_MESSAGE
 
 
 def revisit_pass(

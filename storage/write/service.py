@@ -140,11 +140,12 @@ class ArchiveService:
         Raises the original error if even that cannot be written.
         """
         reason = f"archive write failed: {db_error_reason(exc)}"
-        log.warning("%s: %s", fetch.requested_url, reason)
         try:
-            return self.in_transaction(self.failure_work(dataclasses.replace(fetch, error=reason)))
+            result = self.in_transaction(self.failure_work(dataclasses.replace(fetch, error=reason)))
         except DBAPIError:
             raise exc from None
+        log.warning("%s: %s", fetch.requested_url, reason)
+        return result
 
     def capture_work(
         self, fetch: Fetch, content: ExtractedContent, prepared: PreparedSummary | None = None

@@ -16,6 +16,7 @@ from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
 
+from newsarchive.crawler.crawl.disk_full import is_disk_full, stop_for_disk_full
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
 from newsarchive.crawler.crawl.pipeline.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
 from newsarchive.crawler.crawl.pipeline.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
@@ -89,11 +90,18 @@ class ArchivePipeline:
         return await asyncio.wrap_future(self.writer.write(write))
 
     async def process_item(self, item: object) -> object:
-        if isinstance(item, PageItem):
-            result = await self._page(item)
-        elif isinstance(item, FailureItem):
-            result = await self._write(Write("failure", fetch_record(item, self.crawl_run_id)))
-        else:
+        try:
+            if isinstance(item, PageItem):
+                result = await self._page(item)
+            elif isinstance(item, FailureItem):
+                result = await self._write(Write("failure", fetch_record(item, self.crawl_run_id)))
+            else:
+                return item
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            # Not recorded, so its URL stays queued; the crawl stops with one line.
+            stop_for_disk_full(self.crawler)
             return item
         stats = self.crawler.stats
         if stats is not None:

@@ -29,6 +29,7 @@ from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
+from newsarchive.crawler.crawl.disk_full import is_disk_full
 from newsarchive.crawler.crawl.document_cache import DocumentCache
 from newsarchive.crawler.crawl.frontier_feed import DEFAULT_WINDOW, FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
@@ -94,7 +95,15 @@ class SourceSpider(scrapy.Spider):
         return spider
 
     def _closed(self) -> None:
-        self._flush_done()
+        try:
+            self._flush_done()
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            # Those URLs stay queued and are fetched again next time: nothing lost.
+            self.logger.warning(
+                "the frontier could not mark %d fetched URLs done: the disk is full", len(self._done)
+            )
         self._engine.dispose()
 
     # -- start: what the last run left, then the discovery documents ------------

@@ -1,0 +1,102 @@
+"""A full disk, for real: the archive on a small tmpfs that a crawl or a capture fills.
+
+It used to end "finished" with hundreds of tracebacks. Now the first write
+that finds no space stops the crawl with one clear line and a non-zero exit,
+and what is archived stays whole (every capture's WARC record readable).
+Mounting a tmpfs needs root; elsewhere the tests skip (and fail under CI).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsarchive.storage.config import ArchiveConfig
+from tests.conftest import skip_or_fail
+from tests.helpers import FAST, newsarchive
+from tests.reliability.support import check_archive
+from tests.site.server import NewsSite
+
+GROUP = "Full disk"
+DISK_FULL_LINE = "error: the archive's disk is full or failing"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1.5 MB tmpfs holding the whole archive (database and WARC files)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        skip_or_fail(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()[:200]}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def config_on(disk: Path) -> ArchiveConfig:
+    return ArchiveConfig(home=disk / "home", db_url=f"sqlite:///{disk / 'archive.db'}")
+
+
+def one_clear_line(stderr: str) -> bool:
+    return "Traceback" not in stderr and stderr.count(DISK_FULL_LINE) == 1
+
+
+def test_a_crawl_that_fills_the_disk_stops_with_one_line(case, small_disk: Path, tmp_path: Path) -> None:
+    entry = case(
+        GROUP,
+        "crawl of 3,000 pages onto a 1.5 MB disk",
+        "stops: non-zero exit, one clear line, no traceback, archive whole",
+    )
+    config = config_on(small_disk)
+    with NewsSite(fixtures=False) as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            f'[[source]]\nname = "big"\nfeeds = ["{site.url("/fault/huge-feed.xml?n=3000")}"]\nmax_urls = 3000\n'
+        )
+        done = newsarchive(config, "crawl", "--sources", str(sources), "--no-throttle", *FAST, timeout=300)
+    assert done.returncode != 0, done.stdout
+    assert one_clear_line(done.stderr), done.stderr[-3000:]
+    assert "failed" in done.stdout and "finished" not in done.stdout
+    integrity = check_archive(config)
+    assert integrity.problems == [], integrity.problems
+    entry.observed = (
+        f"exit {done.returncode}, {done.stderr.count('Traceback')} tracebacks; "
+        f"{integrity.captures} captures, archive whole"
+    )
+
+
+def test_a_capture_on_a_full_disk_fails_with_one_line(case, small_disk: Path) -> None:
+    entry = case(
+        GROUP,
+        "capture onto a full disk",
+        "exit 1, one clear line, no traceback, archive whole",
+    )
+    config = config_on(small_disk)
+    with NewsSite() as site:
+        first, second = site.articles[:2]
+        assert newsarchive(config, "capture", *FAST, site.article_url(first.slug)).returncode == 0
+        filler = small_disk / "filler"
+        with filler.open("wb") as out:  # take every byte left
+            try:
+                while True:
+                    out.write(b"\0" * 65536)
+                    out.flush()
+            except OSError:
+                pass
+        # A little room: the archive opens, and the capture's own writes find the disk full.
+        filler.write_bytes(b"\0" * max(filler.stat().st_size - 48 * 1024, 0))
+        done = newsarchive(config, "capture", *FAST, site.article_url(second.slug))
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr[-3000:]
+    assert "disk is full" in done.stdout + done.stderr, done.stderr[-3000:]
+    filler.unlink()
+    integrity = check_archive(config)
+    assert integrity.problems == [] and integrity.captures >= 1, integrity.problems
+    entry.observed = f"exit {done.returncode}: {done.stderr.strip().splitlines()[-1][:120]}"
