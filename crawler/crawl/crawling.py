@@ -253,6 +253,8 @@ def revisit_pass(
         if due:
             _, stats, outcomes = _run(RevisitSpider, settings, "revisit", due=list(due))
             report.status = _status(stats)
+            if stats.get("finish_reason") == DISK_FULL:
+                report.error = DISK_FULL_MESSAGE
         else:
             outcomes, report.status = Counter(), "finished"
         report.totals.update(outcomes)
@@ -261,6 +263,5 @@ def revisit_pass(
     finally:
         if stopping.requested() is not None and report.status == "failed":
             report.status = "interrupted"
-        finish_run(archive.sessions, run_id, report.status, report.as_dict())
-        refresh_statistics(archive.engine)
+        _finish(archive, run_id, report, report.error)
     return report

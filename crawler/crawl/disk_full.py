@@ -58,7 +58,7 @@ def stop_for_disk_full(crawler: Crawler) -> None:
         if stats.get_value("newsarchive/disk_full"):
             return
         stats.set_value("newsarchive/disk_full", 1)
-    log.error(MESSAGE)
+    log.info(MESSAGE)  # the command says it once, as its last line
     engine = crawler.engine
     if engine is not None and engine.running:
         # Scheduled, not awaited: the caller is inside a request or an item
