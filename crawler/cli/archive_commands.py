@@ -101,8 +101,7 @@ def capture(
         # again, not half-captured (the README's promise).
         click.echo(f"nothing fetched: {bad} malformed URL{'s' if bad > 1 else ''}", err=True)
         sys.exit(2)
-    from newsarchive.crawler.crawl.disk_full import DISK_FULL
-    from newsarchive.crawler.crawl.disk_full import MESSAGE as DISK_FULL_MESSAGE
+    from newsarchive.crawler.crawl.disk_full import MESSAGES as UNWRITABLE_MESSAGES
     from newsarchive.crawler.crawl.runner import build_settings, run_spider
     from newsarchive.crawler.crawl.spiders.capture import CaptureSpider
 
@@ -131,14 +130,14 @@ def capture(
             click.echo(f"{label:<16}{version:<5}{result.article_url or result.url}{title}")
         else:
             click.echo(f"{label:<16}     {result.url}: {result.reason}")
-    disk_full = report.stats.get("finish_reason") == DISK_FULL
+    unwritable = UNWRITABLE_MESSAGES.get(report.stats.get("finish_reason"))
     for url in good:
         if url not in reported:  # the crawl ended without a word on this URL
             failed += 1
-            why = "not recorded, the disk is full" if disk_full else "the crawl stopped early; see -v"
+            why = "not recorded, see below" if unwritable else "the crawl stopped early; see -v"
             click.echo(f"{'failed':<16}     {url}: no result ({why})")
-    if disk_full:
-        click.echo(f"error: {DISK_FULL_MESSAGE}", err=True)
+    if unwritable:
+        click.echo(f"error: {unwritable}", err=True)
     if failed:
         sys.exit(1)
 

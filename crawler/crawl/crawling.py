@@ -14,8 +14,8 @@ from typing import Any
 
 from newsarchive.crawler.crawl import stopping
 from newsarchive.crawler.crawl.admission import why_nothing
-from newsarchive.crawler.crawl.disk_full import DISK_FULL, is_disk_full
-from newsarchive.crawler.crawl.disk_full import MESSAGE as DISK_FULL_MESSAGE
+from newsarchive.crawler.crawl.disk_full import MESSAGES as UNWRITABLE_MESSAGES
+from newsarchive.crawler.crawl.disk_full import unwritable
 from newsarchive.crawler.crawl.runner import build_settings, run_spider
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.archive import Archive
@@ -196,8 +196,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     try:
         spider, stats, outcomes = _run(SourceSpider, settings, "crawl", sources=list(sources))
         report.status = _status(stats)
-        if (stats or {}).get("finish_reason") == DISK_FULL:
-            report.error = DISK_FULL_MESSAGE
+        report.error = UNWRITABLE_MESSAGES.get((stats or {}).get("finish_reason"))
         for name, counts in (spider.counts if spider is not None else {}).items():
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
             report.per_source[name] = counts
@@ -232,10 +231,11 @@ def _finish(archive: Archive, run_id: int, report: PassReport, error: str | None
         finish_run(archive.sessions, run_id, report.status, report.as_dict(), error)
         refresh_statistics(archive.engine)
     except Exception as exc:
-        if not is_disk_full(exc):
+        reason = unwritable(exc)
+        if reason is None:
             raise
         report.status = "failed"
-        report.error = report.error or DISK_FULL_MESSAGE
+        report.error = report.error or UNWRITABLE_MESSAGES[reason]
 
 
 def revisit_pass(
@@ -253,8 +253,7 @@ def revisit_pass(
         if due:
             _, stats, outcomes = _run(RevisitSpider, settings, "revisit", due=list(due))
             report.status = _status(stats)
-            if stats.get("finish_reason") == DISK_FULL:
-                report.error = DISK_FULL_MESSAGE
+            report.error = UNWRITABLE_MESSAGES.get(stats.get("finish_reason"))
         else:
             outcomes, report.status = Counter(), "finished"
         report.totals.update(outcomes)

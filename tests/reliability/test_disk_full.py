@@ -20,7 +20,7 @@ from tests.helpers import FAST, newsarchive
 from tests.reliability.support import check_archive
 from tests.site.server import NewsSite
 
-GROUP = "Full disk"
+GROUP = "Full disk and read-only archives"
 DISK_FULL_LINE = "error: the archive's disk is full or failing"
 
 
@@ -100,3 +100,27 @@ def test_a_capture_on_a_full_disk_fails_with_one_line(case, small_disk: Path) ->
     integrity = check_archive(config)
     assert integrity.problems == [] and integrity.captures >= 1, integrity.problems
     entry.observed = f"exit {done.returncode}: {done.stderr.strip().splitlines()[-1][:120]}"
+
+
+def test_a_capture_on_a_read_only_archive_fails_with_one_line(case, tmp_path: Path) -> None:
+    """It printed an 81-line traceback. The database is opened read-only (SQLite's mode=ro, which
+    works for root too, unlike file permissions)."""
+    entry = case(
+        GROUP,
+        "capture on a read-only archive",
+        "exit 1, one clear line without local paths, no traceback",
+    )
+    writable = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
+    read_only = ArchiveConfig(
+        home=tmp_path / "home", db_url=f"sqlite:///file:{tmp_path / 'archive.db'}?mode=ro&uri=true"
+    )
+    with NewsSite() as site:
+        first, second = site.articles[:2]
+        assert newsarchive(writable, "capture", *FAST, site.article_url(first.slug)).returncode == 0
+        done = newsarchive(read_only, "capture", *FAST, site.article_url(second.slug))
+    assert done.returncode == 1, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert "Traceback" not in done.stderr and len(lines) == 1, done.stderr[-3000:]
+    assert lines[0].startswith("error: the archive is read-only") and str(tmp_path) not in lines[0]
+    assert check_archive(writable).problems == []
+    entry.observed = f"exit 1: {lines[0][:100]}"

@@ -19,7 +19,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
-from newsarchive.crawler.crawl.disk_full import is_disk_full, stop_for_disk_full
+from newsarchive.crawler.crawl.disk_full import stop_for_disk_full, unwritable
 from newsarchive.crawler.crawl.downloader.deadline import seconds_left
 from newsarchive.crawler.crawl.responses import FETCHED_AT_KEY, WARC_KEY, decoded_headers
 from newsarchive.crawler.crawl.runner import archive_config
@@ -59,11 +59,11 @@ class WarcRecorderMiddleware:
         try:
             self.store.close()
         except OSError as exc:
-            if not is_disk_full(exc):
+            if unwritable(exc) is None:
                 raise
             # The records already committed were synced before their commits;
             # the torn tail is what `newsarchive warc check --repair` is for.
-            log.warning("the last WARC file could not be closed: the disk is full")
+            log.warning("the last WARC file could not be closed: %s", unwritable(exc))
 
     def process_request(self, request: Request) -> None:
         request.meta[FETCHED_AT_KEY] = datetime.now(UTC)
@@ -90,10 +90,11 @@ class WarcRecorderMiddleware:
                 self._writer.submit(self.store.write, exchange)
             )
         except OSError as exc:
-            if not is_disk_full(exc) or self.crawler is None:
+            reason = unwritable(exc)
+            if reason is None or self.crawler is None:
                 raise
-            stop_for_disk_full(self.crawler)
-            raise IgnoreRequest("not recorded: the archive's disk is full") from None
+            stop_for_disk_full(self.crawler, reason)
+            raise IgnoreRequest(f"not recorded: {reason.replace('_', ' ')}") from None
         return response
 
 

@@ -16,7 +16,7 @@ from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
 
-from newsarchive.crawler.crawl.disk_full import is_disk_full, stop_for_disk_full
+from newsarchive.crawler.crawl.disk_full import stop_for_disk_full, unwritable
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
 from newsarchive.crawler.crawl.pipeline.archive_writer import DEFAULT_MAX_BATCH, ArchiveWriter
 from newsarchive.crawler.crawl.pipeline.extraction import DEFAULT_IN_PROCESS_MAX, ExtractionRunner
@@ -98,10 +98,11 @@ class ArchivePipeline:
             else:
                 return item
         except Exception as exc:
-            if not is_disk_full(exc):
+            reason = unwritable(exc)
+            if reason is None:
                 raise
             # Not recorded, so its URL stays queued; the crawl stops with one line.
-            stop_for_disk_full(self.crawler)
+            stop_for_disk_full(self.crawler, reason)
             return item
         stats = self.crawler.stats
         if stats is not None:

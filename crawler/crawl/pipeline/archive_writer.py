@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from newsarchive.crawler.crawl.disk_full import is_disk_full
+from newsarchive.crawler.crawl.disk_full import unwritable
 from newsarchive.storage.write.record_batch import Write
 from newsarchive.storage.write.service import ArchiveService, CaptureResult
 
@@ -84,8 +84,8 @@ class ArchiveWriter:
                 self.before_commit()
             results = self.service.record_many([write for write, _ in batch])
         except Exception as exc:  # the WARC sync failed: nothing may be committed
-            if is_disk_full(exc):  # the pipeline stops the crawl and says so once
-                log.debug("archive batch of %d not recorded: disk full", len(batch))
+            if unwritable(exc):  # the pipeline stops the crawl and says so once
+                log.debug("archive batch of %d not recorded: %s", len(batch), unwritable(exc))
             else:
                 log.exception("archive batch of %d not recorded", len(batch))
             results = [exc] * len(batch)

@@ -29,7 +29,7 @@ from newsarchive.crawler.crawl.discovery import Discovered
 from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
-from newsarchive.crawler.crawl.disk_full import is_disk_full
+from newsarchive.crawler.crawl.disk_full import unwritable
 from newsarchive.crawler.crawl.document_cache import DocumentCache
 from newsarchive.crawler.crawl.frontier_feed import DEFAULT_WINDOW, FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
@@ -98,11 +98,11 @@ class SourceSpider(scrapy.Spider):
         try:
             self._flush_done()
         except Exception as exc:
-            if not is_disk_full(exc):
+            if unwritable(exc) is None:
                 raise
             # Those URLs stay queued and are fetched again next time: nothing lost.
             self.logger.warning(
-                "the frontier could not mark %d fetched URLs done: the disk is full", len(self._done)
+                "the frontier could not mark %d fetched URLs done: %s", len(self._done), unwritable(exc)
             )
         self._engine.dispose()
 
