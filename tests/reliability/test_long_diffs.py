@@ -297,3 +297,34 @@ def test_serve_stops_on_sigterm_while_a_huge_diff_is_in_flight(case, huge_archiv
     assert code in (0, -signal.SIGTERM), process.stderr.read()[-2000:] if process.stderr else ""
     assert answers, "the request never ended"
     entry.observed = f"exit {code}; the request got {answers[0] if answers else 'nothing'}"
+
+
+@pytest.mark.postgres
+def test_a_postgres_backend_killed_mid_write_is_retried(case, pg_url: str, tmp_path, monkeypatch) -> None:
+    """pg_terminate_backend on the writer's connection inside its transaction: the write is retried."""
+    entry = case(
+        GROUP,
+        "the writer's PostgreSQL backend terminated mid-transaction (pg_terminate_backend)",
+        "the transaction is retried on a fresh connection; the capture is recorded once",
+    )
+    config = ArchiveConfig(home=tmp_path / "home", db_url=pg_url)
+    killer = create_engine(pg_url)
+    killed: list[int] = []
+    real = service_module.insert_new_article
+
+    def killed_then_insert(session: Any, *args: Any) -> Any:
+        if not killed:
+            pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            with killer.connect() as connection:
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            killed.append(pid)
+        return real(session, *args)
+
+    monkeypatch.setattr(service_module, "insert_new_article", killed_then_insert)
+    with Archive(config) as archive:
+        result = archive.service.record_capture(fetch(T0), content("Some text."))
+        with archive.sessions() as session:
+            rows = session.execute(select(Capture.outcome)).scalars().all()
+    killer.dispose()
+    assert killed and result.outcome == "new_article" and rows == ["new_article"]
+    entry.observed = f"backend {killed[0]} terminated; retried: 1 capture, {result.outcome}"
