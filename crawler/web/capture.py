@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from newsarchive.crawler.crawl.downloader.netguard import TargetRefused, check_url
+from newsarchive.crawler.crawl.settings import DOWNLOAD_TIMEOUT, RETRY_TIMES
 from newsarchive.crawler.web.config import WebSettings
+from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.write.dedup import BadURL
 from newsarchive.storage.write.dedup import check_url as check_archivable
+
+log = logging.getLogger(__name__)
 
 # Outcomes that archived a new article or version (201), or confirmed one (200).
 CREATED = ("new_article", "new_version")
@@ -51,6 +60,12 @@ class CaptureService:
 
     def command(self, url: str) -> list[str]:
         cmd = [sys.executable, "-m", "newsarchive.crawler.cli", "capture", "--json", url]
+        # The capture's own deadline comes first, so it stops itself and records
+        # the failure before the server gives up on it and kills it.
+        deadline = capture_deadline(self.settings.capture_timeout)
+        cmd += ["-s", f"CLOSESPIDER_TIMEOUT={deadline:g}"]
+        # Every attempt (the first and its retries) must fit in that deadline.
+        cmd += ["-s", f"DOWNLOAD_TIMEOUT={min(DOWNLOAD_TIMEOUT, deadline / (RETRY_TIMES + 2)):g}"]
         if not self.settings.allow_private:
             # The middleware checks every request and redirect hop before it is
             # sent; the resolver checks the address actually connected to.
@@ -99,6 +114,16 @@ class CaptureService:
             return 200, result
         raise CaptureError(502, f"capture {outcome}: {result.get('reason') or 'no reason given'}", result)
 
+    def _record_timeout(self, url: str, reason: str) -> None:
+        """The killed capture's URL kept as a failed capture: no request leaves without a row."""
+        try:
+            with Archive(self.config) as archive:
+                archive.service.record_failure(
+                    Fetch(requested_url=url, fetched_at=datetime.now(UTC), error=reason)
+                )
+        except (SQLAlchemyError, OSError):
+            log.warning("the timed-out capture of %s could not be recorded", url)
+
     async def _run(self, url: str) -> tuple[str, str, int]:
         env = dict(os.environ, NEWSARCHIVE_HOME=str(self.config.home), NEWSARCHIVE_DB=self.config.db_url)
         process = await asyncio.create_subprocess_exec(
@@ -113,10 +138,17 @@ class CaptureService:
         except TimeoutError:
             process.kill()
             await process.wait()
+            reason = f"the capture took longer than the server's {self.settings.capture_timeout:g} s"
+            await asyncio.get_running_loop().run_in_executor(None, self._record_timeout, url, reason)
             raise CaptureError(
                 504, f"the capture took longer than {self.settings.capture_timeout:g} s and was stopped"
             ) from None
         return out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), process.returncode or 0
+
+
+def capture_deadline(server_timeout: float) -> float:
+    """The capture subprocess's own time limit: well inside the server's."""
+    return max(server_timeout - 15, server_timeout / 2)
 
 
 def _json_lines(stdout: str) -> list[dict[str, Any]]:

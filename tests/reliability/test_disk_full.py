@@ -124,3 +124,35 @@ def test_a_capture_on_a_read_only_archive_fails_with_one_line(case, tmp_path: Pa
     assert lines[0].startswith("error: the archive is read-only") and str(tmp_path) not in lines[0]
     assert check_archive(writable).problems == []
     entry.observed = f"exit 1: {lines[0][:100]}"
+
+
+def test_an_api_capture_past_the_servers_timeout_leaves_a_failed_capture_row(case, tmp_path: Path) -> None:
+    """A page slower than the server's capture timeout: the capture stops itself first and records it."""
+    entry = case(
+        "Faults while crawling (newsarchive capture)",
+        "API capture of a page slower than the server's capture timeout",
+        "a failed capture row with its reason (the subprocess's deadline is shorter than the server's)",
+    )
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from newsarchive.crawler.web.app import create_app
+    from newsarchive.crawler.web.capture import capture_deadline
+    from newsarchive.crawler.web.config import WebSettings
+    from newsarchive.storage.archive import Archive
+    from newsarchive.storage.models import Capture
+
+    token = "reliability-token-0123456789"
+    config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
+    settings = WebSettings(capture_token=token, allow_private=True, capture_timeout=16)
+    assert capture_deadline(settings.capture_timeout) < settings.capture_timeout
+    with NewsSite(fixtures=False) as site, TestClient(create_app(config, settings)) as client:
+        url = site.url("/fault/slow?seconds=40")
+        response = client.post("/captures", json={"url": url}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code in (502, 504), response.text
+    with Archive(config) as archive, archive.sessions() as session:
+        rows = session.execute(select(Capture.outcome, Capture.error, Capture.requested_url)).all()
+    assert [(outcome, requested) for outcome, _, requested in rows] == [("failed", url)], rows
+    assert rows[0][1]
+    entry.observed = f"HTTP {response.status_code}; capture row: failed, {rows[0][1]!r}"
