@@ -27,6 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.downloader.netguard import (
     Resolver,
     TargetRefused,
@@ -34,7 +35,7 @@ from newsarchive.crawler.crawl.downloader.netguard import (
     check_host,
     literal_ip,
 )
-from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, SETTING, AddressPolicy
+from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, AddressPolicy
 
 # Hosts whose verdict is remembered: a crawl reaches a few hundred hosts at most.
 _CACHE_LIMIT = 4096
@@ -51,7 +52,13 @@ class DenyPrivateAddressesMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         # A bad value stops the crawl (ValueError) rather than switching the guard off.
-        return cls(AddressPolicy.parse(crawler.settings.getlist(SETTING)))
+        return cls(
+            AddressPolicy.parse(
+                crawler.settings.getlist(
+                    "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS", defaults.NEWSARCHIVE_ALLOW_PRIVATE_HOSTS
+                )
+            )
+        )
 
     def process_request(self, request: Request) -> Deferred[None] | None:
         """None to go on; IgnoreRequest (raised, or through the Deferred) to refuse."""
