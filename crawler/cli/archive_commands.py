@@ -102,6 +102,7 @@ def capture(
         # again, not half-captured (the README's promise).
         click.echo(f"nothing fetched: {bad} malformed URL{'s' if bad > 1 else ''}", err=True)
         sys.exit(2)
+    from newsarchive.crawler.crawl.disk_full import stop_message
     from newsarchive.crawler.crawl.runner import build_settings, run_spider
     from newsarchive.crawler.crawl.spiders.capture import CaptureSpider
 
@@ -130,10 +131,17 @@ def capture(
             click.echo(f"{label:<16}{version:<5}{result.article_url or result.url}{title}")
         else:
             click.echo(f"{label:<16}     {result.url}: {result.reason}")
+    finish_reason = report.stats.get("finish_reason")
+    unwritable = stop_message(finish_reason)
     for url in good:
         if url not in reported:  # the crawl ended without a word on this URL
             failed += 1
-            click.echo(f"{'failed':<16}     {url}: no result (the crawl stopped early; see -v)")
+            why = "not recorded, see below" if unwritable else "the crawl stopped early; see -v"
+            if not unwritable:  # a deadline or a crash: keep the attempt as a failed capture
+                _record_no_result(cli, url, f"no result: the capture stopped early ({finish_reason})")
+            click.echo(f"{'failed':<16}     {url}: no result ({why})")
+    if unwritable:
+        click.echo(f"error: {unwritable}", err=True)
     if failed:
         sys.exit(1)
 
@@ -150,6 +158,26 @@ def _with_listed_urls(urls: tuple[str, ...], from_file: TextIO | None) -> tuple[
 
 def _read_urls(lines: Iterable[str]) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _record_no_result(cli: CliContext, url: str, reason: str) -> None:
+    """A URL the capture never got to record, kept as a failed capture (best effort)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from newsarchive.storage.fetch import Fetch
+
+    try:
+        archive = cli.open_archive()
+        try:
+            archive.service.record_failure(
+                Fetch(requested_url=url, fetched_at=datetime.now(UTC), error=reason)
+            )
+        finally:
+            archive.close()
+    except (SQLAlchemyError, OSError, click.ClickException):
+        pass  # the line printed for this URL still says it failed
 
 
 @click.command()

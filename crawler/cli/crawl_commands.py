@@ -83,6 +83,8 @@ def print_summary(report: PassReport, as_json: bool) -> None:
     ]
     problems = "".join(f"; {name}: {why}" for name, why in report.source_problems.items())
     click.echo(f"run {report.run_id} {report.status}: " + ", ".join(parts) + problems)
+    if report.error:
+        click.echo(f"error: {report.error}", err=True)
     for name in report.failed_sources:
         why = report.source_problems.get(name, "none of its feeds, sitemaps or pages could be read")
         click.echo(f"source {name} failed: {why}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +14,8 @@ import click
 # Long unchanged stretches are cut to their ends unless --full: a one-word
 # edit in a 2,000-word article should not need scrolling to find.
 CONTEXT_CHARS = 160
+_WORD_REST = re.compile(r"\S*\s*")  # the rest of a word cut by the context, and the space after it
+_WORD_START = re.compile(r"\s*\S*$")  # back to the space before the word the context starts in
 
 
 def echo_json(data: Any) -> None:
@@ -27,14 +30,27 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
         writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
 
 
+def _matched(match: re.Match[str] | None) -> re.Match[str]:
+    # Both patterns can match the empty string, so they always match.
+    assert match is not None
+    return match
+
+
 def _shorten(text: str, *, first: bool, last: bool) -> str:
-    """An unchanged run, cut to some context on the side(s) that touch a change."""
+    """An unchanged run, cut to some context on the side(s) that touch a change.
+
+    The context ends on word boundaries and keeps its white space: the space
+    or paragraph break next to a change is part of what the reader compares.
+    """
     if len(text) <= CONTEXT_CHARS * 2 + 40:
         return text
-    head = "" if first else text[:CONTEXT_CHARS]
-    tail = "" if last else text[-CONTEXT_CHARS:]
-    skipped = len(text.split()) - len(head.split()) - len(tail.split())
-    return f"{head} … [{skipped} unchanged words] … {tail}".strip()
+    head = "" if first else text[: _matched(_WORD_REST.match(text, CONTEXT_CHARS)).end()]
+    cut = len(text) - CONTEXT_CHARS
+    tail = "" if last else text[_matched(_WORD_START.search(text, 0, cut)).start() :]
+    skipped = len(text[len(head) : len(text) - len(tail)].split())
+    if not skipped:
+        return text
+    return f"{head}… [{skipped} unchanged words] …{tail}"
 
 
 def render_ops(ops: list[dict[str, str]], *, color: bool, full: bool = False) -> str:
@@ -64,6 +80,8 @@ def render_diff(diff: dict[str, Any], url: str, *, color: bool, full: bool) -> s
         notes.append(f"+{summary.get('words_added', 0)}/-{summary.get('words_removed', 0)} words")
     if notes:
         lines.append("changes: " + ", ".join(notes))
+    if diff.get("notice"):
+        lines.append(f"note: {diff['notice']}")
     if not diff["changed"]:
         lines.append("(no difference)")
         return "\n".join(lines)

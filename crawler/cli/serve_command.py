@@ -10,6 +10,8 @@ import click
 from newsarchive.crawler.cli.context import CliContext, pass_cli
 from newsarchive.crawler.cli.extras import extra_hint
 
+SHUTDOWN_GRACE_SECONDS = 10
+
 
 def _is_loopback(host: str) -> bool:
     try:
@@ -95,6 +97,8 @@ def serve(
     # all on stderr (uvicorn sends the access log to stdout; ours is for results only).
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    # A stop (SIGTERM, Ctrl-C) waits this long for requests in flight, then closes them:
+    # no request may keep the server from stopping.
     uvicorn.run(
         app,
         host=host,
@@ -102,6 +106,7 @@ def serve(
         log_level="debug" if cli.verbose > 1 else "info",
         log_config=log_config,
         access_log=True,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
 
 

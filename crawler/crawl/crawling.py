@@ -14,6 +14,8 @@ from typing import Any
 
 from newsarchive.crawler.crawl import stopping
 from newsarchive.crawler.crawl.admission import why_nothing
+from newsarchive.crawler.crawl.disk_full import MESSAGES as UNWRITABLE_MESSAGES
+from newsarchive.crawler.crawl.disk_full import stop_message, unwritable
 from newsarchive.crawler.crawl.runner import build_settings, run_spider
 from newsarchive.crawler.crawl.sources import Source
 from newsarchive.storage.archive import Archive
@@ -88,6 +90,7 @@ class PassReport:
     source_problems: dict[str, str] = field(default_factory=dict)
     # Sources left out because another live crawl is working on them.
     busy: dict[str, BusyRun] = field(default_factory=dict)
+    error: str | None = None  # why the pass stopped early (a full disk), one line
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +100,7 @@ class PassReport:
             "sources": {name: dict(c) for name, c in self.per_source.items()},
             "failed_sources": self.failed_sources,
             "source_problems": self.source_problems,
+            "error": self.error,
             "busy_sources": {
                 name: {
                     "run_id": b.run_id,
@@ -191,6 +195,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
     try:
         spider, stats, outcomes = _run(SourceSpider, settings, "crawl", sources=list(sources))
         report.status = _status(stats)
+        report.error = stop_message((stats or {}).get("finish_reason"))
         for name, counts in (spider.counts if spider is not None else {}).items():
             counts["fetched"] = sum(counts[k] for k in FETCH_OUTCOMES)
             report.per_source[name] = counts
@@ -214,9 +219,22 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
         if stopping.requested() is not None and report.status == "failed":
             report.status = "interrupted"  # a second signal cut it short: still a stop, not a failure
         error = f"sources failed: {', '.join(report.failed_sources)}" if report.failed_sources else None
+        _finish(archive, run_id, report, report.error or error)
+    return report
+
+
+def _finish(archive: Archive, run_id: int, report: PassReport, error: str | None) -> None:
+    """Close the run's row; on a full disk that may fail too, and the run is then
+    marked interrupted by the next crawl (its heartbeat stops), as after a crash."""
+    try:
         finish_run(archive.sessions, run_id, report.status, report.as_dict(), error)
         refresh_statistics(archive.engine)
-    return report
+    except Exception as exc:
+        reason = unwritable(exc)
+        if reason is None:
+            raise
+        report.status = "failed"
+        report.error = report.error or UNWRITABLE_MESSAGES[reason]
 
 
 def revisit_pass(
@@ -234,6 +252,7 @@ def revisit_pass(
         if due:
             _, stats, outcomes = _run(RevisitSpider, settings, "revisit", due=list(due))
             report.status = _status(stats)
+            report.error = stop_message(stats.get("finish_reason"))
         else:
             outcomes, report.status = Counter(), "finished"
         report.totals.update(outcomes)
@@ -242,6 +261,5 @@ def revisit_pass(
     finally:
         if stopping.requested() is not None and report.status == "failed":
             report.status = "interrupted"
-        finish_run(archive.sessions, run_id, report.status, report.as_dict())
-        refresh_statistics(archive.engine)
+        _finish(archive, run_id, report, report.error)
     return report

@@ -54,6 +54,10 @@ install_selectors()
 MAX_INPUT_CHARS = 2_000_000
 MAX_TAGS = 12_000
 _OPENING_TAG = re.compile(r"<[A-Za-z]")
+# A script or style this long is data or code, never the article: emptied
+# (tags kept) when a page is over the size limit.
+MAX_SCRIPT_CHARS = 100_000
+_BULKY_SCRIPT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
 # With no fetch time, htmldate still needs a fixed reference instead of today.
 FAR_REFERENCE = date(2100, 1, 1)
 
@@ -85,7 +89,13 @@ def extract_article(
 
 
 def bounded(text: str) -> tuple[str, bool]:
-    """``text`` cut before the first tag past the size limits, and whether it was cut."""
+    """``text`` cut before the first tag past the size limits, and whether it was cut.
+
+    Over the size limit, large scripts and styles are emptied first: 2.4 MB
+    of JSON-LD in the head would otherwise push the whole body past the cut.
+    """
+    if len(text) > MAX_INPUT_CHARS:
+        text = _BULKY_SCRIPT.sub(_emptied, text)
     cut = len(text)
     if cut > MAX_INPUT_CHARS:
         boundary = text.rfind("<", 0, MAX_INPUT_CHARS)
@@ -95,6 +105,12 @@ def bounded(text: str) -> tuple[str, bool]:
             cut = match.start()
             break
     return (text[:cut], True) if cut < len(text) else (text, False)
+
+
+def _emptied(match: re.Match[str]) -> str:
+    if len(match.group(3)) <= MAX_SCRIPT_CHARS:
+        return match.group(0)
+    return match.group(1) + match.group(4)
 
 
 def _extract(html: str | bytes, url: str | None, fetched_at: datetime | None) -> Article:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.crawler.crawl.child_command import ChildCommand, child_command
 from newsarchive.crawler.crawl.downloader.netguard import TargetRefused, check_url
@@ -21,10 +25,15 @@ from newsarchive.crawler.crawl.downloader.netguard_policy import (
     SETTING,
     AddressPolicy,
 )
+from newsarchive.crawler.crawl.settings import DOWNLOAD_TIMEOUT, RETRY_TIMES
 from newsarchive.crawler.web.config import WebSettings
+from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.write.dedup import BadURL
 from newsarchive.storage.write.dedup import check_url as check_archivable
+
+log = logging.getLogger(__name__)
 
 # Outcomes that archived a new article or version (201), or confirmed one (200).
 CREATED = ("new_article", "new_version")
@@ -58,7 +67,13 @@ class CaptureService:
         # environment never reaches a user's capture. With --allow-private,
         # metadata and link-local addresses are still refused on every hop.
         allowed = self.policy.describe()
-        return child_command(self.config, ["capture", "--json", "-s", f"{SETTING}={allowed}", url])
+        # The capture's own deadline, inside the server's: it stops itself and
+        # records the failure before the server gives up on it and kills it.
+        deadline = capture_deadline(self.settings.capture_timeout)
+        args = ["capture", "--json", "-s", f"CLOSESPIDER_TIMEOUT={deadline:g}"]
+        # Every attempt (the first and its retries) must fit in that deadline.
+        args += ["-s", f"DOWNLOAD_TIMEOUT={min(DOWNLOAD_TIMEOUT, deadline / (RETRY_TIMES + 2)):g}"]
+        return child_command(self.config, [*args, "-s", f"{SETTING}={allowed}", url])
 
     async def guard(self, url: str) -> str:
         """The URL as the archive keys it, once it is well formed and allowed (else CaptureError)."""
@@ -98,6 +113,16 @@ class CaptureService:
             return 200, result
         raise CaptureError(502, f"capture {outcome}: {result.get('reason') or 'no reason given'}", result)
 
+    def _record_timeout(self, url: str, reason: str) -> None:
+        """The killed capture's URL kept as a failed capture: no request leaves without a row."""
+        try:
+            with Archive(self.config) as archive:
+                archive.service.record_failure(
+                    Fetch(requested_url=url, fetched_at=datetime.now(UTC), error=reason)
+                )
+        except (SQLAlchemyError, OSError):
+            log.warning("the timed-out capture of %s could not be recorded", url)
+
     async def _run(self, url: str) -> tuple[str, str, int]:
         command = self.command(url)
         process = await asyncio.create_subprocess_exec(
@@ -112,10 +137,17 @@ class CaptureService:
         except TimeoutError:
             process.kill()
             await process.wait()
+            reason = f"the capture took longer than the server's {self.settings.capture_timeout:g} s"
+            await asyncio.get_running_loop().run_in_executor(None, self._record_timeout, url, reason)
             raise CaptureError(
                 504, f"the capture took longer than {self.settings.capture_timeout:g} s and was stopped"
             ) from None
         return out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), process.returncode or 0
+
+
+def capture_deadline(server_timeout: float) -> float:
+    """The capture subprocess's own time limit: well inside the server's."""
+    return max(server_timeout - 15, server_timeout / 2)
 
 
 def _json_lines(stdout: str) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ class FieldDiff:
     name: str
     label: str
     ops: list[DiffOp] = field(default_factory=list)
+    level: str = "words"  # "paragraphs" or "text" when the diff was too large for words
 
     @property
     def changed(self) -> bool:
@@ -39,6 +40,7 @@ class FieldDiff:
         return {
             "field": self.name,
             "changed": self.changed,
+            "level": self.level,
             "ops": [{"op": op.op, "text": op.text} for op in self.ops],
         }
 
@@ -49,11 +51,13 @@ class Diff:
     values: dict[str, dict[str, Any]]  # short fields that changed: {"authors": {"from": .., "to": ..}}
     summary: dict[str, Any] | None
     changed: bool
+    notice: str | None = None  # why a field is shown by paragraphs or whole, not word by word
 
 
 def diff_versions(old: Version, new: Version) -> Diff:
     data = version_diff(old, new)
     fields = [
-        FieldDiff(name, label, [DiffOp(op["op"], op["text"]) for op in data[name]]) for name, label in FIELDS
+        FieldDiff(name, label, [DiffOp(op["op"], op["text"]) for op in data[name]], data["levels"][name])
+        for name, label in FIELDS
     ]
-    return Diff(fields, data["values"], data["summary"], data["changed"])
+    return Diff(fields, data["values"], data["summary"], data["changed"], data["notice"])

@@ -108,6 +108,7 @@ def diff_page(request: Request, article_id: str) -> HTMLResponse:
             fields=pair.diff.fields,
             values=pair.diff.values,
             summary=pair.diff.summary,
+            notice=pair.diff.notice,
             versions=versions,
         )
 

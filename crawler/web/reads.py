@@ -99,6 +99,7 @@ class VersionPair:
             "changed": self.diff.changed,
             "summary": self.diff.summary,
             "values": self.diff.values,
+            "notice": self.diff.notice,
             "fields": [f.to_dict() for f in self.diff.fields],
         }
 

@@ -158,6 +158,10 @@ class DiffOpOut(BaseModel):
 class FieldDiffOut(BaseModel):
     field: str = Field(description='"title", "text" or "captions".')
     changed: bool
+    level: str = Field(
+        default="words",
+        description='"words"; "paragraphs" or "text" when the versions were too large to diff word by word.',
+    )
     ops: list[DiffOpOut]
 
 
@@ -179,6 +183,9 @@ class DiffOut(BaseModel):
     )
     values: dict[str, ValueChangeOut] = Field(
         description="Short fields that changed (authors, published, modified, language), before and after."
+    )
+    notice: str | None = Field(
+        default=None, description="Set when a field was too large to diff word by word, saying what is shown."
     )
     fields: list[FieldDiffOut]
 

@@ -1,19 +1,36 @@
 """What changed between two versions of an article, as data (the CLI and the API render it).
 
-Pure: versions in, a JSON-ready dict out. Headline, text and captions get a
-word-level diff (newsarchive.storage.write.versions.word_diff: joining the runs rebuilds either
-side); short fields (authors, dates) are shown as before/after.
+Versions in, a JSON-ready dict out. Headline, text and captions get a
+bounded word-level diff (newsarchive.storage.write.bounded_diff: joining the
+runs rebuilds either side; past its work budget it compares paragraphs, then
+shows the text replaced, and `level` and `notice` say so); short fields
+(authors, dates) are shown as before/after.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from newsarchive.storage.models import Version
-from newsarchive.storage.write.versions import DiffOp, change_summary, word_diff
+from newsarchive.storage.write.bounded_diff import LEVELS, TextDiff, diff_text
+from newsarchive.storage.write.versions import DiffOp, change_summary
 
 # Fields compared as whole values, not word by word.
 _VALUE_FIELDS = ("authors", "published", "modified", "language")
+_DIFFED_FIELDS = ("title", "text", "captions")
+NOTICES = {
+    "paragraphs": "too large to diff word by word; showing paragraphs",
+    "text": "too large to diff word by word or by paragraph; showing the text replaced",
+}
+
+# Versions never change their text, so a diff asked for twice (a reader
+# reloading a page, an API client polling) is computed once. Keyed by the
+# texts themselves: exact, and the same pair in another archive hits too.
+_CACHE_SIZE = 16
+_cache: OrderedDict[tuple[str, ...], dict[str, TextDiff]] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def captions_text(captions: list[dict[str, Any]] | None) -> str:
@@ -30,6 +47,26 @@ def ops_to_list(ops: list[DiffOp]) -> list[dict[str, str]]:
     return [{"op": op.op, "text": op.text} for op in ops]
 
 
+def field_diffs(old: Version, new: Version) -> dict[str, TextDiff]:
+    """The bounded diffs of headline, text and captions, cached by content."""
+    pairs = {
+        "title": (old.title or "", new.title or ""),
+        "text": (old.text or "", new.text or ""),
+        "captions": (captions_text(old.captions), captions_text(new.captions)),
+    }
+    key = tuple(text for pair in pairs.values() for text in pair)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    diffs = {name: diff_text(*pair) for name, pair in pairs.items()}
+    with _cache_lock:
+        _cache[key] = diffs
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return diffs
+
+
 def _side(version: Version) -> dict[str, Any]:
     return {
         "version_id": version.id,
@@ -44,11 +81,9 @@ def version_diff(old: Version, new: Version) -> dict[str, Any]:
     """The diff of `new` against `old` (normally its predecessor, but any two versions work)."""
     if old.article_id != new.article_id:
         raise ValueError("cannot diff versions of two different articles")
-    fields = {
-        "title": word_diff(old.title, new.title),
-        "text": word_diff(old.text, new.text),
-        "captions": word_diff(captions_text(old.captions), captions_text(new.captions)),
-    }
+    diffs = field_diffs(old, new)
+    fields = {name: [DiffOp(op, text) for op, text in diffs[name].runs] for name in _DIFFED_FIELDS}
+    level = max((d.level for d in diffs.values()), key=LEVELS.index)
     values = {
         name: {"from": getattr(old, name), "to": getattr(new, name)}
         for name in _VALUE_FIELDS
@@ -67,5 +102,7 @@ def version_diff(old: Version, new: Version) -> dict[str, Any]:
         "title": ops_to_list(fields["title"]),
         "text": ops_to_list(fields["text"]),
         "captions": ops_to_list(fields["captions"]),
+        "levels": {name: diffs[name].level for name in _DIFFED_FIELDS},
+        "notice": NOTICES.get(level),
         "values": values,
     }

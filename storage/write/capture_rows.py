@@ -62,9 +62,13 @@ def version_values(
     fetched_at: datetime,
     capture_id: int,
     previous: Version | None,
+    changes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A version row's values; `changes` is its change summary when computed beforehand."""
     article = content.article
     fields = article.as_fields()
+    if changes is None:
+        changes = change_summary(previous.content() if previous else None, fields)
     return {
         "article_id": article_id,
         "number": number,
@@ -87,7 +91,7 @@ def version_values(
         "last_seen_at": fetched_at,
         "capture_count": 1,
         "first_capture_id": capture_id,
-        "changes": change_summary(previous.content() if previous else None, fields),
+        "changes": changes,
     }
 
 

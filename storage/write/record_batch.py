@@ -15,11 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.results import CaptureResult
+from newsarchive.storage.write.summaries import PreparedSummary, prepare_summaries
 
 T = TypeVar("T")
 
@@ -32,12 +34,15 @@ class Recorder(Protocol):
     sessions: sessionmaker[Session]
 
     def in_transaction(self, work: Callable[[Session], T]) -> T: ...
-    def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]: ...
+    def capture_work(
+        self, fetch: Fetch, content: ExtractedContent, prepared: PreparedSummary | None = ...
+    ) -> Callable[[Session], CaptureResult]: ...
     def same_body_work(
         self, fetch: Fetch, article_id: int, outcome: Outcome = ...
     ) -> Callable[[Session], CaptureResult]: ...
     def failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]: ...
     def redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]: ...
+    def record_write_failure(self, fetch: Fetch, exc: DBAPIError) -> CaptureResult: ...
 
 
 @dataclass(frozen=True)
@@ -60,28 +65,47 @@ def record_many(service: Recorder, writes: Sequence[Write]) -> list[CaptureResul
     """
     if not writes:
         return []
+    prepared = _prepare(service, writes)
     session = service.sessions()
     try:
         with session.begin():
-            return [_work_for(service, w)(session) for w in writes]
+            return [_work_for(service, w, p)(session) for w, p in zip(writes, prepared, strict=True)]
     except Exception as exc:  # fall back to one transaction each
         log.info("batch of %d writes fell back to one transaction each: %s", len(writes), exc)
     finally:
         session.close()
     results: list[CaptureResult | Exception] = []
-    for write in writes:
+    for write, summary in zip(writes, prepared, strict=True):
         try:
-            results.append(service.in_transaction(_work_for(service, write)))
+            results.append(service.in_transaction(_work_for(service, write, summary)))
+        except DBAPIError as exc:  # the database refused the write: keep the fetch as a failure
+            try:
+                results.append(service.record_write_failure(write.fetch, exc))
+            except Exception as again:  # returned in place of this write's result
+                results.append(again)
         except Exception as exc:  # returned in place of this write's result
             results.append(exc)
     return results
 
 
-def _work_for(service: Recorder, write: Write) -> Callable[[Session], CaptureResult]:
+def _prepare(service: Recorder, writes: Sequence[Write]) -> list[PreparedSummary | None]:
+    """Change summaries for the batch's captures, computed before its transaction opens."""
+    captures = [(w.fetch, w.content) for w in writes if w.kind == "capture" and w.content is not None]
+    try:
+        summaries = iter(prepare_summaries(service.sessions, captures))
+    except DBAPIError as exc:  # the write will meet the same problem and record it
+        log.info("change summaries not prepared: %s", exc)
+        return [None] * len(writes)
+    return [next(summaries) if w.kind == "capture" and w.content is not None else None for w in writes]
+
+
+def _work_for(
+    service: Recorder, write: Write, prepared: PreparedSummary | None = None
+) -> Callable[[Session], CaptureResult]:
     """The transaction body of the record_* call this write stands for."""
     if write.kind == "capture":
         assert write.content is not None
-        return service.capture_work(write.fetch, write.content)
+        return service.capture_work(write.fetch, write.content, prepared)
     if write.kind in ("same_body", "not_modified"):
         assert write.article_id is not None
         outcome = Outcome.NOT_MODIFIED if write.kind == "not_modified" else Outcome.UNCHANGED

@@ -7,13 +7,14 @@ archived is ever modified except the counters and timestamps that describe it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.crawl_state.revisit_schedule import DEFAULT_SCHEDULE, RevisitStep, next_check
@@ -38,6 +39,7 @@ from newsarchive.storage.write.dedup import (
 from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.record_batch import Write, record_many
 from newsarchive.storage.write.results import CaptureResult
+from newsarchive.storage.write.summaries import PreparedSummary, prepare_summaries, summary_for
 from newsarchive.storage.write.walls import walled_work
 
 __all__ = ["ArchiveService", "CaptureResult", "ExtractedContent", "Write"]
@@ -77,7 +79,14 @@ class ArchiveService:
                 with session.begin():
                     return work(session)
             except (IntegrityError, OperationalError) as exc:
-                transient = isinstance(exc, IntegrityError) or "locked" in str(exc).lower()
+                # A lock, a lost race or a dropped connection (a restarted or
+                # killed PostgreSQL backend): the transaction rolled back whole,
+                # so running it again is safe.
+                transient = (
+                    isinstance(exc, IntegrityError)
+                    or "locked" in str(exc).lower()
+                    or exc.connection_invalidated
+                )
                 if not transient or attempt == MAX_ATTEMPTS:
                     raise
                 log.info("retrying archive transaction after %s (attempt %d)", type(exc).__name__, attempt)
@@ -88,10 +97,38 @@ class ArchiveService:
     # -- writes --------------------------------------------------------------
 
     def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
-        """A successful fetch with its extracted article."""
-        return self.in_transaction(self.capture_work(fetch, content))
+        """A successful fetch with its extracted article.
 
-    def capture_work(self, fetch: Fetch, content: ExtractedContent) -> Callable[[Session], CaptureResult]:
+        The change summary is computed before the transaction opens (it
+        diffs two texts and may take a while); if the write itself fails
+        (a lock held too long, a lost connection), the fetch is recorded as
+        a failed capture instead, so no fetched page leaves without a row.
+        """
+        try:
+            prepared = prepare_summaries(self.sessions, [(fetch, content)])[0]
+        except DBAPIError:  # the write below meets the same trouble and records it
+            prepared = None
+        try:
+            return self.in_transaction(self.capture_work(fetch, content, prepared))
+        except DBAPIError as exc:
+            return self.record_write_failure(fetch, exc)
+
+    def record_write_failure(self, fetch: Fetch, exc: DBAPIError) -> CaptureResult:
+        """A fetch whose capture could not be written, recorded as failed in a fresh transaction.
+
+        Raises the original error if even that cannot be written.
+        """
+        reason = f"archive write failed: {db_error_reason(exc)}"
+        try:
+            result = self.in_transaction(self.failure_work(dataclasses.replace(fetch, error=reason)))
+        except DBAPIError:
+            raise exc from None
+        log.warning("%s: %s", fetch.requested_url, reason)
+        return result
+
+    def capture_work(
+        self, fetch: Fetch, content: ExtractedContent, prepared: PreparedSummary | None = None
+    ) -> Callable[[Session], CaptureResult]:
         kind = content.article.kind or "article"
         if kind != "article":  # a wall or junk page: a capture and an event, never a version
             return walled_work(
@@ -146,10 +183,13 @@ class ArchiveService:
                 outcome, number = Outcome.UNCHANGED, latest.number
             else:
                 number = article.version_count + 1
+                changes = summary_for(prepared, latest, content)
                 version_id = insert_row(
                     session,
                     Version,
-                    version_values(article.id, number, digest, content, fetch.fetched_at, capture_id, latest)
+                    version_values(
+                        article.id, number, digest, content, fetch.fetched_at, capture_id, latest, changes
+                    )
                     | edit_values(session, article.id, number, latest, content.article.as_fields()),
                 )
                 session.connection().execute(
@@ -328,6 +368,12 @@ class ArchiveService:
                 .limit(1)
             )
             return article.id if match is not None else None
+
+
+def db_error_reason(exc: DBAPIError) -> str:
+    """The database's own one-line message (no SQL, no parameters, no file paths)."""
+    message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    return message[:200]
 
 
 def _article_for_url(session: Session, url: str) -> Article | None:

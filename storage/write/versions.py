@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newsarchive.storage.write.bounded_diff import TextDiff, diff_text
 from newsarchive.storage.write.dedup import normalise_line, normalised_content
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
 _WORD = re.compile(r"\w+")
 
 # Phrases publishers use when they append an editor's note. Kept short and
@@ -33,39 +32,34 @@ class DiffOp:
 
 
 def word_diff(old: str | None, new: str | None) -> list[DiffOp]:
-    """Word-level diff that keeps whitespace, so joining the runs rebuilds either side."""
-    a = _TOKEN.findall(old or "")
-    b = _TOKEN.findall(new or "")
-    ops: list[DiffOp] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(DiffOp("equal", "".join(a[i1:i2])))
-            continue
-        if tag in ("delete", "replace"):
-            ops.append(DiffOp("delete", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            ops.append(DiffOp("insert", "".join(b[j1:j2])))
-    return ops
+    """Word-level diff that keeps whitespace, so joining the runs rebuilds either side.
+
+    Bounded (newsarchive.storage.write.bounded_diff): past its work budget the
+    runs are whole paragraphs, or the whole changed text.
+    """
+    return [DiffOp(op, text) for op, text in diff_text(old, new).runs]
 
 
-def _word_changes(old: str, new: str) -> tuple[int, int]:
-    a, b = _WORD.findall(old), _WORD.findall(new)
-    added = removed = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            removed += i2 - i1
-        if tag in ("insert", "replace"):
-            added += j2 - j1
+def _word_changes(diff: TextDiff) -> tuple[int, int]:
+    added = sum(len(_WORD.findall(text)) for op, text in diff.runs if op == "insert")
+    removed = sum(len(_WORD.findall(text)) for op, text in diff.runs if op == "delete")
     return added, removed
 
 
-def change_summary(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
-    """What a version changed against its predecessor (None for a first version)."""
+def change_summary(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any], budget: int | None = None
+) -> dict[str, Any]:
+    """What a version changed against its predecessor (None for a first version).
+
+    The word counts come from the bounded diff: when it had to compare whole
+    paragraphs (or the whole text), `diff_level` says so and the counts are
+    the words of the paragraphs (or text) replaced, an upper bound.
+    """
     if old is None:
         return {"first": True}
     a, b = normalised_content(old), normalised_content(new)
-    added, removed = _word_changes(a["text"], b["text"])
+    text_diff = diff_text(a["text"], b["text"], budget)
+    added, removed = _word_changes(text_diff)
     # Notes appear in the body or as a headline prefix ("CORRECTION: ...").
     old_notes = set(_NOTE_PATTERNS.findall(f"{a['title']}\n{a['text']}"))
     summary: dict[str, Any] = {
@@ -77,6 +71,8 @@ def change_summary(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dic
         "dates_changed": (a["published"], a["modified"]) != (b["published"], b["modified"]),
         "note_appeared": bool(set(_NOTE_PATTERNS.findall(f"{b['title']}\n{b['text']}")) - old_notes),
     }
+    if text_diff.level != "words":
+        summary["diff_level"] = text_diff.level
     if summary["headline_changed"]:
         summary["old_headline"] = normalise_line(old.get("title"))
     return summary

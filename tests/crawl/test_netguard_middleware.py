@@ -168,7 +168,7 @@ def test_the_api_runs_captures_with_both_guards_unless_private_is_allowed(
     assert guarded[-3:] == ["-s", "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS=", "https://news.example/a"]
     assert guarded[1:5] == ["-m", "newsarchive.crawler.cli", "capture", "--json"]
     assert archive_config.db_url not in guarded  # passed through the environment, never argv
-    allowed = (
+    allowed = list(
         CaptureService(archive_config, WebSettings(allow_private=True)).command("https://news.example/a").argv
     )
     # --allow-private keeps the guard on (metadata and link-local are still refused).

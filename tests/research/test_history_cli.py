@@ -100,3 +100,26 @@ def test_changes_lists_edits_newest_first_with_filters(
     assert code == 0 and [(r["url"], r["headline_changed"]) for r in rows] == [(BUDGET, "True")]
     code, out, err = run(archive_config, "changes", "--domain", "news.example.com")
     assert code == 0 and "2 edits" in err and "'Council approves budget' -> 'Council rejects budget'" in out
+
+
+def test_diff_keeps_white_space_next_to_changes_and_cuts_context_on_words(
+    archive: Archive, archive_config: ArchiveConfig
+) -> None:
+    """The white space beside a change is shown, paragraph breaks survive, context ends on a word."""
+    lead = " ".join(f"lead{i}" for i in range(60))
+    tail = " ".join(f"tail{i}" for i in range(60))
+    old = f"{lead} the conservative justices ruled.\nNext paragraph {tail}"
+    new = f"{lead} the conservative ruled. A sentence added.\nNext paragraph {tail}"
+    url = "https://news.example.com/court.html"
+    capture(archive, url, title="Court", text=old)
+    capture(archive, url, T0 + timedelta(hours=1), title="Court", text=new)
+    code, out, _ = run(archive_config, "diff", url)
+    assert code == 0
+    text = out.split("== text\n", 1)[1]
+    assert text == (
+        "… [39 unchanged words] … lead39 lead40 lead41 lead42 lead43 lead44 lead45 lead46 lead47"
+        " lead48 lead49 lead50 lead51 lead52 lead53 lead54 lead55 lead56 lead57 lead58 lead59 the"
+        " conservative [-justices -]ruled.{+ A sentence added.+}\n"
+        "Next paragraph tail0 tail1 tail2 tail3 tail4 tail5 tail6 tail7 tail8 tail9 tail10 tail11 tail12"
+        " tail13 tail14 tail15 tail16 tail17 tail18 tail19 tail20 tail21 tail22 … [37 unchanged words] …\n"
+    )

@@ -25,13 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.discovery.sites import same_family
 
 # An index of sitemaps of articles is the deepest a news site needs (2: index,
 # index, sitemap); 50 child sitemaps a run covers a news sitemap index many
 # times over (news sitemaps hold two days of articles).
-DEFAULT_MAX_DEPTH = 2
-DEFAULT_MAX_DOCUMENTS = 50
+DEFAULT_MAX_DEPTH: int = defaults.NEWSARCHIVE_SITEMAP_MAX_DEPTH
+DEFAULT_MAX_DOCUMENTS: int = defaults.NEWSARCHIVE_SITEMAP_MAX_DOCUMENTS
 
 
 @dataclass
@@ -71,6 +72,11 @@ class SitemapBudget:
 def sitemap_budget(settings: Any) -> SitemapBudget:
     """The budget a crawl's settings ask for (a Scrapy Settings, or anything with getint)."""
     return SitemapBudget(
-        max_depth=max(0, settings.getint("NEWSARCHIVE_SITEMAP_MAX_DEPTH", DEFAULT_MAX_DEPTH)),
-        max_documents=max(0, settings.getint("NEWSARCHIVE_SITEMAP_MAX_DOCUMENTS", DEFAULT_MAX_DOCUMENTS)),
+        max_depth=max(
+            0, settings.getint("NEWSARCHIVE_SITEMAP_MAX_DEPTH", defaults.NEWSARCHIVE_SITEMAP_MAX_DEPTH)
+        ),
+        max_documents=max(
+            0,
+            settings.getint("NEWSARCHIVE_SITEMAP_MAX_DOCUMENTS", defaults.NEWSARCHIVE_SITEMAP_MAX_DOCUMENTS),
+        ),
     )

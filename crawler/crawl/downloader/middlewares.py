@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -13,15 +14,19 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 from newsarchive.crawler.crawl import settings as defaults
+from newsarchive.crawler.crawl.disk_full import stop_for_disk_full, unwritable
 from newsarchive.crawler.crawl.downloader.deadline import seconds_left
 from newsarchive.crawler.crawl.responses import FETCHED_AT_KEY, WARC_KEY, decoded_headers
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.storage.warc.store import HttpExchange, WarcStore
+
+log = logging.getLogger(__name__)
 
 
 class WarcRecorderMiddleware:
@@ -32,8 +37,9 @@ class WarcRecorderMiddleware:
     hop of a redirect chain gets a record of its own.
     """
 
-    def __init__(self, store: WarcStore) -> None:
+    def __init__(self, store: WarcStore, crawler: Crawler | None = None) -> None:
         self.store = store
+        self.crawler = crawler
         # One thread writes (gzips) the records, in order: zlib releases the
         # GIL, so the reactor keeps fetching and feeding extraction meanwhile.
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="warc-write")
@@ -45,13 +51,20 @@ class WarcRecorderMiddleware:
         # "batch": the archive pipeline syncs the WARC file before each database
         # commit (crawler/crawl/pipeline/archive_writer.py) instead of once per record.
         sync_each = settings.get("NEWSARCHIVE_WARC_SYNC", defaults.NEWSARCHIVE_WARC_SYNC) != "batch"
-        middleware = cls(WarcStore(config.warc_dir, sync_each=sync_each))
+        middleware = cls(WarcStore(config.warc_dir, sync_each=sync_each), crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_closed(self) -> None:
         self._writer.shutdown(wait=True)
-        self.store.close()
+        try:
+            self.store.close()
+        except OSError as exc:
+            if unwritable(exc) is None:
+                raise
+            # The records already committed were synced before their commits;
+            # the torn tail is what `newsarchive warc check --repair` is for.
+            log.warning("the last WARC file could not be closed: %s", unwritable(exc))
 
     def process_request(self, request: Request) -> None:
         request.meta[FETCHED_AT_KEY] = datetime.now(UTC)
@@ -73,7 +86,16 @@ class WarcRecorderMiddleware:
             fetched_at=fetched_at,
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
-        request.meta[WARC_KEY] = await asyncio.wrap_future(self._writer.submit(self.store.write, exchange))
+        try:
+            request.meta[WARC_KEY] = await asyncio.wrap_future(
+                self._writer.submit(self.store.write, exchange)
+            )
+        except OSError as exc:
+            reason = unwritable(exc)
+            if reason is None or self.crawler is None:
+                raise
+            stop_for_disk_full(self.crawler, reason)
+            raise IgnoreRequest(f"not recorded: {reason.replace('_', ' ')}") from None
         return response
 
 

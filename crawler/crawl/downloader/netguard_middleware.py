@@ -36,7 +36,7 @@ from newsarchive.crawler.crawl.downloader.netguard import (
     check_host,
     literal_ip,
 )
-from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, SETTING, AddressPolicy
+from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, AddressPolicy
 
 # Hosts whose verdict is remembered: a crawl reaches a few hundred hosts at most.
 _CACHE_LIMIT = 4096
@@ -55,7 +55,10 @@ class DenyPrivateAddressesMiddleware:
         # A bad value stops the crawl (ValueError) rather than switching the guard off.
         lookup = crawler.settings.get("NEWSARCHIVE_ADDRESS_LOOKUP", defaults.NEWSARCHIVE_ADDRESS_LOOKUP)
         resolver: Resolver = load_object(lookup) if lookup else socket.getaddrinfo
-        return cls(AddressPolicy.parse(crawler.settings.getlist(SETTING)), resolver)
+        allowed = crawler.settings.getlist(
+            "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS", defaults.NEWSARCHIVE_ALLOW_PRIVATE_HOSTS
+        )
+        return cls(AddressPolicy.parse(allowed), resolver)
 
     def process_request(self, request: Request) -> Deferred[None] | None:
         """None to go on; IgnoreRequest (raised, or through the Deferred) to refuse."""

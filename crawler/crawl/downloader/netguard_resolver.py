@@ -23,8 +23,9 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
+from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.downloader.netguard import blocked_reason
-from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, SETTING, AddressPolicy
+from newsarchive.crawler.crawl.downloader.netguard_policy import DENY_PRIVATE, AddressPolicy
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,11 @@ class DenyPrivateResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> Self:
         resolver = super().from_crawler(crawler, reactor)
-        policy = AddressPolicy.parse(crawler.settings.getlist(SETTING))
+        policy = AddressPolicy.parse(
+            crawler.settings.getlist(
+                "NEWSARCHIVE_ALLOW_PRIVATE_HOSTS", defaults.NEWSARCHIVE_ALLOW_PRIVATE_HOSTS
+            )
+        )
         if crawler.settings.getbool("HTTPPROXY_ENABLED"):
             # The operator's own proxy (http_proxy, https_proxy) is often on a
             # private address: connecting to it is not a crawl target's doing.

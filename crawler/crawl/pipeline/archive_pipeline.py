@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 
 from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.crawl_archive import crawl_archive
+from newsarchive.crawler.crawl.disk_full import stop_for_disk_full, unwritable
 from newsarchive.crawler.crawl.items import FailureItem, PageItem
 from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
 from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner
@@ -97,11 +98,19 @@ class ArchivePipeline:
         return await asyncio.wrap_future(self.writer.write(write))
 
     async def process_item(self, item: object) -> object:
-        if isinstance(item, PageItem):
-            result = await self._page(item)
-        elif isinstance(item, FailureItem):
-            result = await self._write(Write("failure", fetch_record(item, self.crawl_run_id)))
-        else:
+        try:
+            if isinstance(item, PageItem):
+                result = await self._page(item)
+            elif isinstance(item, FailureItem):
+                result = await self._write(Write("failure", fetch_record(item, self.crawl_run_id)))
+            else:
+                return item
+        except Exception as exc:
+            reason = unwritable(exc)
+            if reason is None:
+                raise
+            # Not recorded, so its URL stays queued; the crawl stops with one line.
+            stop_for_disk_full(self.crawler, reason)
             return item
         stats = self.crawler.stats
         if stats is not None:

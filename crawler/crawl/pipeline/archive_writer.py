@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from newsarchive.crawler.crawl import settings as defaults
+from newsarchive.crawler.crawl.disk_full import unwritable
 from newsarchive.storage.write.record_batch import Write
 from newsarchive.storage.write.service import ArchiveService, CaptureResult
 
@@ -83,7 +84,10 @@ class ArchiveWriter:
                 self.before_commit()
             results = self.service.record_many([write for write, _ in batch])
         except Exception as exc:  # the WARC sync failed: nothing may be committed
-            log.exception("archive batch of %d not recorded", len(batch))
+            if unwritable(exc):  # the pipeline stops the crawl and says so once
+                log.debug("archive batch of %d not recorded: %s", len(batch), unwritable(exc))
+            else:
+                log.exception("archive batch of %d not recorded", len(batch))
             results = [exc] * len(batch)
         self.batches += 1
         for (_, future), result in zip(batch, results, strict=True):

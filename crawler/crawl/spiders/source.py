@@ -32,6 +32,7 @@ from newsarchive.crawler.crawl.discovery.feeds import parse_feed
 from newsarchive.crawler.crawl.discovery.links import article_links
 from newsarchive.crawler.crawl.discovery.sitemap_budget import SitemapBudget, sitemap_budget
 from newsarchive.crawler.crawl.discovery.sitemaps import SitemapError, parse_sitemap, robots_sitemaps
+from newsarchive.crawler.crawl.disk_full import unwritable
 from newsarchive.crawler.crawl.document_cache import DocumentCache
 from newsarchive.crawler.crawl.frontier_feed import FrontierFeed
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
@@ -99,7 +100,16 @@ class SourceSpider(scrapy.Spider):
         return spider
 
     def _closed(self) -> None:
-        self._flush_done()
+        try:
+            self._flush_done()
+        except Exception as exc:
+            if unwritable(exc) is None:
+                raise
+            # Those URLs stay queued and are fetched again next time: nothing lost.
+            self.logger.warning(
+                "the frontier could not mark %d fetched URLs done: %s", len(self._done), unwritable(exc)
+            )
+        # The archive is the crawl's, shared: crawl_archive closes it when the engine stops.
 
     # -- start: what the last run left, then the discovery documents ------------
 
