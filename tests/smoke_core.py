@@ -35,7 +35,17 @@ class SmokeFailure(AssertionError):
 
 
 def run(home: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(home), *args]
+    # The local site is on loopback, which crawls refuse unless it is named.
+    argv = [
+        sys.executable,
+        "-m",
+        "newsarchive.crawler.cli",
+        "--home",
+        str(home),
+        "--allow-private-hosts",
+        "127.0.0.1",
+        *args,
+    ]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=home)
     if result.returncode != expect:
         raise SmokeFailure(

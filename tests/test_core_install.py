@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from newsarchive.crawler.cli.extras import EXTRA_OF_MODULE
+from tests.helpers import LOCAL_SITE
 from tests.site import NewsSite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,15 @@ def _core_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     hide.mkdir(exist_ok=True)
     (hide / "sitecustomize.py").write_text(HIDE_EXTRAS.format(hidden=sorted(EXTRA_OF_MODULE)))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hide), str(ROOT)])}
-    argv = [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(tmp_path / "home"), *args]
+    argv = [
+        sys.executable,
+        "-m",
+        "newsarchive.crawler.cli",
+        "--home",
+        str(tmp_path / "home"),
+        *LOCAL_SITE,
+        *args,
+    ]
     return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 

@@ -11,7 +11,6 @@ import sys
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
-from newsarchive.crawler.crawl import settings as defaults
 
 redis_option = click.option(
     "--redis",
@@ -20,11 +19,22 @@ redis_option = click.option(
     required=True,
     help="Redis URL of the shared frontier (NEWSARCHIVE_REDIS_URL).",
 )
+
+
+def _default_prefix() -> str:
+    # Read when the option is used, not when the CLI loads: the settings module
+    # imports Scrapy (and lxml), which `newsarchive --help` must not pay for and
+    # which must not load before a crawl command takes over Ctrl-C.
+    from newsarchive.crawler.crawl import settings as defaults
+
+    return str(defaults.NEWSARCHIVE_REDIS_PREFIX)
+
+
 prefix_option = click.option(
     "--prefix",
     envvar="NEWSARCHIVE_REDIS_PREFIX",
-    default=defaults.NEWSARCHIVE_REDIS_PREFIX,
-    show_default=True,
+    default=_default_prefix,
+    show_default="NEWSARCHIVE_REDIS_PREFIX in the crawl settings",
     help="Key prefix of this archive's frontier (NEWSARCHIVE_REDIS_PREFIX).",
 )
 
