@@ -79,6 +79,24 @@ def diff_text(old: str | None, new: str | None, budget: int | None = None) -> Te
     return TextDiff(_runs(_replaced(a, b), a, b), "text")
 
 
+def opcodes(a: Sequence[str], b: Sequence[str], budget: int = WORK_BUDGET) -> list[Op] | None:
+    """difflib-style opcodes (equal, replace, insert, delete) turning a into b, or None past the budget.
+
+    For callers that judge a diff rather than show it (kinds of edit): the same
+    bounded Myers, without the sliding that only makes shown diffs read well.
+    """
+    start, ea, eb = _common_ends(a, b)
+    middle = _myers(a[start:ea], b[start:eb], _Budget(budget))
+    if middle is None:
+        return None
+    shifted = [(tag, i1 + start, i2 + start, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in middle]
+    return [
+        ("insert" if i1 == i2 else "delete" if j1 == j2 else tag, i1, i2, j1, j2) if tag == "replace" else op
+        for op in _with_ends(shifted, a, b, start, ea, eb)
+        for tag, i1, i2, j1, j2 in [op]
+    ]
+
+
 def _refine(ops: list[Op], pa: list[str], pb: list[str], budget: _Budget) -> TextDiff:
     """Paragraph opcodes, with each changed block word-diffed while the budget lasts."""
     runs: list[tuple[str, str]] = []

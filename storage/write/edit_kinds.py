@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from newsarchive.storage.write import bounded_diff
 from newsarchive.storage.write.dedup import normalise_line, normalise_text
 
 # The order kinds are stored and shown in.
@@ -153,13 +154,13 @@ MAX_WORD_DIFF_TOKENS = 20_000
 
 def text_diff(old_text: str, new_text: str) -> TextDiff:
     a, b = _tokens(old_text), _tokens(new_text)
-    if max(len(a), len(b)) > MAX_WORD_DIFF_TOKENS:
+    ops = None if max(len(a), len(b)) > MAX_WORD_DIFF_TOKENS else bounded_diff.opcodes(a, b)
+    if ops is None:  # long, or too costly word by word (repetitive text): paragraphs
         return _paragraph_diff(old_text.split("\n"), new_text.split("\n"))
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    runs = _runs(matcher.get_opcodes(), a, b, paragraphs=False)
+    runs = _runs(ops, a, b, paragraphs=False)
     # Shared phrases, not shared words: "the" and "on" match across any two
     # stories and would hide a rewrite.
-    kept = sum(size for _, _, size in matcher.get_matching_blocks() if size >= _PHRASE)
+    kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal" and i2 - i1 >= _PHRASE)
     return TextDiff(len(a), len(b), kept, runs)
 
 
@@ -179,9 +180,13 @@ def _runs(
 
 def _paragraph_diff(a: list[str], b: list[str]) -> TextDiff:
     """The same judgement on paragraphs as tokens (a typo is then one paragraph changed by a character)."""
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    runs = _runs(matcher.get_opcodes(), a, b, paragraphs=True)
-    kept = sum(_words(a[i : i + size]) for i, _, size in matcher.get_matching_blocks())
+    # Bounded like every diff on the write path (#21): past the budget the
+    # whole text counts as replaced, which is what such a diff would say.
+    ops = bounded_diff.opcodes(a, b)
+    if ops is None:
+        ops = [("replace", 0, len(a), 0, len(b))]
+    runs = _runs(ops, a, b, paragraphs=True)
+    kept = sum(_words(a[i1:i2]) for tag, i1, i2, _, _ in ops if tag == "equal")
     return TextDiff(_words(a), _words(b), kept, runs)
 
 
