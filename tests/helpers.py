@@ -21,10 +21,9 @@ FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 LOCAL_SITE = ("--allow-private-hosts", "127.0.0.1")
 
 
-def newsarchive(
-    config: ArchiveConfig, *args: str, timeout: float = 120, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = [
+def cli_argv(config: ArchiveConfig, *args: str) -> list[str]:
+    """The `newsarchive` command on this archive, allowed to reach the local test site."""
+    return [
         sys.executable,
         "-m",
         "newsarchive.crawler.cli",
@@ -35,6 +34,12 @@ def newsarchive(
         *LOCAL_SITE,
         *args,
     ]
+
+
+def newsarchive(
+    config: ArchiveConfig, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = cli_argv(config, *args)
     return subprocess.run(
         command,
         capture_output=True,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 
 from newsarchive.storage.config import ArchiveConfig
-from tests.helpers import LOCAL_SITE
+from tests.helpers import LOCAL_SITE, cli_argv  # noqa: F401 (cli_argv: imported from here by the crawl tests)
 from tests.site import SiteAPI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,20 +29,6 @@ FAST = [
     "-s",
     "NEWSARCHIVE_EXTRACT_WORKERS=0",
 ]
-
-
-def cli_argv(config: ArchiveConfig, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsarchive.crawler.cli",
-        "--home",
-        str(config.home),
-        "--db",
-        config.db_url,
-        *LOCAL_SITE,
-        *args,
-    ]
 
 
 def run_cli(config: ArchiveConfig, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
