@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from newsarchive.storage.config import ArchiveConfig
-from tests.helpers import LOCAL_SITE, cli_argv  # noqa: F401 (cli_argv: imported from here by the crawl tests)
+from tests.helpers import cli_argv  # noqa: F401 (re-exported: the crawl tests import it from here)
 from tests.site import SiteAPI
 
 ROOT = Path(__file__).resolve().parents[2]
