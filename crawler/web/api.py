@@ -22,6 +22,7 @@ from newsarchive.crawler.web.capture import CaptureError, CaptureService
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.crawler.web.deps import get_capture_service, get_session, get_settings, token_problem
 from newsarchive.crawler.web.params import SearchParams
+from newsarchive.crawler.web.query_checks import check_known_names, refuse_unknown_parameters
 from newsarchive.crawler.web.schemas import (
     ArticleOut,
     CaptureErrorOut,
@@ -37,7 +38,8 @@ from newsarchive.crawler.web.schemas import (
 from newsarchive.crawler.web.searching import run_search
 from newsarchive.storage.research.changes import check_kinds, recent_changes
 
-router = APIRouter()
+# A parameter the route does not take is refused (422), not ignored (newsarchive.crawler.web.query_checks).
+router = APIRouter(dependencies=[Depends(refuse_unknown_parameters)])
 bearer = HTTPBearer(auto_error=False, description="The token given to `newsarchive serve --capture-token`.")
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -56,12 +58,16 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
     responses={
         400: {
             "model": ErrorOut,
-            "description": "A query the search cannot run, or too broad to finish in time",
+            "description": "A query the search cannot run, too broad to finish in time, "
+            "or a source or domain no article carries",
         },
         503: {"model": ErrorOut, "description": "Too many searches at once; retry after Retry-After seconds"},
     },
 )
 def search_articles(request: Request, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
+    # A short session of its own: the search takes another, and this one must not sit idle meanwhile.
+    with request.app.state.archive.sessions() as session:
+        check_known_names(session, source=params.source, domain=params.domain)
     page = run_search(request, params)
     return {
         "total": page.total,
@@ -124,7 +130,7 @@ def get_article_diff(
     description="Versions after the first, filtered by kind of edit (any of the `kind` values given), "
     "source, domain and when they were first seen.",
     tags=["versions"],
-    responses={400: {"model": ErrorOut, "description": "An unknown kind of edit"}},
+    responses={400: {"model": ErrorOut, "description": "An unknown kind of edit, source or domain"}},
 )
 def list_changes(
     session: SessionDep,
@@ -145,6 +151,7 @@ def list_changes(
         check_kinds(kind)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
+    check_known_names(session, source=source, domain=domain)
     entries = recent_changes(
         session, source=source, domain=domain, since=since, until=until, kinds=kind, limit=limit
     )
