@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,7 @@ def export(
 @pass_cli
 def datasette_metadata(cli: CliContext, out: Path | None) -> None:
     """Metadata for `datasette archive.db -m metadata.json`: titles, full-text search, the latest_versions view."""
-    from newsarchive.storage.research.datasette import metadata
+    from newsarchive.storage.research.datasette import metadata, settings_argv
 
     config = cli.config()
     if not config.db_url.startswith("sqlite"):
@@ -146,4 +147,7 @@ def datasette_metadata(cli: CliContext, out: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}; run: datasette {config.db_url.split('///', 1)[-1]} -m {out}", err=True)
+        command = shlex.join(
+            ["datasette", config.db_url.split("///", 1)[-1], "-m", str(out), *settings_argv()]
+        )
+        click.echo(f"wrote {out}; run: {command} (or: newsarchive datasette)", err=True)

@@ -233,7 +233,8 @@ def changes(
 
 
 def register(group: click.Group) -> None:
+    from newsarchive.crawler.cli.datasette_command import datasette
     from newsarchive.crawler.cli.export_commands import datasette_metadata, export
 
-    for command in (search, diff, changes, export, datasette_metadata):
+    for command in (search, diff, changes, export, datasette_metadata, datasette):
         group.add_command(command)

@@ -4,7 +4,8 @@ Datasette finds an FTS table on its own only for tables named in the FTS
 table's `content=` option; ours is contentless (see migration 0003), so the
 metadata names it for `versions` and for the `latest_versions` view. It also
 gives readable labels, default sorts, hides the machinery, and adds a few
-canned queries researchers ask for first.
+canned queries researchers ask for first. SETTINGS are the Datasette settings
+that go with it (`newsarchive datasette` passes both).
 """
 
 from __future__ import annotations
@@ -26,6 +27,22 @@ from versions v join articles a on a.id = v.article_id
 where json_extract(v.changes, '$.note_appeared')
 order by v.first_seen_at desc limit 500
 """.strip()
+
+
+# Datasette settings (not metadata: Datasette 0.x reads settings only from the
+# command line or a settings.json). An article's text is thousands of
+# characters: untruncated, one row of the versions table fills a screen and a
+# page of 100 rows is megabytes of HTML. Cut cells in HTML table views to this
+# many characters (the row page and the JSON keep the whole text).
+SETTINGS: dict[str, Any] = {"truncate_cells_html": 300}
+
+
+def settings_argv() -> list[str]:
+    """SETTINGS as `datasette` command-line options."""
+    argv = []
+    for name, value in SETTINGS.items():
+        argv += ["--setting", name, str(value)]
+    return argv
 
 
 def metadata(database: str = "archive") -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ import pytest
 
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
-from newsarchive.storage.research.datasette import metadata
+from newsarchive.storage.research.datasette import SETTINGS, metadata
+from tests.helpers import cli_argv, newsarchive
 from tests.research.conftest import BUDGET, MARKET, T0, capture
 from tests.research.test_history_cli import run
 
@@ -78,3 +81,35 @@ def test_datasette_metadata_command(sqlite_archive: Archive, tmp_path: Path) -> 
         json.loads(out.read_text())["databases"]["archive"]["tables"]["versions"]["fts_table"]
         == "versions_fts"
     )
+
+
+LONG = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters
+
+
+def test_long_text_is_cut_in_table_views_only(tmp_path: Path) -> None:
+    config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
+    with Archive(config) as archive:
+        capture(archive, BUDGET, title="Council approves budget", text=LONG)
+    cut = SETTINGS["truncate_cells_html"]
+    page = newsarchive(config, "datasette", "--get", "/archive/versions")
+    assert page.returncode == 0, page.stderr
+    assert LONG[:cut] + "\u2026" in page.stdout and LONG not in page.stdout
+    data = newsarchive(config, "datasette", "--get", "/archive/versions.json?_shape=objects")
+    assert data.returncode == 0 and json.loads(data.stdout)["rows"][0]["text"] == LONG
+    # `datasette-metadata` names the same setting in the command it suggests.
+    code, _, err = run(config, "datasette-metadata", "--out", str(tmp_path / "m.json"))
+    assert code == 0 and f"--setting truncate_cells_html {cut}" in err
+
+
+def test_datasette_command_names_its_extra_when_missing(tmp_path: Path) -> None:
+    config = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
+    hide = "import sys; sys.modules['datasette'] = None; "
+    done = subprocess.run(
+        [sys.executable, "-c", hide + "from newsarchive.crawler.cli import main; main()"]
+        + cli_argv(config, "datasette")[3:],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "pip install 'newsarchive[datasette]'" in done.stderr
