@@ -6,6 +6,7 @@ or in bulk; tests/research/test_notebook.py reads one made by real captures.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 import tracemalloc
@@ -98,3 +99,22 @@ def test_iteration_streams_in_flat_memory(archive: Archive) -> None:
     # Memory follows the batch, not the selection: four times the rows, not four times the memory.
     assert whole < 2 * quarter, (whole, quarter)
     assert whole < text_bytes / 4, (whole, text_bytes)
+
+
+def test_the_readme_example_runs(
+    filled: Archive, archive_config: ArchiveConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pandas", reason="the notebook extra (pandas) is not installed")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (example,) = [
+        block for block in re.findall(r"```python\n(.*?)```", readme, re.DOTALL) if "open_archive" in block
+    ]
+    # Only the names change: this archive's story and source stand for the README's.
+    example = example.replace("https://example.com/2026/05/24/some-story.html", BUDGET)
+    example = example.replace('"bbc-world"', '"example"')
+    monkeypatch.setenv("NEWSARCHIVE_DB", archive_config.db_url)  # "yours": the archive the CLI would open
+    monkeypatch.setenv("NEWSARCHIVE_HOME", str(archive_config.home))
+    scope: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), scope)
+    assert len(scope["hits"]) == 0 and list(scope["edits"].columns)[:2] == ["article_id", "version_id"]  # type: ignore[arg-type,attr-defined]
+    assert scope["diff"].url == BUDGET and scope["version"].number == 2  # type: ignore[attr-defined]
