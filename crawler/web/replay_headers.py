@@ -55,7 +55,8 @@ def archived_headers(origin: str, content_type: str) -> dict[str, str]:
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "SAMEORIGIN",  # framed by the replay page, by nobody else
         "Referrer-Policy": "no-referrer",
-        "Cross-Origin-Resource-Policy": "same-origin",
+        # No Cross-Origin-Resource-Policy: the sandboxed document has an opaque
+        # origin, so to the browser its images and stylesheets are cross-origin loads.
         "Cache-Control": "private, max-age=3600",
     }
 

@@ -24,8 +24,12 @@ from newsarchive.crawler.extract.page.encoding import decode_html
 from newsarchive.crawler.web.replay_css import ToArchive, absolute, css_urls, rewrite_css
 from newsarchive.crawler.web.replay_paths import IMAGE, PAGE, STYLESHEET
 
-# Elements that run code, embed other documents or only tell the browser to fetch.
-_REMOVED = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "param", "base"}
+# Elements that run code or only tell the browser something: removed with their content.
+_REMOVED = {"script", "param", "base"}
+# Elements that embed another document: removed, their content kept. It is
+# fallback content (shown when the embed is not), and lxml's HTML 4 parser
+# does not know `<embed>` is empty, so it nests the rest of the page inside.
+_UNWRAPPED = {"iframe", "frame", "frameset", "object", "embed", "applet", "portal"}
 # Attributes that load, submit, ping or describe elsewhere: nothing the page needs to be read.
 _DROPPED = {
     "action",
@@ -93,16 +97,22 @@ def _take_base(root: etree._Element, page_url: str) -> str:
 
 def _remove_active(root: etree._Element) -> None:
     doomed = []
+    unwrapped = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions are inert
         tag = element.tag.lower()
-        if tag in _REMOVED:
+        if tag in _UNWRAPPED:
+            unwrapped.append(element)
+        elif tag in _REMOVED:
             doomed.append(element)
         elif tag == "meta" and (element.get("http-equiv") is not None or element.get("charset") is not None):
             doomed.append(element)  # refresh, set-cookie, a charset this page no longer has
         elif tag == "link" and not _kept_rel(element):
             doomed.append(element)  # preload, prefetch, preconnect, manifest...
+    for element in unwrapped:
+        if element.getparent() is not None:
+            element.drop_tag()  # children and text stay where the element was
     for element in doomed:
         _drop(element)
     for element in root.iter():
