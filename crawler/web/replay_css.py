@@ -15,12 +15,13 @@ from urllib.parse import urldefrag, urljoin
 
 from newsarchive.crawler.web.replay_paths import IMAGE, STYLESHEET
 
-# url( "a" ) | url('a') | url(a) | @import "a" | @import 'a'; CSS comments and
+# url( "a" ) | url('a') | url(a) | @import "a" | @import 'a' | @import url(a); CSS comments and
 # escapes aside, which the CSP covers. One pattern, one pass: a rewritten value
 # is never read again.
 _REFERENCE = re.compile(
     r"""url\(\s*(?:"(?P<u1>[^"]*)"|'(?P<u2>[^']*)'|(?P<u3>[^)"'\s]*))\s*\)"""
-    r"""|@import\s+(?:"(?P<i1>[^"]*)"|'(?P<i2>[^']*)')""",
+    r"""|@import\s+(?:"(?P<i1>[^"]*)"|'(?P<i2>[^']*)'"""
+    r"""|url\(\s*(?:"(?P<i3>[^"]*)"|'(?P<i4>[^']*)'|(?P<i5>[^)"'\s]*))\s*\))""",
     re.IGNORECASE,
 )
 
@@ -43,7 +44,7 @@ def _reference(match: re.Match[str]) -> tuple[str, bool]:
     for name in ("u1", "u2", "u3"):
         if match.group(name) is not None:
             return match.group(name), False
-    return match.group("i1") if match.group("i1") is not None else match.group("i2"), True
+    return next(match.group(n) for n in ("i1", "i2", "i3", "i4", "i5") if match.group(n) is not None), True
 
 
 def css_urls(css: str, base: str) -> set[str]:
