@@ -9,6 +9,8 @@ captured, under the archived-content policy.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from newsarchive.crawler.web.errors import RequestError
@@ -21,6 +23,12 @@ from newsarchive.storage.warc.store import StoredResponse, read_response
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CSS_TYPE = "text/css"
+# Served as captured: kinds a browser only displays. Anything else (scripts,
+# JSON, XML, a Content-Type that is no single media type) goes out as plain
+# text, never under a type the browser might run or parse as a document.
+_DISPLAYED = ("image/", "font/", "audio/", "video/")
+_DISPLAYED_TYPES = {"application/font-woff", "application/x-font-woff", "application/vnd.ms-fontobject"}
+_MEDIA_TYPE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 
 
 def content_type(stored: StoredResponse, memento: Memento) -> str:
@@ -32,6 +40,14 @@ def content_type(stored: StoredResponse, memento: Memento) -> str:
 
 def _mime(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
+
+
+def served_type(declared: str) -> str:
+    """The Content-Type a captured body that is neither HTML nor CSS is served with."""
+    mime = _mime(declared)
+    if _MEDIA_TYPE.match(mime) and (mime.startswith(_DISPLAYED) or mime in _DISPLAYED_TYPES):
+        return mime
+    return "text/plain; charset=utf-8"
 
 
 def _css_text(body: bytes) -> str:
@@ -75,4 +91,4 @@ def archived_body(archive: Archive, session: Session, memento: Memento, modifier
 
         rewritten = rewrite_css(css, stored.url or memento.url, to_archive)
         return rewritten.encode("utf-8"), "text/css; charset=utf-8"
-    return stored.body, declared
+    return stored.body, served_type(declared)

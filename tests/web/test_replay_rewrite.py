@@ -7,6 +7,7 @@ import re
 import lxml.html
 import pytest
 
+from newsarchive.crawler.web.replay_body import served_type
 from newsarchive.crawler.web.replay_css import rewrite_css
 from newsarchive.crawler.web.replay_paths import parse_segment, replay_path, target_url
 from newsarchive.crawler.web.replay_rewrite import rewrite_html
@@ -193,3 +194,19 @@ def test_urls_come_back_byte_for_byte() -> None:
     assert (
         replay_path("2026", 'http://news.test/"quote" é') == "/web/2026/http://news.test/%22quote%22%20%C3%A9"
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "served"),
+    [
+        ("image/png", "image/png"),
+        ("image/svg+xml; charset=utf-8", "image/svg+xml"),
+        ("font/woff2", "font/woff2"),
+        ("application/javascript", "text/plain; charset=utf-8"),
+        ("text/html, text/javascript", "text/plain; charset=utf-8"),  # no single type: not trusted
+        ("application/json", "text/plain; charset=utf-8"),
+        ("", "text/plain; charset=utf-8"),
+    ],
+)
+def test_other_bodies_are_served_only_as_something_a_browser_displays(declared: str, served: str) -> None:
+    assert served_type(declared) == served
