@@ -65,7 +65,6 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(api.router)
     app.include_router(pages.router)
-    # After the pages: /web/articles/... and /web/changes are theirs, /web/<timestamp>/... is replay's.
     app.include_router(replay.router)
     app.include_router(memento.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

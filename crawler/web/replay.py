@@ -39,7 +39,7 @@ from newsarchive.storage.research.read import NotFound
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-@router.api_route("/web/{segment}/{url:path}", methods=["GET", "HEAD"])
+@router.api_route("/web/{segment:wayback}/{url:path}", methods=["GET", "HEAD"])
 def replay(request: Request, segment: str, url: str) -> Response:
     parsed = parse_segment(segment)
     if parsed is None:

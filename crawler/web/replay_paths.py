@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from starlette.convertors import Convertor, register_url_convertor
+
 PAGE = ""  # the replay page: no modifier
 DOCUMENT = "if_"
 IMAGE = "im_"
@@ -23,6 +25,7 @@ MODIFIERS = (DOCUMENT, IMAGE, STYLESHEET)
 # Every character legal in a URL except '#' (a fragment is never archived) and
 # the quote characters (paths also go into CSS strings).
 _SAFE = "-._~:/?[]@!$&()*+,;=%"
+SEGMENT_PATTERN = r"\d{4,14}(?:if_|im_|cs_)?"
 _SEGMENT = re.compile(r"^(\d{4,14})(if_|im_|cs_)?$")
 _COLLAPSED = re.compile(r"^(https?:)/+", re.IGNORECASE)
 
@@ -41,6 +44,22 @@ def timegate_path(url: str) -> str:
 
 def timemap_path(url: str, form: str = "link") -> str:
     return f"/timemap/{form}/{encode_url(url)}"
+
+
+class _SegmentConvertor(Convertor[str]):
+    """A route parameter that matches only a replay segment, so `/web/{segment:wayback}/...`
+    never shadows another page under /web/ (an article, the edits page), whatever the order of routes."""
+
+    regex = SEGMENT_PATTERN
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("wayback", _SegmentConvertor())
 
 
 @dataclass(frozen=True)

@@ -142,14 +142,18 @@ def nearest_to(found: Sequence[Memento], moment: datetime) -> int:
 
 
 def held(session: Session, urls: Iterable[str]) -> set[str]:
-    """The URLs among `urls` that the archive holds a replayable response for."""
+    """The URLs among `urls` that the archive holds a successful (2xx) response for."""
     wanted = sorted(set(urls))
     found: set[str] = set()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         for requested, final in session.execute(
             select(Capture.requested_url, Capture.final_url).where(
-                or_(Capture.requested_url.in_(chunk), Capture.final_url.in_(chunk)), *_replayable()
+                or_(Capture.requested_url.in_(chunk), Capture.final_url.in_(chunk)),
+                *_replayable(),
+                # A resource is only worth pointing at when it was served: a 404
+                # page in place of an image would only be refused by the browser.
+                Capture.status_code.between(200, 299),
             )
         ):
             found.update(u for u in (requested, final) if u in chunk)
