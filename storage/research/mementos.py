@@ -90,10 +90,26 @@ def mementos(session: Session, url: str) -> list[Memento]:
     return []
 
 
+_COLUMNS = (
+    Capture.id,
+    Capture.requested_url,
+    Capture.final_url,
+    Capture.fetched_at,
+    Capture.warc_file,
+    Capture.warc_offset,
+    Capture.warc_length,
+    Capture.status_code,
+    Capture.content_type,
+    Capture.article_id,
+    Capture.version_id,
+)
+
+
 def _mementos_of(session: Session, url: str) -> list[Memento]:
     articles = select(Article.id).where(Article.canonical_url == url).scalar_subquery()
-    rows = session.scalars(
-        select(Capture)
+    rows = session.execute(
+        # Only the columns a memento needs: a URL revisited for years has thousands of captures.
+        select(*_COLUMNS)
         .where(
             or_(Capture.requested_url == url, Capture.final_url == url, Capture.article_id == articles),
             *_replayable(),
@@ -102,23 +118,18 @@ def _mementos_of(session: Session, url: str) -> list[Memento]:
     )
     by_second: dict[str, Memento] = {}
     for row in rows:
-        memento = _memento(row)
+        memento = Memento(
+            capture_id=row.id,
+            url=row.final_url or row.requested_url,
+            at=row.fetched_at.astimezone(UTC),
+            location=WarcLocation(row.warc_file, row.warc_offset, row.warc_length or 0),
+            status=row.status_code,
+            content_type=row.content_type,
+            article_id=row.article_id,
+            version_id=row.version_id,
+        )
         by_second[memento.stamp] = memento  # the later capture of a second wins
     return list(by_second.values())
-
-
-def _memento(row: Capture) -> Memento:
-    assert row.warc_file is not None and row.warc_offset is not None and row.status_code is not None
-    return Memento(
-        capture_id=row.id,
-        url=row.final_url or row.requested_url,
-        at=row.fetched_at.astimezone(UTC),
-        location=WarcLocation(row.warc_file, row.warc_offset, row.warc_length or 0),
-        status=row.status_code,
-        content_type=row.content_type,
-        article_id=row.article_id,
-        version_id=row.version_id,
-    )
 
 
 def nearest(found: Sequence[Memento], text: str) -> int:
