@@ -100,7 +100,7 @@ def _remove_active(root: etree._Element) -> None:
     unwrapped = []
     for element in root.iter():
         if not isinstance(element.tag, str):
-            continue  # comments and processing instructions are inert
+            continue  # comments and processing instructions: removed below
         tag = element.tag.lower()
         if tag in _UNWRAPPED:
             unwrapped.append(element)
@@ -110,6 +110,10 @@ def _remove_active(root: etree._Element) -> None:
             doomed.append(element)  # refresh, set-cookie, a charset this page no longer has
         elif tag == "link" and not _kept_rel(element):
             doomed.append(element)  # preload, prefetch, preconnect, manifest...
+    # Comments are inert, but they carry old IE's conditional <script>s and
+    # commented-out tags full of live URLs: gone, so what is served can be
+    # checked for what it holds.
+    doomed.extend(root.iter(etree.Comment, etree.ProcessingInstruction))
     for element in unwrapped:
         if element.getparent() is not None:
             element.drop_tag()  # children and text stay where the element was
