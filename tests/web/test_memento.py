@@ -182,6 +182,15 @@ def test_timegate_redirects_to_the_memento_nearest_accept_datetime(
         assert rels["first"][0] == uri_m(captured, 0) and rels["last"][0] == uri_m(captured, 2)
 
 
+def test_head_answers_as_get(client: TestClient, captured: Captured) -> None:
+    # Memento clients ask the TimeGate and mementos with HEAD.
+    gate = client.head(f"/timegate/{captured.url}", follow_redirects=False)
+    assert gate.status_code == 302 and gate.headers["location"] == uri_m(captured, 2)
+    memento = client.head(uri_m(captured, 0).removeprefix(BASE))
+    assert memento.status_code == 200 and memento.headers["memento-datetime"] == http_date(captured.times[0])
+    assert client.head(f"/timemap/link/{captured.url}").status_code == 200
+
+
 def test_timegate_refuses_a_malformed_accept_datetime_and_unknown_urls(
     client: TestClient, captured: Captured
 ) -> None:
