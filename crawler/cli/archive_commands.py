@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli, stop_cleanly
+
+if TYPE_CHECKING:
+    from newsarchive.storage.write.results import CaptureResult
 
 OUTCOME_LABELS = {
     "new_article": "new article",
@@ -20,6 +23,7 @@ OUTCOME_LABELS = {
     "failed": "failed",
     "skipped": "skipped",
     "walled": "walled",
+    "requisite": "requisite",
 }
 
 
@@ -45,6 +49,11 @@ def _echo_json(data: Any) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per URL instead of a line of text.")
 @click.option(
+    "--requisites",
+    is_flag=True,
+    help="Also archive each page's images and stylesheets (robots.txt obeyed), so its replay looks as it did.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=1),
     default=CAPTURE_TIMEOUT,
@@ -68,6 +77,7 @@ def capture(
     from_file: TextIO | None,
     ignore_robots: bool,
     as_json: bool,
+    requisites: bool,
     timeout: float,
     overrides: tuple[str, ...],
 ) -> None:
@@ -115,10 +125,19 @@ def capture(
             **settings_overrides,
         },
     )
-    report = run_spider(CaptureSpider, settings, urls=good, ignore_robots=ignore_robots)
-    reported = {r.url for r in report.results}
-    failed = 0
+    report = run_spider(
+        CaptureSpider, settings, urls=good, ignore_robots=ignore_robots, requisites=requisites
+    )
+    asked = set(good)
+    # Requisites kept are counted, not listed (one that could not be fetched is
+    # left out, never recorded: a broken image does not fail its page's capture).
+    page_results: list[CaptureResult] = []
+    extra: list[CaptureResult] = []
     for result in report.results:
+        (page_results if result.url in asked and result.outcome != "requisite" else extra).append(result)
+    reported = {r.url for r in page_results}
+    failed = 0
+    for result in page_results:
         if not result.ok:
             failed += 1
         if as_json:
@@ -131,6 +150,12 @@ def capture(
             click.echo(f"{label:<16}{version:<5}{result.article_url or result.url}{title}")
         else:
             click.echo(f"{label:<16}     {result.url}: {result.reason}")
+    if extra:
+        if as_json:
+            for result in extra:
+                click.echo(json.dumps(result.__dict__, ensure_ascii=False, default=str))
+        else:
+            click.echo(f"{'requisites':<16}     {len(extra)} kept for replay")
     finish_reason = report.stats.get("finish_reason")
     unwritable = stop_message(finish_reason)
     for url in good:

@@ -9,13 +9,16 @@ from typing import Any
 from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.warc.store import WarcLocation
 
+# The `via` of an image or stylesheet fetched for a page's replay (spiders/requisite_requests.py).
+REQUISITE_VIA = "requisite"
+
 
 @dataclass
 class FetchContext:
     """Where a request came from and how it is recorded."""
 
     requested_url: str
-    via: str = "capture"  # "capture", "crawl", "revisit"
+    via: str = "capture"  # "capture", "crawl", "revisit", REQUISITE_VIA
     source: str | None = None
     ignore_robots: bool = False
 

@@ -73,6 +73,8 @@ class Source:
     schedule: str | None = None
     # Read `Sitemap:` lines of robots.txt on the hosts of this source's documents.
     robots_sitemaps: bool = False
+    # Also archive each article's images and stylesheets, for replay (spiders/requisite_requests.py).
+    requisites: bool = False
     delay: float | None = None  # seconds between requests to this source's hosts
     concurrency: int | None = None  # concurrent requests per host
     language: str | None = None
@@ -364,6 +366,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "deny": _patterns,
     "schedule": _schedule,
     "robots_sitemaps": _bool,
+    "requisites": _bool,
     "delay": _positive(float),
     "concurrency": _positive(int),
     "language": _language,

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from newsarchive.crawler.web import api, errors, pages, render
+from newsarchive.crawler.web import api, errors, memento, pages, render, replay
 from newsarchive.crawler.web.capture import CaptureService
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.crawler.web.docs import documented_app
@@ -65,6 +65,8 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(replay.router)
+    app.include_router(memento.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Outermost: error answers and static files get the headers too.
     app.add_middleware(SecurityHeaders)

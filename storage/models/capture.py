@@ -27,6 +27,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"  # robots.txt, filtered
     WALLED = "walled"  # the page was a wall or junk (page_kind says which): kept, never a version
+    REQUISITE = "requisite"  # an image or stylesheet fetched for a page's replay: kept, never an article
 
 
 OUTCOMES = tuple(outcome.value for outcome in Outcome)

@@ -80,6 +80,7 @@ def test_outcomes_serialise_and_store_as_the_old_strings(archive: Archive) -> No
         "failed",
         "skipped",
         "walled",
+        "requisite",
     )
     assert json.dumps({"outcome": Outcome.NEW_VERSION}) == '{"outcome": "new_version"}'
     assert Outcome.UNCHANGED == "unchanged" and f"{Outcome.GONE}" == "gone"

@@ -19,12 +19,13 @@ from scrapy.crawler import Crawler
 from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.crawl_archive import crawl_archive
 from newsarchive.crawler.crawl.disk_full import stop_for_disk_full, unwritable
-from newsarchive.crawler.crawl.items import FailureItem, PageItem
+from newsarchive.crawler.crawl.items import REQUISITE_VIA, FailureItem, PageItem
 from newsarchive.crawler.crawl.pipeline.archive_writer import ArchiveWriter
 from newsarchive.crawler.crawl.pipeline.extraction import ExtractionRunner
 from newsarchive.crawler.crawl.pipeline.page_rules import (
     fetch_record,
     html_problem,
+    media_type,
     redirected_home,
     unusable_extraction,
 )
@@ -32,6 +33,7 @@ from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.crawl_state.revisit_schedule import RevisitStep
 from newsarchive.storage.fetch import ExtractedContent, Fetch
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.record_batch import Write
 from newsarchive.storage.write.results import CaptureResult
 
@@ -121,6 +123,11 @@ class ArchivePipeline:
     async def _page(self, item: PageItem) -> CaptureResult:
         service = self.archive.service
         fetch = fetch_record(item, self.crawl_run_id)
+        if item.context.via == REQUISITE_VIA:
+            # Kept in WARC for replay; never extracted, never an article.
+            fetch.error = f"kept for replay ({media_type(item.content_type) or 'no type'})"
+            fetch.error_outcome = Outcome.REQUISITE
+            return await self._write(Write("failure", fetch))
         if item.status == 304:
             article_id = await self._read(service.article_id_for_url, item.context.requested_url)
             if article_id is not None:

@@ -11,15 +11,24 @@ from twisted.python.failure import Failure
 
 from newsarchive.crawler.crawl.items import FailureItem, FetchContext, PageItem
 from newsarchive.crawler.crawl.responses import CONTEXT_KEY, failure_item, page_item
+from newsarchive.crawler.crawl.spiders.requisite_requests import requisite_requests
 
 
 class CaptureSpider(scrapy.Spider):
     name = "capture"
 
-    def __init__(self, urls: Sequence[str] | str = (), ignore_robots: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        urls: Sequence[str] | str = (),
+        ignore_robots: bool = False,
+        requisites: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.urls = [urls] if isinstance(urls, str) else list(urls)
         self.ignore_robots = bool(ignore_robots)
+        # Also fetch the pages' images and stylesheets, for replay (robots.txt obeyed for them always).
+        self.requisites = bool(requisites)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.urls:
@@ -33,8 +42,10 @@ class CaptureSpider(scrapy.Spider):
                 meta={CONTEXT_KEY: context, "dont_obey_robotstxt": self.ignore_robots},
             )
 
-    def parse(self, response: Response) -> Iterator[PageItem]:
+    def parse(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
         yield page_item(response)
+        if self.requisites:
+            yield from requisite_requests(response, callback=self.parse)
 
     def on_error(self, failure: Failure) -> Iterator[FailureItem]:
         yield failure_item(failure)

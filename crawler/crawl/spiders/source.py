@@ -45,8 +45,10 @@ from newsarchive.crawler.crawl.responses import (
 )
 from newsarchive.crawler.crawl.signals import capture_recorded
 from newsarchive.crawler.crawl.sources import Source
+from newsarchive.crawler.crawl.spiders.requisite_requests import requisite_requests
 from newsarchive.storage.crawl_state.documents import DiscoveryDocuments
 from newsarchive.storage.crawl_state.frontier import Frontier, Queued, Taken
+from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.service import CaptureResult
 
 # Sitemap indexes may nest; real ones go one level deep, never three.
@@ -251,10 +253,25 @@ class SourceSpider(scrapy.Spider):
             headers=source_headers(source),
         )
 
-    def parse_article(self, response: Response) -> Iterator[PageItem]:
+    def parse_article(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
         item = page_item(response)
         item.hints = dict(response.meta.get("newsarchive_hints") or {})
         yield item
+        source = self.by_name.get(item.context.source or "")
+        if source is not None and source.requisites:
+            yield from self._requisites(response, source)
+
+    def parse_requisite(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
+        item = page_item(response)
+        yield item
+        source = self.by_name.get(item.context.source or "")
+        if source is not None:
+            yield from self._requisites(response, source)  # a stylesheet's images and imports
+
+    def _requisites(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        for request in requisite_requests(response, callback=self.parse_requisite, source=source.name):
+            request.headers.update(source_headers(source))
+            yield request
 
     def article_failed(self, failure: Failure) -> Iterator[FailureItem]:
         yield failure_item(failure)
@@ -263,6 +280,8 @@ class SourceSpider(scrapy.Spider):
 
     def _recorded(self, result: CaptureResult) -> None:
         """A fetch is in the archive: it leaves the frontier, counts for its source, frees a place."""
+        if result.outcome == Outcome.REQUISITE:
+            return  # an article's image or stylesheet: no frontier row, no place in the window
         self._done.append(result.url)
         if len(self._done) >= DONE_BATCH:
             self._flush_done()
