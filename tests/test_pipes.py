@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from newsarchive.storage.config import ArchiveConfig
-from tests.helpers import capture
+from tests.helpers import capture, cli_argv
 from tests.site import NewsSite
 
 EXIT_BROKEN_PIPE = 141
@@ -30,16 +29,9 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveConfig, s
 
 
 def _into_closed_pipe(config: ArchiveConfig, *args: str) -> subprocess.CompletedProcess[str]:
-    argv = [
-        sys.executable,
-        "-m",
-        "newsarchive.crawler.cli",
-        "--home",
-        str(config.home),
-        "--db",
-        config.db_url,
-    ]
-    child = subprocess.Popen([*argv, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        cli_argv(config, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert child.stdout is not None
     child.stdout.close()  # the reader is gone before the first line: every write fails with EPIPE
     _, err = child.communicate(timeout=60)
@@ -76,17 +68,7 @@ def test_a_closed_pipe_ends_the_command_quietly(
 def test_the_archive_is_intact_after(archived: tuple[ArchiveConfig, str], tmp_path: Path) -> None:
     config, url = archived
     shown = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsarchive.crawler.cli",
-            "--home",
-            str(config.home),
-            "--db",
-            config.db_url,
-            "show",
-            url,
-        ],
+        cli_argv(config, "show", url),
         capture_output=True,
         text=True,
         timeout=60,

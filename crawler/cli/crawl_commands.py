@@ -38,6 +38,7 @@ SUMMARY_LABELS = (
     ("not_modified", "not modified (304)"),
     ("gone", "gone"),
     ("failed", "failed"),
+    ("unrecorded", "fetched but not recorded"),
     ("walled", "walls (not versions)"),
     ("skipped", "skipped by robots.txt"),
 )

@@ -16,6 +16,7 @@ from newsarchive.crawler.cli.context import CliContext, pass_cli
 
 if TYPE_CHECKING:
     from newsarchive.crawler.warcin.summary import ImportSummary
+    from newsarchive.storage.unwritable import ArchiveUnwritable
 
 
 @click.command("import")
@@ -66,6 +67,7 @@ def import_command(
     """
     from newsarchive.crawler.warcin.importer import Importer, ImportOptions
     from newsarchive.crawler.warcin.selection import ImportFilter
+    from newsarchive.storage.unwritable import ArchiveUnwritable
 
     paths = list(warc_files)
     if from_list is not None:
@@ -87,8 +89,12 @@ def import_command(
     options = ImportOptions(filters=filters, source=source, copy=copy, workers=workers)
     archive = cli.open_archive()
     progress = _Progress() if sys.stderr.isatty() else None
+    importer = Importer(archive, options, progress=progress)
+    stopped: ArchiveUnwritable | None = None
     try:
-        summary = Importer(archive, options, progress=progress).run(paths)
+        summary = importer.run(paths)
+    except ArchiveUnwritable as exc:  # what was committed is whole: the summary says how much
+        summary, stopped = importer.summary, exc
     except KeyboardInterrupt:
         # Every committed batch carries its checkpoint: the same command resumes.
         click.echo("interrupted; run the same command again to resume", err=True)
@@ -98,10 +104,23 @@ def import_command(
             progress.done()
         archive.close()
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.to_text())
+    if stopped is not None:
+        click.echo(f"error: {stopped_message(stopped)}", err=True)
+        sys.exit(1)
     if summary.files_refused:
         for line in summary.files_refused:
             click.echo(f"Error: {line}", err=True)
         sys.exit(1)
+
+
+def stopped_message(exc: ArchiveUnwritable) -> str:
+    """The one line for an import the archive stopped taking: what, why, and what to do."""
+    from newsarchive.storage.unwritable import PROBLEMS
+
+    return (
+        f"{PROBLEMS[exc.reason]}: import stopped ({exc.detail}); what was committed is kept: "
+        "run the same command again once the archive can be written (it resumes after the last batch)"
+    )
 
 
 def _date(value: str | None, option: str) -> datetime | None:

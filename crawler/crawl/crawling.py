@@ -52,7 +52,9 @@ SUMMARY_KEYS = (
     "failed",
     "skipped",
     "walled",
+    "unrecorded",
 )
+# "unrecorded": fetched, but the archive could not record even a failure (its URL stays queued).
 # "walled": a wall or junk page in place of the article (recorded, never a version).
 FETCH_OUTCOMES = ("new_article", "new_version", "unchanged", "not_modified", "gone", "failed", "walled")
 
@@ -156,6 +158,22 @@ def _run(
     return report.spider, report.stats, report.outcomes
 
 
+def _unrecorded(report: PassReport, stats: dict[str, Any]) -> None:
+    """Fetches the archive could not record: counted, and the run fails saying how many."""
+    from newsarchive.crawler.crawl.pipeline.archive_pipeline import UNRECORDED_STAT
+
+    unrecorded = int(stats.get(UNRECORDED_STAT) or 0)
+    if not unrecorded:
+        return
+    report.totals["unrecorded"] = unrecorded
+    if report.status == "finished":
+        report.status = "failed"
+    report.error = report.error or (
+        f"{unrecorded} fetched page(s) could not be recorded (the database refused the writes, "
+        "failures included); the next run fetches them again"
+    )
+
+
 def _status(stats: dict[str, Any]) -> str:
     reason = stats.get("finish_reason")
     if reason == "finished":
@@ -209,6 +227,7 @@ def crawl_pass(archive: Archive, sources: Sequence[Source], overrides: dict[str,
                 report.failed_sources.append(name)
                 report.source_problems[name] = problem
         report.totals["skipped"] = outcomes["skipped"]
+        _unrecorded(report, stats or {})
         if (
             report.status == "finished"
             and report.failed_sources
@@ -258,6 +277,8 @@ def revisit_pass(
         report.totals.update(outcomes)
         report.totals["fetched"] = sum(report.totals[k] for k in FETCH_OUTCOMES)
         report.totals["queued"] = len(due)
+        if due:
+            _unrecorded(report, stats)
     finally:
         if stopping.requested() is not None and report.status == "failed":
             report.status = "interrupted"

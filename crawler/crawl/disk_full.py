@@ -10,87 +10,24 @@ frontier, so the next crawl (with space freed) fetches it again.
 
 from __future__ import annotations
 
-import errno
 import logging
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from newsarchive.storage.unwritable import (  # noqa: F401 - the crawl's names for them
+    DISK_FULL,
+    MESSAGE,
+    MESSAGES,
+    READ_ONLY,
+    READ_ONLY_MESSAGE,
+    is_disk_full,
+    is_read_only,
+    stop_message,
+    unwritable,
+)
+
 log = logging.getLogger(__name__)
-
-DISK_FULL = "disk_full"  # the spider's close reason
-MESSAGE = (
-    "the archive's disk is full or failing (no space left on device, or an I/O error): crawl stopped; "
-    "pages not recorded stay queued for the next crawl"
-)
-# A read-only archive (file permissions, a read-only mount, a read-only
-# PostgreSQL standby) fails every write the same way: stopped just as early.
-READ_ONLY = "archive_read_only"
-READ_ONLY_MESSAGE = (
-    "the archive is read-only (the database refuses writes): nothing more can be recorded; "
-    "check the permissions of the database and the archive's folder"
-)
-_READ_ONLY_MESSAGES = (
-    "attempt to write a readonly database",
-    "read-only file system",
-    "read-only transaction",
-)
-_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-# How the databases say it: SQLite ("database or disk is full"; "disk I/O error"
-# when its WAL or shared-memory file cannot grow), PostgreSQL ("could not
-# extend file ...: No space left on device"). An I/O error that is not a full
-# disk is as fatal to the crawl, and stopping cleanly is as right.
-MESSAGES = {DISK_FULL: MESSAGE, READ_ONLY: READ_ONLY_MESSAGE}
-
-
-def stop_message(finish_reason: object) -> str | None:
-    """The one line to say for a crawl's close reason, if the archive stopped taking writes."""
-    return MESSAGES.get(finish_reason) if isinstance(finish_reason, str) else None
-
-
-_DB_MESSAGES = (
-    "database or disk is full",
-    "no space left on device",
-    "could not extend file",
-    "disk i/o error",
-)
-
-
-def is_disk_full(exc: BaseException | None) -> bool:
-    """Whether this error (or one it was raised from) is a full disk or quota."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, OSError) and exc.errno in _ERRNOS:
-            return True
-        origin = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
-        message = str(origin if origin is not None else exc).lower()
-        if any(text in message for text in _DB_MESSAGES):
-            return True
-        exc = exc.__cause__ or exc.__context__ or (origin if isinstance(origin, BaseException) else None)
-    return False
-
-
-def is_read_only(exc: BaseException | None) -> bool:
-    """Whether this error (or one it was raised from) is the archive refusing writes."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, OSError) and exc.errno == errno.EROFS:
-            return True
-        origin = getattr(exc, "orig", None)
-        message = str(origin if origin is not None else exc).lower()
-        if any(text in message for text in _READ_ONLY_MESSAGES):
-            return True
-        exc = exc.__cause__ or exc.__context__ or (origin if isinstance(origin, BaseException) else None)
-    return False
-
-
-def unwritable(exc: BaseException | None) -> str | None:
-    """DISK_FULL or READ_ONLY when the archive cannot take writes at all, else None."""
-    if is_disk_full(exc):
-        return DISK_FULL
-    return READ_ONLY if is_read_only(exc) else None
 
 
 def stop_for_disk_full(crawler: Crawler, reason: str = DISK_FULL) -> None:

@@ -10,6 +10,7 @@ whatever the file size: a page's bytes live only while it is in the window.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -35,6 +36,7 @@ from newsarchive.crawler.warcin.summary import ImportSummary
 from newsarchive.crawler.warcin.writer import ImportWriter, file_state, mark_done
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.fetch import ExtractedArticle, Fetch, select_headers
+from newsarchive.storage.unwritable import ArchiveUnwritable, unwritable
 from newsarchive.storage.warc.store import WarcLocation, read_response
 from newsarchive.storage.write.dedup import sha256_bytes
 from newsarchive.storage.write.service import ExtractedContent
@@ -103,12 +105,20 @@ class Importer:
         self._payloads: OrderedDict[str, tuple[str, int]] = OrderedDict()
 
     def run(self, paths: list[Path]) -> ImportSummary:
+        """Import these files; raises ArchiveUnwritable at the first write a full disk or a
+        read-only archive refuses (what was committed stays, with its checkpoint)."""
         try:
             asyncio.run(self._run(paths))
+        except Exception as exc:
+            reason = unwritable(exc)
+            if reason is None:
+                raise
+            raise ArchiveUnwritable(reason, _first_line(exc)) from exc
         finally:
             self.extraction.close()
             if self.copier is not None:
-                self.copier.close()
+                with contextlib.suppress(OSError):  # a full disk already said so above
+                    self.copier.close()
         return self.summary
 
     async def _run(self, paths: list[Path]) -> None:
@@ -272,6 +282,15 @@ class Importer:
             return None
         runner = self.extraction
         return ExtractedContent(article, runner.extractor, runner.extractor_version)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The error's own words, without a file name (reasons never carry local paths)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    origin = getattr(exc, "orig", None) or exc
+    text = str(origin).strip()
+    return text.splitlines()[0][:200] if text else type(origin).__name__
 
 
 def _end_of(record: Record) -> Callable[[], int | None]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.models import Article, ImportCheckpoint, Version
+from newsarchive.storage.unwritable import unwritable
 from newsarchive.storage.write.dedup import choose_article_url, content_hash
 from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
 
@@ -98,6 +99,8 @@ class ImportWriter:
         try:
             outcomes = self.service.in_transaction(work)
         except Exception as exc:  # one bad capture must not cost its batch: one transaction each
+            if unwritable(exc) is not None:  # every capture would fail the same way: stop here
+                raise
             log.info("import batch of %d fell back to one transaction each: %s", len(items), exc)
             outcomes = [self._alone(item) for item in items]
             if checkpoint is not None:
@@ -109,6 +112,8 @@ class ImportWriter:
         try:
             return self.service.in_transaction(lambda session: self._one(session, item))
         except Exception as exc:
+            if unwritable(exc) is not None:
+                raise
             log.warning("could not record %s: %s", item.fetch.requested_url, exc)
             return Outcome("failed", f"database error: {type(exc).__name__}", item.fetch.requested_url)
 

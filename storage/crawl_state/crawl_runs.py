@@ -23,6 +23,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import CrawlRun
+from newsarchive.storage.reconnect import reconnecting
 
 # A run on another host from before heartbeats cannot be checked for life; after this long it is dead.
 STALE_AFTER = timedelta(hours=12)
@@ -107,12 +108,14 @@ def start_crawl_run(
         return run.id, busy
 
 
+@reconnecting
 def heartbeat(sessions: sessionmaker[Session], run_id: int) -> None:
     """The run's process is alive (crawler.extensions.RunHeartbeat calls this every minute)."""
     with sessions.begin() as session:
         session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(heartbeat_at=datetime.now(UTC)))
 
 
+@reconnecting
 def finish_run(
     sessions: sessionmaker[Session], run_id: int, status: str, stats: dict[str, Any], error: str | None = None
 ) -> None:
@@ -126,6 +129,7 @@ def finish_run(
         run.error = error
 
 
+@reconnecting
 def mark_interrupted(sessions: sessionmaker[Session], now: datetime | None = None) -> list[int]:
     """Mark runs whose process is gone as "interrupted"; returns their ids."""
     now = now or datetime.now(UTC)

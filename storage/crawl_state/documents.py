@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import DiscoveryDocument
+from newsarchive.storage.reconnect import reconnecting
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class DiscoveryDocuments:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
+    @reconnecting
     def of_source(self, source: str) -> dict[str, DocumentState]:
         with self.sessions() as session:
             rows = session.scalars(select(DiscoveryDocument).where(DiscoveryDocument.source == source))
@@ -48,6 +50,7 @@ class DiscoveryDocuments:
                 for row in rows
             }
 
+    @reconnecting
     def read(
         self,
         source: str,
@@ -75,6 +78,7 @@ class DiscoveryDocuments:
                     )
                 )
 
+    @reconnecting
     def forget(self, source: str, url: str) -> None:
         """Read it in full next time (its last read did not queue everything)."""
         with self.sessions.begin() as session:

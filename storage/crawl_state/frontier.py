@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import Article, Capture, FrontierEntry
+from newsarchive.storage.reconnect import reconnecting
 
 # Keep IN (...) lists well under every backend's parameter limit.
 _CHUNK = 500
@@ -48,6 +49,7 @@ class Frontier:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
+    @reconnecting
     def archived(self, urls: Sequence[str]) -> set[str]:
         """Those of these canonical URLs that are already archived articles.
 
@@ -72,6 +74,7 @@ class Frontier:
                     )
         return found
 
+    @reconnecting
     def recently_refused(self, urls: Sequence[str], reason: str, since: datetime) -> set[str]:
         """Those of these URLs whose latest capture, made since `since`, was skipped for `reason`.
 
@@ -98,6 +101,7 @@ class Frontier:
                 )
         return found
 
+    @reconnecting
     def drop_sources(self, keep: Iterable[str]) -> int:
         """Remove the rows of every source not in `keep` (sources gone from the sources file); returns how many.
 
@@ -125,6 +129,7 @@ class Frontier:
                     raise
         raise AssertionError("unreachable")
 
+    @reconnecting
     def _add(self, entries: Sequence[Queued]) -> list[str]:
         with self.sessions.begin() as session:
             present: set[str] = set()
@@ -150,6 +155,7 @@ class Frontier:
                 )
         return [e.url for e in fresh]
 
+    @reconnecting
     def pending(self, source: str, limit: int | None = None) -> list[Queued]:
         """URLs a previous run queued and never recorded, oldest first."""
         with self.sessions() as session:
@@ -158,11 +164,13 @@ class Frontier:
                 query = query.limit(limit)
             return [Queued(e.url, e.source, e.via, e.hints) for e in session.scalars(query)]
 
+    @reconnecting
     def last_id(self) -> int:
         """The newest row's id (0 when empty): rows up to it were queued before now."""
         with self.sessions() as session:
             return session.scalar(select(func.max(FrontierEntry.id))) or 0
 
+    @reconnecting
     def take(self, sources: Sequence[str], after: int, limit: int) -> list[Taken]:
         """The next `limit` rows of these sources after id `after`, oldest first, each counted as attempted.
 
@@ -190,6 +198,7 @@ class Frontier:
                 )
         return taken
 
+    @reconnecting
     def count(self, source: str | None = None) -> int:
         with self.sessions() as session:
             query = select(FrontierEntry.id)
@@ -197,6 +206,7 @@ class Frontier:
                 query = query.where(FrontierEntry.source == source)
             return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
+    @reconnecting
     def done(self, urls: Sequence[str]) -> None:
         """The fetches of these URLs are recorded: they leave the frontier."""
         with self.sessions.begin() as session:

@@ -22,6 +22,7 @@ the directory holds only readable files once any writer has started.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import socket
@@ -126,7 +127,9 @@ class WarcStore:
         # per record. A rotated or closed file is synced as it closes.
         self.sync_each = sync_each
         self._lock = threading.Lock()
-        self._file: io.BufferedWriter | None = None
+        # Unbuffered: each exchange goes out in one piece (_append), so a failed
+        # write leaves nothing in a buffer that a later flush could tear the file with.
+        self._file: io.FileIO | None = None
         self._name: str | None = None
         self._opened_before = False
         self._day = ""
@@ -145,21 +148,23 @@ class WarcStore:
         self._day = _today()
         self._file, self._name = self._take_file_of_the_day()
         self._whole = True
-        writer = _Writer(self._file, gzip=True, warc_version="1.1")
+        chunk = io.BytesIO()
+        writer = _Writer(chunk, gzip=True, warc_version="1.1")
         info = writer.create_warcinfo_record(
             self._name,
             {"software": SOFTWARE, "format": "WARC File Format 1.1", "hostname": socket.gethostname()},
         )
         writer.write_record(info)  # each writer's stretch of a shared file opens with its own warcinfo
+        self._append(chunk.getvalue())
         self._sync()
 
-    def _take_file_of_the_day(self) -> tuple[io.BufferedWriter, str]:
+    def _take_file_of_the_day(self) -> tuple[io.FileIO, str]:
         """An existing file of today under the limit that no writer holds, else a new one; locked."""
         existing = sorted(self.directory.glob(f"{self.prefix}-{self._day}-[0-9][0-9][0-9][0-9][0-9].warc.gz"))
         for path in existing:
             if path.stat().st_size >= self.max_file_size or path.name in self._full:
                 continue
-            handle = open(path, "ab")  # noqa: SIM115 (held open across calls)
+            handle = open(path, "ab", buffering=0)  # noqa: SIM115 (held open across calls)
             if not try_lock(handle):  # another writer's: never two writers on one file
                 handle.close()
                 continue
@@ -173,7 +178,7 @@ class WarcStore:
                 fd = os.open(self.directory / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:  # another writer created it a moment ago
                 continue
-            handle = open(fd, "ab")  # noqa: SIM115
+            handle = open(fd, "ab", buffering=0)  # noqa: SIM115
             if not try_lock(handle):  # another writer found it empty and took it first
                 handle.close()
                 continue
@@ -192,7 +197,8 @@ class WarcStore:
             if self._file is None or not self._whole or self._rotate_now():
                 self._open_new()
             assert self._file is not None and self._name is not None
-            writer = _Writer(self._file, gzip=True, warc_version="1.1")
+            chunk = io.BytesIO()  # both records, written to the file in one piece
+            writer = _Writer(chunk, gzip=True, warc_version="1.1")
             date = _warc_date(exchange.fetched_at)
             reason = HTTP_REASONS.get(exchange.status, "Unknown")
             http_headers = StatusAndHeaders(
@@ -225,15 +231,42 @@ class WarcStore:
                     "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
                 },
             )
-            offset = self._file.tell()
-            self._whole = False
             writer.write_record(response)
-            length = self._file.tell() - offset
+            length = chunk.tell()
             writer.write_record(request)
+            offset = self._append(chunk.getvalue())
             if self.sync_each:
                 self._sync()
-            self._whole = True
             return WarcLocation(self._name, offset, length)
+
+    def _append(self, data: bytes) -> int:
+        """Write `data` at the end of the file; returns where it starts.
+
+        If the write fails part way (a full disk), the part written is cut
+        off again, so the file still ends with a whole record; only if even
+        that fails is the file left torn (`_whole` False), for the next
+        writer's repair.
+        """
+        assert self._file is not None
+        offset = self._file.tell()
+        self._whole = False
+        try:
+            view = memoryview(data)
+            while view:
+                written = self._file.write(view)
+                if not written:  # a regular file writes something or raises; never spin
+                    raise OSError(errno.EIO, "WARC write made no progress")
+                view = view[written:]
+        except BaseException:
+            try:
+                os.ftruncate(self._file.fileno(), offset)
+                self._file.seek(offset)  # tell() gives the next record's offset
+                self._whole = True
+            except OSError:
+                pass
+            raise
+        self._whole = True
+        return offset
 
     def _rotate_now(self) -> bool:
         assert self._file is not None and self._name is not None
@@ -279,7 +312,7 @@ class WarcStore:
 
 
 class _Gzip(GzippingWrapper):
-    def __init__(self, out: io.BufferedWriter) -> None:
+    def __init__(self, out: io.BytesIO) -> None:
         # Not warcio's __init__: it builds a zlib level-9 compressor (6 ms per
         # page) only to have it replaced; see newsarchive.storage.warc.compress.
         self.compressor = gzip_compressor()
@@ -289,7 +322,7 @@ class _Gzip(GzippingWrapper):
 class _Writer(WARCWriter):
     """warcio's writer with our compressor: each record still its own gzip member."""
 
-    def _write_warc_record(self, out: io.BufferedWriter, record: ArcWarcRecord) -> None:
+    def _write_warc_record(self, out: io.BytesIO, record: ArcWarcRecord) -> None:
         if not self.gzip:  # type: ignore[has-type]  # set by warcio's untyped __init__
             return super()._write_warc_record(out, record)
         self.gzip = False  # warcio would wrap `out` at level 9 itself
@@ -303,7 +336,7 @@ def _today() -> str:
     return datetime.now(UTC).strftime("%Y%m%d")
 
 
-def _repair_held(directory: Path, path: Path, handle: io.BufferedWriter) -> None:
+def _repair_held(directory: Path, path: Path, handle: io.FileIO) -> None:
     """Cut a torn tail off a file this writer has just locked, before appending to it.
 
     A file recorded whole at its current size is not read again (the common

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Article, ArticleEvent, Capture, DeclaredTerm, Version
+from newsarchive.storage.reconnect import reconnecting
 
 T = TypeVar("T")
 # Fields whose change is an event (dates and the feed's kind are not edits).
@@ -123,6 +124,7 @@ def with_declared(
     return wrapped
 
 
+@reconnecting
 def refresh_declared(sessions: Any, records: Mapping[str, Mapping[str, Any]], at: datetime) -> int:
     """Keep what a feed now declares about URLs already archived (the crawl does not fetch them again).
 

@@ -21,6 +21,7 @@ from newsarchive.storage.crawl_state.revisit_schedule import DEFAULT_SCHEDULE, R
 from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
 from newsarchive.storage.models.capture import Outcome
+from newsarchive.storage.reconnect import dropped_connection, reconnecting
 from newsarchive.storage.write.capture_rows import (
     SET_CAPTURE_VERSION,
     capture_row,
@@ -83,9 +84,7 @@ class ArchiveService:
                 # killed PostgreSQL backend): the transaction rolled back whole,
                 # so running it again is safe.
                 transient = (
-                    isinstance(exc, IntegrityError)
-                    or "locked" in str(exc).lower()
-                    or exc.connection_invalidated
+                    isinstance(exc, IntegrityError) or "locked" in str(exc).lower() or dropped_connection(exc)
                 )
                 if not transient or attempt == MAX_ATTEMPTS:
                     raise
@@ -340,11 +339,13 @@ class ArchiveService:
 
     # -- reads the crawler needs -----------------------------------------------
 
+    @reconnecting
     def article_id_for_url(self, url: str) -> int | None:
         with self.sessions() as session:
             article = _article_for_url(session, url)
             return article.id if article is not None else None
 
+    @reconnecting
     def latest_body_match(self, url: str, body_sha256: str) -> int | None:
         """The article whose latest version came from these exact bytes at this URL, if any.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Capture
 from newsarchive.storage.warc.store import WarcLocation, read_response
-from tests.helpers import FAST, LOCAL_SITE, capture, capture_json, json_output, newsarchive
+from tests.helpers import FAST, capture, capture_json, cli_argv, json_output, newsarchive
 from tests.site.server import NewsSite
 
 
@@ -190,8 +189,7 @@ def test_capture_reads_urls_from_stdin_and_a_file_in_one_run(
     first, second, third = (a.url for a in news_site.articles[:3])
     listed = tmp_path / "urls.txt"
     listed.write_text(f"# to capture\n{second}\n\n   {third}  \n")
-    argv = [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(sqlite_config.home), *LOCAL_SITE]
-    argv += ["--db", sqlite_config.db_url, "capture", "--json", "-", "--from", str(listed), *FAST]
+    argv = cli_argv(sqlite_config, "capture", "--json", "-", "--from", str(listed), *FAST)
     done = subprocess.run(argv, input=f"{first}\n", capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     results = [json.loads(line) for line in done.stdout.splitlines()]

@@ -90,6 +90,8 @@ def render(ledger: list[Case]) -> str:
     tried = len(ledger)
     handled = sum(1 for c in ledger if c.result == "handled")
     lost = sum(c.lost for c in ledger)
+    tests = len({c.test for c in ledger})
+    fixed_count = sum(1 for c in ledger if c.before)
     lines = [
         "# Reliability: faults, bad input, crashes and concurrent use",
         "",
@@ -97,6 +99,16 @@ def render(ledger: list[Case]) -> str:
         "`NEWSARCHIVE_RELIABILITY_REPORT=bench/reliability.md python -m pytest tests/reliability`.",
         "",
         f"**{tried} cases tried, {handled} handled, {lost} captures lost.**",
+        "",
+        "What is counted: a *case* is one fault, hostile input, crash or race that a test in",
+        f"`tests/reliability/` put to the archive ({tried} cases from {tests} tests of this run).",
+        "*Handled* means the test that tried it passed: the archive did what docs/reliability.md",
+        "promises, checked by the test's assertions (the *observed* column is what it saw). A case",
+        "whose test failed is *NOT handled*, one whose test could not run (a missing service) is",
+        "*skipped*; both are listed below. *Captures lost* adds up, over the crash and concurrency",
+        "cases, the captures the archive should hold afterwards and does not. Of the cases,",
+        f"{fixed_count} are defects an issue reported: they have a *before* (what the report saw)",
+        "and an *after* (what this run observed) in the first table.",
         "",
         f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
     ]

@@ -6,13 +6,12 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from newsarchive.storage.config import ArchiveConfig
-from tests.helpers import LOCAL_SITE
+from tests.helpers import cli_argv
 
 KILL_ROUNDS_ENV = "NEWSARCHIVE_KILL_ROUNDS"
 KILL_SEED_ENV = "NEWSARCHIVE_KILL_SEED"
@@ -25,19 +24,8 @@ def kill_rounds(default: int = 5) -> int:
 
 def start(config: ArchiveConfig, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """The CLI in its own session, so a kill reaches its extraction workers too."""
-    command = [
-        sys.executable,
-        "-m",
-        "newsarchive.crawler.cli",
-        "--home",
-        str(config.home),
-        "--db",
-        config.db_url,
-        *LOCAL_SITE,
-        *args,
-    ]
     return subprocess.Popen(
-        command,
+        cli_argv(config, *args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

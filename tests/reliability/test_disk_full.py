@@ -8,15 +8,14 @@ Mounting a tmpfs needs root; elsewhere the tests skip (and fail under CI).
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsarchive.storage.config import ArchiveConfig
-from tests.conftest import skip_or_fail
 from tests.helpers import FAST, newsarchive
+from tests.reliability.disks import fill, tmpfs
 from tests.reliability.support import check_archive
 from tests.site.server import NewsSite
 
@@ -27,17 +26,8 @@ DISK_FULL_LINE = "error: the archive's disk is full or failing"
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1.5 MB tmpfs holding the whole archive (database and WARC files)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mount)], capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        skip_or_fail(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()[:200]}")
-    try:
+    with tmpfs(tmp_path / "disk", "1500k") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def config_on(disk: Path) -> ArchiveConfig:
@@ -53,6 +43,7 @@ def test_a_crawl_that_fills_the_disk_stops_with_one_line(case, small_disk: Path,
         GROUP,
         "crawl of 3,000 pages onto a 1.5 MB disk",
         "stops: non-zero exit, one clear line, no traceback, archive whole",
+        before='exit 0 "finished" with 331 tracebacks on stderr',
     )
     config = config_on(small_disk)
     with NewsSite(fixtures=False) as site:
@@ -82,16 +73,8 @@ def test_a_capture_on_a_full_disk_fails_with_one_line(case, small_disk: Path) ->
     with NewsSite() as site:
         first, second = site.articles[:2]
         assert newsarchive(config, "capture", *FAST, site.article_url(first.slug)).returncode == 0
-        filler = small_disk / "filler"
-        with filler.open("wb") as out:  # take every byte left
-            try:
-                while True:
-                    out.write(b"\0" * 65536)
-                    out.flush()
-            except OSError:
-                pass
         # A little room: the archive opens, and the capture's own writes find the disk full.
-        filler.write_bytes(b"\0" * max(filler.stat().st_size - 48 * 1024, 0))
+        filler = fill(small_disk, leave=48 * 1024)
         done = newsarchive(config, "capture", *FAST, site.article_url(second.slug))
     assert done.returncode == 1, done.stdout
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr[-3000:]
@@ -109,6 +92,7 @@ def test_a_capture_on_a_read_only_archive_fails_with_one_line(case, tmp_path: Pa
         GROUP,
         "capture on a read-only archive",
         "exit 1, one clear line without local paths, no traceback",
+        before="an 81-line traceback",
     )
     writable = ArchiveConfig(home=tmp_path / "home", db_url=f"sqlite:///{tmp_path / 'archive.db'}")
     read_only = ArchiveConfig(
@@ -132,6 +116,7 @@ def test_an_api_capture_past_the_servers_timeout_leaves_a_failed_capture_row(cas
         "Faults while crawling (newsarchive capture)",
         "API capture of a page slower than the server's capture timeout",
         "a failed capture row with its reason (the subprocess's deadline is shorter than the server's)",
+        before="no capture row (120 s server timeout against 4 x 30 s attempts)",
     )
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient

@@ -86,6 +86,7 @@ def test_the_change_summary_is_computed_with_no_write_lock_held(
         GROUP,
         f"v2 of a page of 90 paragraphs of one repeated word ({archive.engine.dialect.name})",
         "summary diffed before the write transaction: another writer can take the lock meanwhile",
+        before="the quadratic word diff ran inside the write transaction: 214 s holding the lock",
     )
     archive.service.record_capture(fetch(T0), content(REPETITIVE_V1))
     probe = _lock_probe(archive_config)
@@ -131,6 +132,7 @@ def test_a_write_that_times_out_on_a_lock_is_kept_as_a_failed_capture(
         GROUP,
         f"capture whose write times out on a lock ({path}, sqlite)",
         "a failed capture row with the reason, no traceback, no fetch lost",
+        before="exit 1 with a 'database is locked' traceback; the fetched page had no capture row",
     )
     monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(service_module, "MAX_ATTEMPTS", 2)
@@ -164,6 +166,7 @@ def test_many_writers_meanwhile_all_get_their_rows(case, archive: Archive) -> No
         GROUP,
         f"8 captures of other pages while v2 of the repetitive page is written ({archive.engine.dialect.name})",
         "every capture recorded, no lock error",
+        before="a capture started meanwhile waited 204 s and exited 1 with no row",
     )
     archive.service.record_capture(fetch(T0), content(REPETITIVE_V1))
     errors: list[BaseException] = []
@@ -220,6 +223,7 @@ def test_the_diff_endpoint_on_two_versions_of_220k_words_answers_by_paragraphs(
         GROUP,
         "API and web diff of two versions of 220k words, a tenth of the paragraphs rewritten",
         'bounded work; answers with "too large to diff word by word; showing paragraphs"; cached',
+        before="never answered; the thread ran on for 28 CPU-minutes after the client left",
     )
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
@@ -253,6 +257,7 @@ def test_serve_stops_on_sigterm_while_a_huge_diff_is_in_flight(case, huge_archiv
         GROUP,
         "SIGTERM to `serve` while it diffs two versions of 220k words",
         "the server stops (exit 0, or by the re-raised SIGTERM as uvicorn does); the request ends",
+        before="SIGTERM could not stop the server",
     )
     pytest.importorskip("uvicorn")
     import httpx

@@ -17,7 +17,7 @@ from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.research.export import formats
 from newsarchive.storage.research.export.manifest import verify_manifest
 from newsarchive.storage.research.search.query import SearchQuery
-from tests.helpers import newsarchive
+from tests.helpers import cli_argv, newsarchive
 
 
 def lines(data: bytes) -> list[dict]:
@@ -153,14 +153,4 @@ def _umask() -> int:
 
 
 def _command(config: ArchiveConfig) -> list[str]:
-    import sys
-
-    return [
-        sys.executable,
-        "-m",
-        "newsarchive.crawler.cli",
-        "--home",
-        str(config.home),
-        "--db",
-        config.db_url,
-    ]
+    return cli_argv(config)

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from newsarchive.crawler.crawl.distributed.workers import FrontierKeys, frontier
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Article, Capture, Version
-from tests.helpers import LOCAL_SITE
+from tests.helpers import cli_argv
 from tests.scale.conftest import RedisFrontier
 from tests.site.server import NewsSite
 
@@ -48,17 +47,7 @@ def setup(tmp_path: Path, pg_url: str, news_site: NewsSite) -> tuple[ArchiveConf
 
 
 def _cli(config: ArchiveConfig, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsarchive.crawler.cli",
-        "--home",
-        str(config.home),
-        "--db",
-        config.db_url,
-        *LOCAL_SITE,
-        *args,
-    ]
+    return cli_argv(config, *args)
 
 
 def _worker(

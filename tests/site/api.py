@@ -117,3 +117,7 @@ class SiteAPI:
 
     def clear_requests(self) -> None:
         self._call("clear-requests")
+
+    def release_held(self) -> None:
+        """Let every /fault/held request answer (those waiting and those to come)."""
+        self._call("release")

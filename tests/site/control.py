@@ -68,6 +68,7 @@ OPS: dict[str, Callable[[SiteState, Mapping[str, Any]], object]] = {
     "requests": lambda s, p: [list(r) for r in s.log],
     "request-count": lambda s, p: s.request_count(p["path"]),
     "clear-requests": lambda s, p: s.clear_requests(),
+    "release": lambda s, p: s.released.set(),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import struct
+import time
 import zlib
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -61,6 +62,14 @@ def _slow(q: Mapping[str, str], closing: Event) -> Response:
     seconds = _float(q, "seconds", 10.0)
     closing.wait(seconds)
     return text(_page("Slow page", f"<p>Answered after {seconds} seconds. {ARTICLE_TEXT}</p>"))
+
+
+def _held(q: Mapping[str, str], closing: Event, released: Event) -> Response:
+    """Answers once the test releases it (or after ?seconds=120, or when the site closes)."""
+    give_up = time.monotonic() + _float(q, "seconds", 120.0)
+    while not released.wait(0.05) and not closing.is_set() and time.monotonic() < give_up:
+        pass
+    return text(_page("Held page", f"<p>Answered once released. {ARTICLE_TEXT}</p>"))
 
 
 def _drip(q: Mapping[str, str]) -> Response:
@@ -209,10 +218,13 @@ def _refresh_page(target: str, charset: str = "utf-8") -> str:
     return _page("Moved", "<p>This story has moved.</p>", meta=f'<meta charset="{charset}">{filler}{refresh}')
 
 
-def fault(name: str, q: Mapping[str, str], hits: int, closing: Event, base: str) -> Response | None:
+def fault(
+    name: str, q: Mapping[str, str], hits: int, closing: Event, base: str, released: Event | None = None
+) -> Response | None:
     """The response for /fault/<name>, or None when there is no such fault.
 
-    hits: how many times this exact request target was seen, this request included.
+    hits: how many times this exact request target was seen, this request included;
+    released: what /fault/held waits for (SiteAPI.release_held).
     """
     simple: dict[str, Callable[[], Response]] = {
         "404": lambda: text("<html><body>Not found</body></html>", 404),
@@ -245,6 +257,7 @@ def fault(name: str, q: Mapping[str, str], hits: int, closing: Event, base: str)
         ),
         "offsite-sitemap.xml": lambda: text(_offsite_sitemap(_int(q, "n", 2000)), content_type=XML),
         "slow": lambda: _slow(q, closing),
+        "held": lambda: _held(q, closing, released or Event()),
         "drip": lambda: _drip(q),
         "reset": lambda: _reset(q),
         "huge": lambda: _huge(q),
@@ -272,6 +285,7 @@ FAULTS = {
     "redirect-offsite": f"301 to {OFFSITE}",
     "redirect-home": "302 to /",
     "slow": "waits ?seconds=10 before answering",
+    "held": "answers once the test calls release_held() (at most ?seconds=120)",
     "drip": "?bytes=20 bytes, one at a time over ?seconds=10",
     "reset": "promises ?length=100000 bytes, sends ?sent=1000, then a TCP reset",
     "huge": "?mb=5 MiB + 1 KiB, streamed; ?length=0 omits Content-Length (ends at close)",

@@ -50,6 +50,7 @@ class SiteState:
     def __init__(self, *, fixtures: bool = True, max_log: int = 100_000) -> None:
         self.lock = threading.RLock()
         self.closing = threading.Event()
+        self.released = threading.Event()  # opens /fault/held (the "release" control operation)
         self.base_url = ""
         self.articles: dict[str, Article] = {}
         self.paths: dict[str, Article] = {}
@@ -200,7 +201,7 @@ class SiteState:
     def _other(self, path: str, query: dict[str, str], hits: int) -> Response:
         base = self.base_url
         if path.startswith("/fault/"):
-            resp = fault(path.removeprefix("/fault/"), query, hits, self.closing, base)
+            resp = fault(path.removeprefix("/fault/"), query, hits, self.closing, base, self.released)
             return resp or text("<html><body>No such fault</body></html>", 404)
         if path.startswith("/walls/"):
             resp = wall(path.removeprefix("/walls/"), query, hits)

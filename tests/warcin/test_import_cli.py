@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Article, Capture, Version
-from tests.helpers import newsarchive
+from tests.helpers import cli_argv, newsarchive
 from tests.warcin.test_import import A, B, months
 from tests.warcin.warcs import T0, Rec, story, write_warc
 
@@ -65,8 +64,7 @@ def test_paths_from_a_list_on_stdin_and_a_json_summary(archive_config: ArchiveCo
     ]
     # Through stdin: tests.helpers.newsarchive has no input, so subprocess directly.
     done = subprocess.run(
-        [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(archive_config.home)]
-        + ["--db", archive_config.db_url, *command],
+        cli_argv(archive_config, *command),
         input=listing,
         capture_output=True,
         text=True,
@@ -106,8 +104,7 @@ def test_an_import_killed_with_sigkill_resumes_with_nothing_imported_twice(
     urls = [f"https://news.example.com/2026/item-{i}.html" for i in range(count)]
     write_warc(path, [Rec(url, T0 + timedelta(seconds=i), story(f"Item {i}")) for i, url in enumerate(urls)])
     Archive(archive_config).close()  # the schema exists before the poller looks
-    command = [sys.executable, "-m", "newsarchive.crawler.cli", "--home", str(archive_config.home)]
-    command += ["--db", archive_config.db_url, "import", "--workers", "0", str(path)]
+    command = cli_argv(archive_config, "import", "--workers", "0", str(path))
     running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with Archive(archive_config) as archive:

@@ -6,7 +6,6 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from newsarchive.storage.config import ArchiveConfig
+from tests.helpers import cli_argv
 
 
 def free_port() -> int:
@@ -25,17 +25,7 @@ def free_port() -> int:
 
 
 def serve_command(config: ArchiveConfig, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsarchive.crawler.cli",
-        "--home",
-        str(config.home),
-        "--db",
-        config.db_url,
-        "serve",
-        *args,
-    ]
+    return cli_argv(config, "serve", *args)
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import DBAPIError
 
 from newsarchive.crawler.crawl import settings as defaults
 from newsarchive.crawler.crawl.crawl_archive import crawl_archive
@@ -36,9 +37,12 @@ from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.write.record_batch import Write
 from newsarchive.storage.write.results import CaptureResult
+from newsarchive.storage.write.service import db_error_reason
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Scrapy's stat counting fetches the archive could not record at all.
+UNRECORDED_STAT = "newsarchive/unrecorded"
 
 
 class ArchivePipeline:
@@ -109,10 +113,19 @@ class ArchivePipeline:
                 return item
         except Exception as exc:
             reason = unwritable(exc)
-            if reason is None:
-                raise
-            # Not recorded, so its URL stays queued; the crawl stops with one line.
-            stop_for_disk_full(self.crawler, reason)
+            if reason is not None:
+                # Not recorded, so its URL stays queued; the crawl stops with one line.
+                stop_for_disk_full(self.crawler, reason)
+                return item
+            # Fetched, and neither recorded nor recorded as a failure (the
+            # database kept refusing even that): counted, so the run cannot end
+            # as if nothing was missing. The URL stays queued for the next crawl.
+            stats = self.crawler.stats
+            if stats is not None:
+                stats.inc_value(UNRECORDED_STAT)
+            if not isinstance(exc, DBAPIError):
+                raise  # a bug of ours: Scrapy logs its traceback
+            log.warning("%s: fetched but not recorded: %s", _url_of(item), db_error_reason(exc))
             return item
         stats = self.crawler.stats
         if stats is not None:
@@ -177,6 +190,11 @@ def _warc_sync(crawler: Crawler) -> Callable[[], None] | None:
         return None
     recorder = crawler.get_downloader_middleware(WarcRecorderMiddleware)
     return recorder.store.sync if recorder is not None else None
+
+
+def _url_of(item: object) -> str:
+    context = getattr(item, "context", None)
+    return str(getattr(context, "requested_url", "a page"))
 
 
 def _failed(fetch: Fetch, reason: str) -> Fetch:
