@@ -20,7 +20,7 @@ class Article(Base):
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     # "live" while the page answers; "gone" after a 404/410 or a redirect home.
     status: Mapped[str] = mapped_column(String(20), default="live")
-    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

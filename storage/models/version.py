@@ -41,7 +41,7 @@ class Version(Base):
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     extractor: Mapped[str] = mapped_column(String(100))
     extractor_version: Mapped[str] = mapped_column(String(100))
-    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     capture_count: Mapped[int] = mapped_column(Integer, default=1)
     first_capture_id: Mapped[int | None] = mapped_column(Integer)
