@@ -73,6 +73,8 @@ def search_page(request: Request) -> Response:
         "words": [],
         "filters": [],
         "sort_used": None,
+        # The order picked in the form: "date", or "" for best match (newest first without words).
+        "sort_choice": "date" if form.get("sort") == "date" else "",
         "links": {},
         "unknown_url": None,
         "capture_on": False,
@@ -81,7 +83,9 @@ def search_page(request: Request) -> Response:
         params = SearchParams.from_form(form)
     except ValidationError as exc:
         return render(request, "search.html", 400, error=_validation_message(exc), **context)
-    context["filters"] = _active_filters(params)
+    context["filters"] = _active_filters(params) + (
+        ["newest first"] if params.q and params.sort == "date" else []
+    )
     url = as_url(params.q)
     if url is not None:
         return _look_up(request, url, context)

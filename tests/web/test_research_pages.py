@@ -33,14 +33,26 @@ def test_search_marks_the_matched_words_and_keeps_markup_out(web: TestClient) ->
     assert 'Filters and order: <span class="active">source daily</span>' in html
 
 
+def _titles(html: str) -> list[str]:
+    found = re.findall(r'<h3><a href="/web/articles/\d+">(.*?)</a></h3>', html)
+    return [re.sub(r"</?mark>", "", title) for title in found]
+
+
 def test_the_order_shown_is_the_order_used(web: TestClient) -> None:
     ranked = web.get("/", params={"q": "budget"}).text
-    assert '<option value="relevance" selected>' in ranked and "Best match first" in ranked
-    # Without words there is nothing to rank: the page says newest first even when asked otherwise.
+    assert '<option value="" selected>best match first' in ranked and "Best match first" in ranked
+    by_date = web.get("/", params={"q": "budget", "sort": "date"}).text
+    assert '<option value="date" selected>' in by_date and "Newest first" in by_date
+    assert 'Filters and order: <span class="active">newest first</span>' in by_date
+    # Newest first is the last day's stories (published 2026-03-10), whatever their rank.
+    assert _titles(by_date) != _titles(ranked)
+    assert all(re.search(r"\b10\b", title) for title in _titles(by_date)[:3])
+    # Without words there is nothing to rank: the results line says newest first, whatever was
+    # asked, and a search typed into that form is ranked (the form does not carry "date" along).
     for params in ({}, {"sort": "relevance"}):
         html = web.get("/", params=params).text
-        assert '<option value="date" selected>' in html and '<option value="relevance" selected>' not in html
-        assert "Newest first" in html
+        assert "Newest first" in html and "Best match first" not in html
+        assert '<option value="" selected>' in html
 
 
 def test_a_url_in_the_search_box_opens_its_article(web: TestClient, seeded_pages: PageArchive) -> None:

@@ -8,8 +8,10 @@ from markupsafe import Markup
 
 from newsarchive.crawler.web.charts.svg import element, frame, group, nice_ceiling
 
-WIDTH, HEIGHT = 640, 180
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 26
+# Drawn about as wide as a phone shows it, so an 11-unit label stays a readable size there;
+# the stylesheet caps how far a chart grows on a desktop.
+WIDTH, HEIGHT = 400, 150
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 26
 
 
 def daily_bars(days: list[date], values: list[int], title: str, noun: str, css: str) -> Markup:
@@ -58,16 +60,16 @@ def daily_bars(days: list[date], values: list[int], title: str, noun: str, css: 
 
 def share_bars(rows: list[tuple[str, int, int]], title: str) -> Markup:
     """One horizontal bar per (label, part, whole): the part's share of the whole, in percent."""
-    row_h, label_w, width = 26, 200, WIDTH
+    row_h, label_w, width = 24, 130, WIDTH
     height = TOP + row_h * max(len(rows), 1) + 4
-    plot_w = width - label_w - 70
+    plot_w = width - label_w - 44
     parts = [f"{label}: {part} of {whole}" for label, part, whole in rows]
     desc = "; ".join(parts) + "." if parts else "No articles in this window."
     body: list[Markup] = []
     for index, (label, part, whole) in enumerate(rows):
         share = part / whole if whole else 0.0
         y = TOP + index * row_h
-        shown = label if len(label) <= 28 else label[:27] + "…"
+        shown = label if len(label) <= 20 else label[:19] + "…"
         body += [
             element("text", shown, class_="label", x=label_w - 8, y=y + 16, text_anchor="end"),
             element("rect", None, class_="track", x=label_w, y=y + 4, width=plot_w, height=16),

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from newsarchive.crawler.web.charts.svg import element, frame, group
 
-WIDTH, HEIGHT = 640, 74
+WIDTH, HEIGHT = 400, 62
 LEFT, RIGHT, LANE_Y, LANE_H = 12, 12, 22, 18
 MIN_LABEL_GAP = 28  # px between two labels before the second is left out
 
@@ -64,7 +64,13 @@ def version_timeline(versions: list[dict[str, Any]], last_checked: datetime) -> 
             )
         )
         if begin - last_label >= MIN_LABEL_GAP:
-            body.append(element("text", f"v{number}", class_="label", x=f"{begin:.2f}", y=LANE_Y - 8))
+            # Near the right edge a label ends at its tick rather than running off the chart.
+            anchor = "end" if begin > WIDTH - RIGHT - 16 else None
+            body.append(
+                element(
+                    "text", f"v{number}", class_="label", x=f"{begin:.2f}", y=LANE_Y - 8, text_anchor=anchor
+                )
+            )
             last_label = begin
     body += [
         element("text", start.strftime("%Y-%m-%d %H:%M"), class_="label", x=LEFT, y=HEIGHT - 4),
