@@ -33,7 +33,13 @@ def long_text(edited: bool) -> str:
 
 
 def put(
-    archive: Archive, at: datetime, url: str, source: str, title: str, text: str, published: str | None = None
+    archive: Archive,
+    at: datetime,
+    url: str,
+    source: str | None,
+    title: str,
+    text: str,
+    published: str | None = None,
 ) -> int:
     fields = {
         "title": title,
