@@ -9,8 +9,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from newsarchive.crawler.web import api, errors, memento, pages, render, replay
+from newsarchive.crawler.web import api, changes_page, errors, memento, pages, render, replay
 from newsarchive.crawler.web.capture import CaptureService
+from newsarchive.crawler.web.charts import routes as chart_routes
 from newsarchive.crawler.web.config import WebSettings
 from newsarchive.crawler.web.docs import documented_app
 from newsarchive.crawler.web.limits import BodyLimit
@@ -67,6 +68,8 @@ def create_app(config: ArchiveConfig, settings: WebSettings | None = None) -> Fa
     app.include_router(pages.router)
     app.include_router(replay.router)
     app.include_router(memento.router)
+    app.include_router(changes_page.router)
+    app.include_router(chart_routes.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Outermost: error answers and static files get the headers too.
     app.add_middleware(SecurityHeaders)

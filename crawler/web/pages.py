@@ -1,4 +1,5 @@
-"""Server-rendered pages: search, an article's timeline, a side-by-side diff, a capture form.
+"""Server-rendered pages: search (or look-up by URL), an article's timeline, a version's text,
+a side-by-side diff, a capture form.
 
 Plain HTML forms and links, no JavaScript; rendering (autoescaped, with
 restrictive headers) is newsarchive.crawler.web.render's. Errors are raised and answered
@@ -12,20 +13,21 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from newsarchive.crawler.web import reads
 from newsarchive.crawler.web.capture import CaptureError
+from newsarchive.crawler.web.charts.timeline import version_timeline
 from newsarchive.crawler.web.deps import token_problem
 from newsarchive.crawler.web.errors import PageRoute, RequestError, clip
+from newsarchive.crawler.web.highlight import query_words
+from newsarchive.crawler.web.lookup import article_for, as_url
 from newsarchive.crawler.web.params import SearchParams
 from newsarchive.crawler.web.render import render
 from newsarchive.crawler.web.searching import run_search
-from newsarchive.storage.research.changes import check_kinds, recent_changes
-from newsarchive.storage.research.read import NotFound
+from newsarchive.storage.research.read import NotFound, get_version
 from newsarchive.storage.research.search.query import BadQuery
-from newsarchive.storage.write.edit_kinds import KINDS
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -34,30 +36,87 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'query'}: {e['msg']}" for e in exc.errors())
 
 
+FILTER_LABELS = {
+    "source": "source",
+    "domain": "domain",
+    "language": "language",
+    "author": "author",
+    "keyword": "keyword",
+    "section": "section",
+    "published_from": "published from",
+    "published_to": "published to",
+    "captured_from": "captured from",
+    "captured_to": "captured to",
+    "changed": "changed only",
+    "all_versions": "every version",
+}
+
+
+def _active_filters(params: SearchParams) -> list[str]:
+    """The filters in use, as short labels for the folded filter box's summary."""
+    active = []
+    for name, value in params.as_form().items():
+        if name in FILTER_LABELS:
+            label = FILTER_LABELS[name]
+            active.append(label if value == "true" else f"{label} {value}")
+    return active
+
+
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request) -> HTMLResponse:
+def search_page(request: Request) -> Response:
     # The form comes back filled in; a value past any field's limit is
     # refused below, and comes back cut, not whole.
     form = {k: clip(v, 1000) for k, v in request.query_params.items()}
+    context: dict[str, Any] = {
+        "form": form,
+        "page": None,
+        "words": [],
+        "filters": [],
+        "sort_used": None,
+        # The order picked in the form: "date", or "" for best match (newest first without words).
+        "sort_choice": "date" if form.get("sort") == "date" else "",
+        "links": {},
+        "unknown_url": None,
+        "capture_on": False,
+    }
     try:
         params = SearchParams.from_form(form)
     except ValidationError as exc:
-        return render(request, "search.html", 400, form=form, error=_validation_message(exc), page=None)
-    if params.q is None and "sort" not in params.model_fields_set:
-        # Nothing to rank by: the newest articles are the useful default.
+        return render(request, "search.html", 400, error=_validation_message(exc), **context)
+    context["filters"] = _active_filters(params) + (
+        ["newest first"] if params.q and params.sort == "date" else []
+    )
+    url = as_url(params.q)
+    if url is not None:
+        return _look_up(request, url, context)
+    if params.q is None:
+        # Nothing to rank by: results come newest first whatever was asked,
+        # and the form says so rather than showing "relevance".
         params = params.model_copy(update={"sort": "date"})
+    context["sort_used"] = params.sort
     try:
         page = run_search(request, params)
     except BadQuery as exc:
         # Not the app's error page: the form comes back filled in, with the reason.
-        return render(request, "search.html", 400, form=form, error=str(exc), page=None)
+        return render(request, "search.html", 400, error=str(exc), **context)
     links = {}
     base = params.as_form()
     if page.offset > 0:
         links["prev"] = "/?" + urlencode({**base, "offset": max(page.offset - page.limit, 0)})
     if page.offset + len(page.hits) < page.total:
         links["next"] = "/?" + urlencode({**base, "offset": page.offset + page.limit})
-    return render(request, "search.html", form=form, error=None, page=page, links=links)
+    context.update(page=page, words=query_words(params.q), links=links)
+    return render(request, "search.html", error=None, **context)
+
+
+def _look_up(request: Request, url: str, context: dict[str, Any]) -> Response:
+    """A URL in the search box: its article's page, or a page saying it is not archived."""
+    with request.app.state.archive.sessions() as session:
+        article_id = article_for(session, url)
+    if article_id is not None:
+        return RedirectResponse(f"/web/articles/{article_id}", status_code=303)
+    context.update(unknown_url=url, capture_on=bool(request.app.state.settings.capture_token))
+    return render(request, "search.html", 404, error=None, **context)
 
 
 def _article_id(value: str) -> int:
@@ -75,7 +134,10 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         article = reads.article_by_id(session, _article_id(article_id))
         data = reads.article_dict(session, article)
         versions = reads.version_summaries(session, article)
-    return render(request, "article.html", article=data, latest=data["latest"], versions=versions)
+    timeline = version_timeline(versions, data["last_checked"]) if versions else None
+    return render(
+        request, "article.html", article=data, latest=data["latest"], versions=versions, timeline=timeline
+    )
 
 
 def _version_number(value: str | None) -> int | None:
@@ -113,28 +175,16 @@ def diff_page(request: Request, article_id: str) -> HTMLResponse:
         )
 
 
-@router.get("/web/changes", response_class=HTMLResponse)
-def changes_page(request: Request) -> HTMLResponse:
-    """Recent edits, filtered by kind (any of the ticked ones), source and domain."""
-    chosen = request.query_params.getlist("kind")
-    source = request.query_params.get("source") or None
-    domain = request.query_params.get("domain") or None
-    try:
-        check_kinds(chosen)
-    except ValueError as exc:
-        raise RequestError(400, str(exc)) from None
+@router.get("/web/articles/{article_id}/versions/{number}", response_class=HTMLResponse)
+def version_page(request: Request, article_id: str, number: str) -> HTMLResponse:
+    """One version's full text, as archived, with its neighbours one link away."""
+    wanted = _version_number(number)
     with request.app.state.archive.sessions() as session:
-        rows = list(recent_changes(session, source=source, domain=domain, kinds=chosen, limit=200))
-    return render(
-        request,
-        "changes.html",
-        changes=rows,
-        chosen=chosen,
-        all_kinds=KINDS,
-        source=source,
-        domain=domain,
-        error=None,
-    )
+        article = reads.article_by_id(session, _article_id(article_id))
+        if wanted is None or not 0 < wanted <= reads.MAX_ID:
+            raise NotFound(f"article {article.canonical_url} has no version {number}")
+        version = reads.version_dict(article, get_version(session, article, wanted))
+    return render(request, "version.html", version=version)
 
 
 @router.get("/web/capture", response_class=HTMLResponse)

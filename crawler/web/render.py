@@ -15,6 +15,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from newsarchive.crawler.web.diffblocks import blocks
+from newsarchive.crawler.web.highlight import marked
+
 # Defence in depth for pages full of archived text: even if something slipped
 # past autoescaping, no script, frame or foreign resource would load; and a
 # click through to a news site does not tell it what the researcher was reading.
@@ -62,6 +65,8 @@ def templates(directory: Path) -> Jinja2Templates:
     )
     env.filters["when"] = _when
     env.globals["change_badges"] = change_badges
+    env.globals["diff_blocks"] = blocks
+    env.globals["marked"] = marked
     return Jinja2Templates(env=env)
 
 

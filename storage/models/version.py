@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
@@ -18,7 +18,12 @@ VERSIONED_FIELDS = ("title", "text", "authors", "captions", "published", "modifi
 
 class Version(Base):
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_versions_article_number"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "number", name="uq_versions_article_number"),
+        # Edits found in a window (charts) and the newest edits first (recent changes), from
+        # the index alone (migration 0012).
+        Index("ix_versions_first_seen_at", "first_seen_at", "number", "article_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)

@@ -164,8 +164,8 @@ def test_diff_reports_changed_bylines_and_dates_as_values(archive: Archive, make
     assert data["summary"]["authors_changed"] is True and data["summary"]["dates_changed"] is True
     html = client.get(f"/web/articles/{article_id}/diff").text
     assert "Other fields that changed" in html
-    assert "<td><ins>Ana Ruiz, &lt;b&gt;Bo&lt;/b&gt;</ins></td>" in html
-    assert '<td><span class="none">none</span></td>' in html and "byline changed" in html
+    assert '<td data-label="v2"><ins>Ana Ruiz, &lt;b&gt;Bo&lt;/b&gt;</ins></td>' in html
+    assert '<td data-label="v1"><span class="none">none</span></td>' in html and "byline changed" in html
 
 
 def test_documented_examples_are_valid_responses() -> None:

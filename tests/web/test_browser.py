@@ -7,8 +7,6 @@ download). The server is the real `newsarchive serve`, in a subprocess.
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,29 +17,9 @@ import pytest
 
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
-from tests.conftest import skip_or_fail
+from tests.web.browser import ARTIFACTS, DESKTOP, browser_page
 from tests.web.conftest import OTHER_URL, T0, XSS_TITLE, record
 from tests.web.serving import serving
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    found = (
-        os.environ.get("NEWSARCHIVE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-    if not found or not os.access(found, os.X_OK):
-        skip_or_fail(f"no chromium executable ({found or 'none on PATH'}; apt-get install chromium)")
-    return str(found)
 
 
 @pytest.fixture
@@ -63,23 +41,8 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def page(tmp_path: Path) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is not installed (pip install playwright)")
-    executable = _chromium()
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),  # a fresh profile per test
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
+    with browser_page(tmp_path / "chromium-profile", DESKTOP) as opened:  # a fresh profile per test
+        yield opened
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -37,7 +37,9 @@ def test_diff_page_marks_deleted_and_inserted_words_side_by_side(client: TestCli
     assert re.search(r"<del><span class=\"sr-only\">\[deleted: </span>approves<span", html)
     assert re.search(r"<ins><span class=\"sr-only\">\[inserted: </span>rejects<span", html)
     assert re.search(r"<del>.*?approved.*?</del>", html) and re.search(r"<ins>.*?rejected.*?</ins>", html)
-    assert html.count('class="side old"') == 3 and html.count('class="side new"') == 3
+    # Three fields, one row per paragraph: the headline, the text's two paragraphs, the caption.
+    assert html.count('<section class="field"') == 3
+    assert html.count('class="side old"') == 4 and html.count('class="side new"') == 4
     assert 'Captions <span class="unchanged">(unchanged)</span>' in html
     assert '<option value="1" selected>v1</option>' in html
 

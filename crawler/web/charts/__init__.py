@@ -1,0 +1,1 @@
+"""Charts drawn on the server as inline SVG: no script, no library, no request leaving the page."""
