@@ -13,14 +13,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import Article, Capture, Version
-
-_OUR_NUMBER = re.compile(r"^newsarchive-extract (\d+)\b")
-
-
-def extractor_number(extractor_version: str) -> int | None:
-    """Our own extractor's number in a version string ("newsarchive-extract 5 / trafilatura ...")."""
-    found = _OUR_NUMBER.match(extractor_version or "")
-    return int(found.group(1)) if found else None
+from newsarchive.storage.research.read import extractor_number
 
 
 @dataclass(frozen=True)

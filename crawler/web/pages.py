@@ -119,12 +119,23 @@ def changes_page(request: Request) -> HTMLResponse:
     chosen = request.query_params.getlist("kind")
     source = request.query_params.get("source") or None
     domain = request.query_params.get("domain") or None
+    # ?extractor=1: also the versions a re-extraction made (never counted as edits).
+    include_extractor = request.query_params.get("extractor") in ("1", "true", "on")
     try:
         check_kinds(chosen)
     except ValueError as exc:
         raise RequestError(400, str(exc)) from None
     with request.app.state.archive.sessions() as session:
-        rows = list(recent_changes(session, source=source, domain=domain, kinds=chosen, limit=200))
+        rows = list(
+            recent_changes(
+                session,
+                source=source,
+                domain=domain,
+                kinds=chosen,
+                limit=200,
+                include_extractor=include_extractor,
+            )
+        )
     return render(
         request,
         "changes.html",
@@ -133,6 +144,7 @@ def changes_page(request: Request) -> HTMLResponse:
         all_kinds=KINDS,
         source=source,
         domain=domain,
+        include_extractor=include_extractor,
         error=None,
     )
 
