@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from newsarchive.crawler.warcin.same_bytes import archived_match
 from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.models import Article, ImportCheckpoint, Version
 from newsarchive.storage.write.dedup import choose_article_url, content_hash
@@ -47,6 +48,8 @@ class Outcome:
 class _Item:
     fetch: Fetch
     content: ExtractedContent | None  # None: a failed page (fetch.error says why)
+    same_as: int | None = None  # bytes of this article's latest version: recorded unextracted
+    body: bytes = b""  # with same_as: extracted after all if the match no longer holds
 
 
 class ImportWriter:
@@ -59,8 +62,10 @@ class ImportWriter:
         *,
         batch: int = DEFAULT_BATCH,
         before_commit: Callable[[], None] | None = None,
+        extract_now: Callable[[Fetch, bytes], ExtractedContent | None] | None = None,
     ) -> None:
         self.service = service
+        self.extract_now = extract_now
         self.on_outcome = on_outcome
         self.batch = max(1, batch)
         self.before_commit = before_commit  # the --copy WARC store's sync
@@ -70,6 +75,10 @@ class ImportWriter:
     def add(self, fetch: Fetch, content: ExtractedContent | None) -> None:
         """Queue a capture; it is written with the next checkpoint that covers its record."""
         self._items.append(_Item(fetch, content))
+
+    def add_same_bytes(self, fetch: Fetch, article_id: int, body: bytes) -> None:
+        """Queue a page whose bytes the article's latest version had (same_bytes.py): no extraction."""
+        self._items.append(_Item(fetch, None, same_as=article_id, body=body))
 
     def advance(self, checkpoint_id: int, offset: int) -> None:
         """Every record before `offset` of this file has been queued (or passed over).
@@ -86,6 +95,7 @@ class ImportWriter:
         self._items, self._checkpoint = [], None
         if not items and checkpoint is None:
             return
+        items = self._settle(items)
         if self.before_commit is not None:
             self.before_commit()
 
@@ -105,6 +115,28 @@ class ImportWriter:
         for outcome in outcomes:
             self.on_outcome(outcome)
 
+    def _settle(self, items: list[_Item]) -> list[_Item]:
+        """Identical-bytes pages whose match still holds; the others extracted here after all.
+
+        The match was looked up when the page was read, before the pages ahead
+        of it were written: a page of the same URL earlier in this batch, or a
+        version written since, may have moved the article on.
+        """
+        settled: list[_Item] = []
+        urls: set[str] = set()
+        for item in items:
+            url = item.fetch.requested_url
+            if item.same_as is not None:
+                with self.service.sessions() as session:
+                    still = archived_match(session, url, item.fetch.body_sha256, item.fetch.fetched_at)
+                if url in urls or still != item.same_as:
+                    content = self.extract_now(item.fetch, item.body) if self.extract_now else None
+                    item = _Item(item.fetch, content)
+            if item.same_as is None:  # one more capture of the latest version moves nothing
+                urls.add(url)
+            settled.append(item)
+        return settled
+
     def _alone(self, item: _Item) -> Outcome:
         try:
             return self.service.in_transaction(lambda session: self._one(session, item))
@@ -114,6 +146,8 @@ class ImportWriter:
 
     def _one(self, session: Session, item: _Item) -> Outcome:
         fetch = item.fetch
+        if item.same_as is not None:
+            return _outcome(self.service.same_body_work(fetch, item.same_as)(session))
         if item.content is None:
             result = self.service.failure_work(fetch)(session)
             return _outcome(result)

@@ -240,3 +240,63 @@ def test_language_filter_uses_the_declared_language_before_extraction(
     assert summary.filtered_out == {"language": 1} and summary.to_dict()["new_articles"] == 1
     with archive.sessions() as session:
         assert session.scalars(select(Article.canonical_url)).all() == [A]
+
+
+def test_identical_bytes_are_recorded_unchanged_without_extraction(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.crawler.warcin import importer
+
+    jan, feb = tmp_path / "jan.warc.gz", tmp_path / "feb.warc.gz"
+    write_warc(jan, [Rec(A, T0, story("Budget vote")), Rec(B, T0, story("Bridge repair"))])
+    # February: B byte for byte, A edited, and B again within the same file.
+    write_warc(
+        feb,
+        [
+            Rec(B, FEB, story("Bridge repair")),
+            Rec(A, FEB, story("Budget vote", EDIT)),
+            Rec(B, FEB + timedelta(hours=1), story("Bridge repair")),
+        ],
+    )
+    run(archive, jan)
+    extracted: list[str] = []
+    real = importer.extract_fields
+
+    def counting(body: bytes, url: str, *args: object) -> object:
+        extracted.append(url)
+        return real(body, url, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("newsarchive.crawler.crawl.pipeline.extraction.extract_fields", counting)
+    monkeypatch.setattr(importer, "extract_fields", counting)
+    summary = run(archive, feb).to_dict()
+    assert extracted == [A]  # only the page whose bytes are new
+    assert (summary["unchanged"], summary["new_versions"]) == (2, 1)
+    assert [(n, count) for n, _t, _f, count in history(archive, B)] == [(1, 3)]
+    with archive.sessions() as session:
+        outcomes = session.scalars(select(Capture.outcome).where(Capture.requested_url == B))
+        assert sorted(outcomes) == ["new_article", "unchanged", "unchanged"]
+
+
+def test_identical_bytes_older_than_the_version_go_through_the_extractor(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later, earlier = tmp_path / "later.warc.gz", tmp_path / "earlier.warc.gz"
+    write_warc(later, [Rec(B, FEB, story("Bridge repair"))])
+    write_warc(earlier, [Rec(B, T0, story("Bridge repair"))])
+    run(archive, later)
+    extracted: list[str] = []
+    real = importer_extract()
+
+    def counting(body: bytes, url: str, *args: object) -> object:
+        extracted.append(url)
+        return real(body, url, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("newsarchive.crawler.crawl.pipeline.extraction.extract_fields", counting)
+    run(archive, earlier)
+    assert extracted == [B]
+
+
+def importer_extract():  # type: ignore[no-untyped-def]
+    from newsarchive.crawler.crawl.pipeline import extraction
+
+    return extraction.extract_fields
