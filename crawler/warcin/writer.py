@@ -9,11 +9,11 @@ lost. If a batch fails as a whole, each capture is recorded again on its own
 The order rule (docs/import.md): the write path compares a capture with the
 article's *latest* version and numbers versions in arrival order, so a
 capture older than what the archive already holds for its article would be
-filed as a new version at the end of the history. The importer therefore
-writes an HTML capture only when it is at or after the article's latest
-capture, or when it repeats the latest version inside that version's span;
-any other older capture is skipped with the reason "older than the archived
-history". Files given together are imported oldest first for the same reason.
+filed as a new version at the end of the history. Such a capture is put in
+its place instead (storage/write/placement.py): one more capture of the
+version current at its time, or a version of its own, numbered in time
+order. Files given together are imported oldest first, so that placing is
+the exception.
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ from newsarchive.crawler.warcin.same_bytes import archived_match
 from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.models import Article, ImportCheckpoint, Version
 from newsarchive.storage.write.dedup import choose_article_url, content_hash
+from newsarchive.storage.write.placement import place_older
 from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH = 50
-OLDER = "older than the archived history"
+# The reason on an older capture put in its place in the history (not at its end).
+PLACED = "placed earlier in the history"
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,10 @@ class ImportWriter:
             return _outcome(result)
         if item.content.article.kind != "article":  # walled: never a version
             return _outcome(self.service.capture_work(fetch, item.content)(session))
-        older = _older_than_history(session, fetch, item.content)
-        if older is not None:
-            return Outcome("skipped", OLDER, fetch.requested_url)
+        article = _older_than_history(session, fetch, item.content)
+        if article is not None:  # its place is earlier in the history (storage/write/placement.py)
+            placed = place_older(session, article, fetch, item.content)
+            return Outcome(placed.outcome.value, PLACED, fetch.requested_url)
         return _outcome(self.service.capture_work(fetch, item.content)(session))
 
 
@@ -163,22 +166,21 @@ def _outcome(result: CaptureResult) -> Outcome:
     return Outcome(result.outcome, result.reason, result.url)
 
 
-def _older_than_history(session: Session, fetch: Fetch, content: ExtractedContent) -> str | None:
-    """Why this capture cannot go at the end of its article's history, or None if it can."""
+def _older_than_history(session: Session, fetch: Fetch, content: ExtractedContent) -> Article | None:
+    """The article (locked) if this capture's place is before the end of its history, else None."""
     key = choose_article_url(fetch.final_url or fetch.requested_url, content.article.canonical_url)
-    article = session.scalar(select(Article).where(Article.canonical_url == key))
+    article = session.scalar(select(Article).where(Article.canonical_url == key).with_for_update())
     if article is None or fetch.fetched_at >= article.last_seen_at:
         return None
     latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
+    if latest is None:
+        return None
     if (
-        latest is not None
-        and latest.content_hash == content_hash(content.article.as_fields())
+        latest.content_hash == content_hash(content.article.as_fields())
         and fetch.fetched_at >= latest.first_seen_at
     ):
         return None  # another capture of the latest version, inside its span
-    return (
-        f"captured {fetch.fetched_at.isoformat()}, archive has {key} up to {article.last_seen_at.isoformat()}"
-    )
+    return article
 
 
 # -- checkpoints ----------------------------------------------------------------
