@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, Capture, Version
 from newsarchive.storage.models.capture import Outcome
+from newsarchive.storage.models.version import CAUSE_EDIT, CAUSE_EXTRACTOR
 from newsarchive.storage.write.capture_rows import capture_values, insert_row, version_values
 from newsarchive.storage.write.dedup import content_hash
 from newsarchive.storage.write.edit_history import edit_values
@@ -73,7 +74,8 @@ def place_older(session: Session, article: Article, fetch: Fetch, content: Extra
         return Placed(Outcome.UNCHANGED, capture_id, same.number)
     # A version of its own, after `active` (or before every current version).
     position = active.number if active is not None else current[0].number - 1
-    split = active is not None and active.last_seen_at > at
+    later = _captures_after(session, active, at) if active is not None else []
+    split = bool(later)
     shift = 2 if split else 1
     _shift(session, article.id, position, shift)
     article.version_count += shift
@@ -94,8 +96,7 @@ def place_older(session: Session, article: Article, fetch: Fetch, content: Extra
     _classify(session, article.id, placed, active)
     if split:
         assert active is not None
-        again = _split_after(session, article, active, at, position + 2)
-        following: Version | None = again
+        following: Version | None = _split_after(session, article, active, later, position + 2)
     else:
         following = session.scalar(
             select(Version).where(
@@ -106,6 +107,11 @@ def place_older(session: Session, article: Article, fetch: Fetch, content: Extra
         )
     if following is not None:
         following.changes = change_summary(placed.content(), following.content())
+        if active is None and following.cause == CAUSE_EXTRACTOR:
+            # The placed version now opens the re-extracted generation: it takes
+            # the extractor change, and the one after it is an edit of it.
+            placed.cause, placed.edit_kinds, placed.revert_of = CAUSE_EXTRACTOR, None, None
+            following.cause = CAUSE_EDIT
         _classify(session, article.id, following, placed)
     return Placed(Outcome.NEW_VERSION, capture_id, position + 1)
 
@@ -141,15 +147,21 @@ def _shift(session: Session, article_id: int, after: int, by: int) -> None:
     session.expire_all()
 
 
-def _split_after(session: Session, article: Article, version: Version, at: datetime, number: int) -> Version:
-    """The captures of `version` after `at` become a version of their own, numbered `number`."""
-    later = list(
+def _captures_after(session: Session, version: Version, at: datetime) -> list[Any]:
+    """(id, fetched_at) of the captures of `version` after `at`, in time order."""
+    return list(
         session.execute(
             select(Capture.id, Capture.fetched_at)
             .where(Capture.version_id == version.id, Capture.fetched_at > at)
             .order_by(Capture.fetched_at, Capture.id)
         )
     )
+
+
+def _split_after(
+    session: Session, article: Article, version: Version, later: list[Any], number: int
+) -> Version:
+    """These later captures of `version` become a version of their own, numbered `number`."""
     values: dict[str, Any] = {
         column: getattr(version, column)
         for column in (

@@ -185,3 +185,25 @@ def test_filters_choose_the_articles(
     assert versions(archive, A)[-1].cause == "edit" and len(versions(archive, A)) == 4
     # Every article now has a current version from extractor 99 or a stale one; below 5 means none.
     assert reextract(archive, filters=ReextractFilter(extractor_before=5)).articles == 0
+
+
+def test_an_older_capture_imported_after_a_reextraction_opens_the_new_generation(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feb = tmp_path / "feb.warc.gz"
+    write_warc(feb, [Rec(A, T0 + 30 * DAY, story("Budget vote"))])
+    Importer(archive, ImportOptions(workers=0)).run([feb])
+    changed_extractor.install(monkeypatch)
+    reextract(archive)
+    jan = tmp_path / "jan.warc.gz"
+    write_warc(jan, [Rec(A, T0, story("Budget vote", EDIT))])  # January had other text
+    summary = Importer(archive, ImportOptions(workers=0)).run([jan])
+    assert summary.placed_earlier == 1
+    rows = [(v.number, v.cause, v.superseded_at is not None, v.first_seen_at) for v in versions(archive, A)]
+    assert rows == [
+        (1, "edit", True, T0 + 30 * DAY),
+        (2, "extractor", False, T0),
+        (3, "edit", False, T0 + 30 * DAY),
+    ]
+    # January to February is a publisher's edit (the current extractor read both); nothing else is.
+    assert edits(archive) == [(A, 3)]
