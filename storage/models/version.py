@@ -59,7 +59,9 @@ class Version(Base):
     # The earlier version whose headline and text this one restores.
     revert_of: Mapped[int | None] = mapped_column(Integer)
     # CAUSE_EDIT or CAUSE_EXTRACTOR (storage/write/rebuild.py).
-    cause: Mapped[str] = mapped_column(String(20), default=CAUSE_EDIT, server_default=CAUSE_EDIT)
+    # Only a server default: the write path inserts rows without naming the column,
+    # which also keeps it working on an archive not yet upgraded (tests/research/test_schema.py).
+    cause: Mapped[str] = mapped_column(String(20), server_default=CAUSE_EDIT)
     # Set when a re-extraction replaced this version with a new generation: kept,
     # readable, but no longer part of the article's current history.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
