@@ -207,3 +207,31 @@ def test_an_older_capture_imported_after_a_reextraction_opens_the_new_generation
     ]
     # January to February is a publisher's edit (the current extractor read both); nothing else is.
     assert edits(archive) == [(A, 3)]
+
+
+def test_exports_and_search_leave_superseded_versions_out(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.storage.research.export.formats import iter_rows
+    from newsarchive.storage.research.search.query import SearchQuery, search
+
+    imported(archive, tmp_path)
+    changed_extractor.install(monkeypatch)
+    reextract(archive)
+    with archive.sessions() as session:
+        rows = list(iter_rows(session, SearchQuery(all_versions=True, domain="news.example.com")))
+        assert sorted((r["url"], r["version"], r["cause"]) for r in rows) == [
+            (B, 2, "extractor"),
+            (A, 3, "extractor"),
+            (A, 4, "edit"),
+        ]
+        # The dropped sentence is only in superseded readings: no longer found ...
+        assert search(session, SearchQuery(text='"take effect next month"', all_versions=True)).hits == []
+        # ... unless asked for.
+        hits = search(
+            session, SearchQuery(text='"take effect next month"', all_versions=True, superseded=True)
+        )
+        assert {hit.url for hit in hits.hits} == {A, B, C}
+        # Only A has a publisher's edit; B and C have an extractor change and two versions each.
+        changed = search(session, SearchQuery(changed=True))
+        assert [hit.url for hit in changed.hits] == [A]
