@@ -33,6 +33,7 @@ from newsarchive.storage.write.rebuild import (
     ArchivedCapture,
     ArticleMoved,
     Plan,
+    Rebuilt,
     Reread,
     apply,
     archived_captures,
@@ -200,15 +201,17 @@ class Reextractor:
             self._sample(planned)
             return
 
-        def work(session: Session) -> None:
+        def work(session: Session) -> Rebuilt:
             done = apply(session, planned)
-            summary.extractor_versions += done.extractor_versions
-            summary.edit_versions += done.edit_versions
-            summary.superseded += done.superseded
             if self.checkpoint is not None:
                 self.checkpoint.save(session, article_id)
+            return done
 
-        self.archive.service.in_transaction(work)
+        # Counted once committed (in_transaction may run `work` again after a lost race).
+        done = self.archive.service.in_transaction(work)
+        summary.extractor_versions += done.extractor_versions
+        summary.edit_versions += done.edit_versions
+        summary.superseded += done.superseded
 
     def _advance(self, article_id: int) -> None:
         """An article done without a write: the checkpoint moves past it at once.
