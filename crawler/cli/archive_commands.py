@@ -268,7 +268,11 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
     if as_json:
         _echo_json([entry.to_dict() for entry in entries])
         return
-    click.echo(f"{canonical}  ({status}, {len(entries)} version{'s' if len(entries) != 1 else ''})")
+    superseded = sum(1 for entry in entries if entry.superseded_at is not None)
+    counted = f"{len(entries)} version{'s' if len(entries) != 1 else ''}"
+    if superseded:
+        counted += f", {superseded} of them superseded by a re-extraction"
+    click.echo(f"{canonical}  ({status}, {counted})")
     click.echo(
         f"  observed (UTC): first seen {observed[0]:%Y-%m-%d %H:%M} · last seen {observed[1]:%Y-%m-%d %H:%M}"
         f" · last checked {observed[2]:%Y-%m-%d %H:%M}"

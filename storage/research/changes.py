@@ -114,7 +114,8 @@ def recent_changes(
             versions=article.version_count,
             title=version.title,
             old_title=old_title,
-            edited_after=edited_after,
+            # An extractor change happened to our reading, not between two captures.
+            edited_after=edited_after if version.cause == CAUSE_EDIT else None,
             seen_at=version.first_seen_at,
             headline_changed=bool(summary.get("headline_changed", old_title != version.title)),
             words_added=int(summary.get("words_added", 0)),
