@@ -64,7 +64,8 @@ def test_reextract_then_history_show_changes_and_db_info(
     history = newsarchive(archive_config, "history", A)
     assert history.returncode == 0, history.stderr
     lines = history.stdout
-    assert lines.count("superseded") == 2
+    assert "4 versions, 2 of them superseded by a re-extraction" in lines
+    assert lines.count("superseded 20") == 2  # each superseded version says when
     assert lines.count("extractor change, not an edit") == 1
     as_json = json.loads(newsarchive(archive_config, "history", A, "--json").stdout)
     assert [(v["version"], v["cause"], v["superseded_at"] is not None) for v in as_json] == [
