@@ -85,6 +85,11 @@ def smoke(home: Path, site: NewsSite) -> None:
     shown = run(home, "show", first.url).stdout
     check(first.title in shown, f"show: {shown[:500]}")
     run(home, "history", first.url)
+    # Read back from the WARC files by the same extractor: every article as it was.
+    reread = json.loads(run(home, "reextract", "--all", "--workers", "0", "--json").stdout)
+    check(
+        reread["unchanged"] >= 2 and reread["changed"] == 0 and not reread["skipped"], f"reextract: {reread}"
+    )
 
     jsonl, table = home / "out.jsonl", home / "out.csv"
     run(home, "export", "--format", "jsonl", "--out", str(jsonl))

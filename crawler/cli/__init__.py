@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "newsarchive.crawler.cli.sources_commands",
     "newsarchive.crawler.cli.warc_commands",
     "newsarchive.crawler.cli.import_command",
+    "newsarchive.crawler.cli.reextract_command",
     "newsarchive.crawler.cli.research_commands",
     "newsarchive.crawler.cli.distributed_commands",
 )

@@ -208,18 +208,34 @@ def _record_no_result(cli: CliContext, url: str, reason: str) -> None:
 @click.command()
 @click.argument("url")
 @click.option("--version", "number", type=int, help="Version number (default: the latest).")
+@click.option(
+    "--extractor",
+    help="The newest version read by this extractor (our number, e.g. 5, or the whole version string): "
+    "an earlier extraction a re-extraction superseded.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The archived version as JSON.")
 @pass_cli
-def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
+def show(cli: CliContext, url: str, number: int | None, extractor: str | None, as_json: bool) -> None:
     """Show an archived article (by URL or id) as it was at one version."""
-    from newsarchive.storage.research.read import NotFound, find_article, get_version, version_to_dict
+    from newsarchive.storage.research.read import (
+        NotFound,
+        find_article,
+        get_version,
+        version_by_extractor,
+        version_to_dict,
+    )
 
+    if number is not None and extractor is not None:
+        raise click.UsageError("give --version or --extractor, not both")
     archive = cli.open_archive()
     try:
         with archive.sessions() as session:
             try:
                 article = find_article(session, url)
-                version = get_version(session, article, number)
+                if extractor is not None:
+                    version = version_by_extractor(session, article, extractor.strip())
+                else:
+                    version = get_version(session, article, number)
             except NotFound as exc:
                 raise click.ClickException(str(exc)) from None
             data = version_to_dict(article, version)
@@ -239,6 +255,9 @@ def show(cli: CliContext, url: str, number: int | None, as_json: bool) -> None:
         f"last checked {data['last_checked'][:16]}"
     )
     click.echo(f"declared: published {data['published'] or '?'} · modified {data['modified'] or '?'}")
+    click.echo(f"extractor: {data['extractor_version']}")
+    if data["superseded_at"]:
+        click.echo(f"superseded {data['superseded_at'][:16]}: a re-extraction replaced this reading (kept)")
     click.echo()
     click.echo(data["text"])
     if data["captions"]:
@@ -274,7 +293,11 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
     if as_json:
         _echo_json([entry.to_dict() for entry in entries])
         return
-    click.echo(f"{canonical}  ({status}, {len(entries)} version{'s' if len(entries) != 1 else ''})")
+    superseded = sum(1 for entry in entries if entry.superseded_at is not None)
+    counted = f"{len(entries)} version{'s' if len(entries) != 1 else ''}"
+    if superseded:
+        counted += f", {superseded} of them superseded by a re-extraction"
+    click.echo(f"{canonical}  ({status}, {counted})")
     click.echo(
         f"  observed (UTC): first seen {observed[0]:%Y-%m-%d %H:%M} · last seen {observed[1]:%Y-%m-%d %H:%M}"
         f" · last checked {observed[2]:%Y-%m-%d %H:%M}"
@@ -288,6 +311,14 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
             f"  v{entry.version:<3} seen {seen}  {entry.captures:>3} capture(s)  [{declared}]  "
             f"{entry.title or '(no title)'}"
         )
+        # The two causes told apart: an extractor change is never shown as an edit.
+        if entry.cause == "extractor":
+            click.echo(f"       extractor change, not an edit: re-extracted by {entry.extractor_version}")
+        if entry.superseded_at is not None:
+            click.echo(
+                f"       superseded {entry.superseded_at:%Y-%m-%d %H:%M} by a re-extraction "
+                f"(read by {entry.extractor_version}; kept)"
+            )
         if entry.kinds:
             reverted = f" (to v{entry.revert_of})" if entry.revert_of else ""
             click.echo(f"       kinds: {', '.join(entry.kinds)}{reverted}")
@@ -337,19 +368,27 @@ def classify_edits(cli: CliContext, reclassify: bool) -> None:
 @pass_cli
 def info(cli: CliContext) -> None:
     """Where the archive is and how much it holds."""
-    from newsarchive.storage.research.read import counts
+    from newsarchive.crawler.extract import EXTRACTOR_VERSION
+    from newsarchive.storage.research.read import articles_by_extractor, counts
 
     config = cli.config()
     archive = cli.open_archive()
     try:
         with archive.sessions() as session:
             numbers = counts(session)
+            by_extractor = articles_by_extractor(session)
     finally:
         archive.close()
     click.echo(f"database: {config.db_url}")
     click.echo(f"warc:     {config.warc_dir}")
     for name, value in numbers.items():
         click.echo(f"{name + ':':<10}{value}")
+    older = {name: n for name, n in by_extractor.items() if name != EXTRACTOR_VERSION}
+    click.echo(f"articles read by an older extractor: {sum(older.values())} (current: {EXTRACTOR_VERSION})")
+    for name, n in sorted(older.items()):
+        click.echo(f"  {n:>8}  {name}")
+    if older:
+        click.echo("  `newsarchive reextract` reads them again from their raw captures")
 
 
 def register(group: click.Group) -> None:

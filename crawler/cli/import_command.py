@@ -82,8 +82,8 @@ def import_command(
         domains=tuple(d.lower().strip(".") for d in domains),
         hosts=tuple(h.lower().strip(".") for h in hosts),
         url=pattern,
-        since=_date(from_date, "--from-date"),
-        until=_date(to_date, "--to-date"),
+        since=parse_date(from_date, "--from-date"),
+        until=parse_date(to_date, "--to-date"),
         languages=tuple(code.lower().split("-")[0] for code in languages),
     )
     options = ImportOptions(filters=filters, source=source, copy=copy, workers=workers)
@@ -123,7 +123,7 @@ def stopped_message(exc: ArchiveUnwritable) -> str:
     )
 
 
-def _date(value: str | None, option: str) -> datetime | None:
+def parse_date(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:

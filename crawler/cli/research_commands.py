@@ -160,6 +160,7 @@ CHANGE_COLUMNS = [
     "note_appeared",
     "kinds",
     "revert_of",
+    "cause",
     "article_id",
     "version_id",
 ]
@@ -179,6 +180,11 @@ _MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:
     help="Only edits of this kind (repeat for any of several): typo, wording, substantive, headline, "
     "byline, correction, live-update, revert, rewrite.",
 )
+@click.option(
+    "--include-extractor",
+    is_flag=True,
+    help="Also versions made by a re-extraction (an extractor change, not the publisher's edit).",
+)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV.")
@@ -191,6 +197,7 @@ def changes(
     until: datetime | None,
     headline_only: bool,
     kinds: tuple[str, ...],
+    include_extractor: bool,
     limit: int,
     as_json: bool,
     as_csv: bool,
@@ -218,6 +225,7 @@ def changes(
                     headline_only=headline_only,
                     kinds=kinds,
                     limit=limit,
+                    include_extractor=include_extractor,
                 )
             ]
     finally:

@@ -110,6 +110,8 @@ def render_change(change: dict[str, Any]) -> str:
     window = f"{(change['edited_after'] or '?')[:16]} .. {change['seen_at'][:16]}"
     words = f"+{change['words_added']}/-{change['words_removed']}"
     line = f"{window}  v{change['version']:<3} {words:>9}  {change['url']}"
+    if change.get("cause") == "extractor":
+        line += "\n    extractor change (a re-extraction, not the publisher's edit)"
     if change.get("kinds"):
         reverted = f" (to v{change['revert_of']})" if change.get("revert_of") else ""
         line += f"\n    kinds: {', '.join(change['kinds'])}{reverted}"

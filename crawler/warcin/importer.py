@@ -19,12 +19,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner
+from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner, extract_fields
 from newsarchive.crawler.crawl.pipeline.page_rules import unusable_extraction
 from newsarchive.crawler.warcin.copying import RecordCopier
 from newsarchive.crawler.warcin.locations import with_length
 from newsarchive.crawler.warcin.ordering import oldest_first
 from newsarchive.crawler.warcin.reader import Damaged, NotAnArchive, Record, Truncated, read_records
+from newsarchive.crawler.warcin.same_bytes import archived_match
 from newsarchive.crawler.warcin.selection import (
     ImportFilter,
     declared_language,
@@ -81,6 +82,8 @@ class _Job:
     end: Callable[[], int | None]  # the offset after this entry, once known
     record: Record | None = None  # whose length completes the fetch's WARC location
     check_language: bool = False  # no declared language: filter on the extracted one
+    same_as: int | None = None  # the article whose latest version had these exact bytes (same_bytes.py)
+    body: bytes = b""  # kept only with same_as, in case the writer must extract after all
 
 
 class Importer:
@@ -101,6 +104,7 @@ class Importer:
             self.summary.count,
             batch=options.batch,
             before_commit=self.copier.sync if self.copier else None,
+            extract_now=self._extract_now,
         )
         self._payloads: OrderedDict[str, tuple[str, int]] = OrderedDict()
 
@@ -190,6 +194,11 @@ class Importer:
         if not body.strip():
             fetch.error = "empty body"
             return _Job(fetch, None, end, entry)
+        if not check_language:
+            with self.archive.sessions() as session:
+                same = archived_match(session, fetch.requested_url, fetch.body_sha256, fetch.fetched_at)
+            if same is not None:  # bytes the archive already read: no extraction
+                return _Job(fetch, None, end, entry, same_as=same, body=body)
         extraction = asyncio.ensure_future(
             self.extraction.extract(body, fetch.requested_url, fetch.fetched_at, fetch.content_type)
         )
@@ -249,7 +258,9 @@ class Importer:
             self._payloads.popitem(last=False)
 
     async def _finish(self, job: _Job, checkpoint_id: int) -> None:
-        if job.fetch is not None:
+        if job.fetch is not None and job.same_as is not None:
+            self.writer.add_same_bytes(with_length(job.fetch, job.record), job.same_as, job.body)
+        elif job.fetch is not None:
             content = None
             if job.extraction is not None:
                 content = await self._content(job)
@@ -267,6 +278,19 @@ class Importer:
     def _language_kept(self, content: ExtractedContent | None) -> bool:
         detected = content.article.language if content is not None else None
         return language_matches(detected, self.options.filters.languages)
+
+    def _extract_now(self, fetch: Fetch, body: bytes) -> ExtractedContent | None:
+        """In this process, for the rare page the writer finds it must extract after all."""
+        try:
+            article = extract_fields(body, fetch.requested_url, fetch.fetched_at, fetch.content_type)
+        except Exception as exc:
+            fetch.error = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
+            return None
+        fetch.error = unusable_extraction(article)
+        if fetch.error is not None:
+            return None
+        runner = self.extraction
+        return ExtractedContent(article, runner.extractor, runner.extractor_version)
 
     async def _content(self, job: _Job) -> ExtractedContent | None:
         assert job.fetch is not None and job.extraction is not None

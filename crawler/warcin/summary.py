@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsarchive.crawler.warcin.writer import Outcome
+from newsarchive.crawler.warcin.writer import PLACED, Outcome
 
 # Most damaged-record reports kept in the summary (all are logged).
 MAX_DAMAGE_REPORTS = 100
@@ -25,8 +25,11 @@ class ImportSummary:
     skipped: Counter[str] = field(default_factory=Counter)  # by reason
     failed: Counter[str] = field(default_factory=Counter)  # by reason
     damaged: list[str] = field(default_factory=list)  # "path@offset: why"
+    placed_earlier: int = 0  # older than the archived history: put in their place in it
 
     def count(self, outcome: Outcome) -> None:
+        if outcome.reason == PLACED:
+            self.placed_earlier += 1
         if outcome.outcome == "skipped":
             self.skipped[outcome.reason or "skipped"] += 1
         elif outcome.outcome == "failed":
@@ -56,6 +59,7 @@ class ImportSummary:
             "new_versions": self.outcomes["new_version"],
             "unchanged": self.outcomes["unchanged"],
             "walled": self.outcomes["walled"],
+            "placed_earlier": self.placed_earlier,
             "skipped": dict(self.skipped),
             "failed": dict(self.failed),
             "damaged_records": self.damaged,
@@ -70,7 +74,8 @@ class ImportSummary:
             f"filtered out: {sum(self.filtered_out.values())}; "
             f"not page captures: {sum(self.passed_over.values())}",
             f"new articles: {data['new_articles']}; new versions: {data['new_versions']}; "
-            f"unchanged: {data['unchanged']}; walled: {data['walled']}",
+            f"unchanged: {data['unchanged']}; walled: {data['walled']}; "
+            f"placed earlier in a history: {self.placed_earlier}",
             f"skipped: {sum(self.skipped.values())}; failed: {sum(self.failed.values())}",
         ]
         for title, counts in (

@@ -9,11 +9,11 @@ lost. If a batch fails as a whole, each capture is recorded again on its own
 The order rule (docs/import.md): the write path compares a capture with the
 article's *latest* version and numbers versions in arrival order, so a
 capture older than what the archive already holds for its article would be
-filed as a new version at the end of the history. The importer therefore
-writes an HTML capture only when it is at or after the article's latest
-capture, or when it repeats the latest version inside that version's span;
-any other older capture is skipped with the reason "older than the archived
-history". Files given together are imported oldest first for the same reason.
+filed as a new version at the end of the history. Such a capture is put in
+its place instead (storage/write/placement.py): one more capture of the
+version current at its time, or a version of its own, numbered in time
+order. Files given together are imported oldest first, so that placing is
+the exception.
 """
 
 from __future__ import annotations
@@ -26,15 +26,18 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from newsarchive.crawler.warcin.same_bytes import archived_match
 from newsarchive.storage.fetch import Fetch
 from newsarchive.storage.models import Article, ImportCheckpoint, Version
 from newsarchive.storage.unwritable import unwritable
 from newsarchive.storage.write.dedup import choose_article_url, content_hash
+from newsarchive.storage.write.placement import place_older
 from newsarchive.storage.write.service import ArchiveService, CaptureResult, ExtractedContent
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH = 50
-OLDER = "older than the archived history"
+# The reason on an older capture put in its place in the history (not at its end).
+PLACED = "placed earlier in the history"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Outcome:
 class _Item:
     fetch: Fetch
     content: ExtractedContent | None  # None: a failed page (fetch.error says why)
+    same_as: int | None = None  # bytes of this article's latest version: recorded unextracted
+    body: bytes = b""  # with same_as: extracted after all if the match no longer holds
 
 
 class ImportWriter:
@@ -60,8 +65,10 @@ class ImportWriter:
         *,
         batch: int = DEFAULT_BATCH,
         before_commit: Callable[[], None] | None = None,
+        extract_now: Callable[[Fetch, bytes], ExtractedContent | None] | None = None,
     ) -> None:
         self.service = service
+        self.extract_now = extract_now
         self.on_outcome = on_outcome
         self.batch = max(1, batch)
         self.before_commit = before_commit  # the --copy WARC store's sync
@@ -71,6 +78,10 @@ class ImportWriter:
     def add(self, fetch: Fetch, content: ExtractedContent | None) -> None:
         """Queue a capture; it is written with the next checkpoint that covers its record."""
         self._items.append(_Item(fetch, content))
+
+    def add_same_bytes(self, fetch: Fetch, article_id: int, body: bytes) -> None:
+        """Queue a page whose bytes the article's latest version had (same_bytes.py): no extraction."""
+        self._items.append(_Item(fetch, None, same_as=article_id, body=body))
 
     def advance(self, checkpoint_id: int, offset: int) -> None:
         """Every record before `offset` of this file has been queued (or passed over).
@@ -87,6 +98,7 @@ class ImportWriter:
         self._items, self._checkpoint = [], None
         if not items and checkpoint is None:
             return
+        items = self._settle(items)
         if self.before_commit is not None:
             self.before_commit()
 
@@ -108,6 +120,28 @@ class ImportWriter:
         for outcome in outcomes:
             self.on_outcome(outcome)
 
+    def _settle(self, items: list[_Item]) -> list[_Item]:
+        """Identical-bytes pages whose match still holds; the others extracted here after all.
+
+        The match was looked up when the page was read, before the pages ahead
+        of it were written: a page of the same URL earlier in this batch, or a
+        version written since, may have moved the article on.
+        """
+        settled: list[_Item] = []
+        urls: set[str] = set()
+        for item in items:
+            url = item.fetch.requested_url
+            if item.same_as is not None:
+                with self.service.sessions() as session:
+                    still = archived_match(session, url, item.fetch.body_sha256, item.fetch.fetched_at)
+                if url in urls or still != item.same_as:
+                    content = self.extract_now(item.fetch, item.body) if self.extract_now else None
+                    item = _Item(item.fetch, content)
+            if item.same_as is None:  # one more capture of the latest version moves nothing
+                urls.add(url)
+            settled.append(item)
+        return settled
+
     def _alone(self, item: _Item) -> Outcome:
         try:
             return self.service.in_transaction(lambda session: self._one(session, item))
@@ -119,14 +153,17 @@ class ImportWriter:
 
     def _one(self, session: Session, item: _Item) -> Outcome:
         fetch = item.fetch
+        if item.same_as is not None:
+            return _outcome(self.service.same_body_work(fetch, item.same_as)(session))
         if item.content is None:
             result = self.service.failure_work(fetch)(session)
             return _outcome(result)
         if item.content.article.kind != "article":  # walled: never a version
             return _outcome(self.service.capture_work(fetch, item.content)(session))
-        older = _older_than_history(session, fetch, item.content)
-        if older is not None:
-            return Outcome("skipped", OLDER, fetch.requested_url)
+        article = _older_than_history(session, fetch, item.content)
+        if article is not None:  # its place is earlier in the history (storage/write/placement.py)
+            placed = place_older(session, article, fetch, item.content)
+            return Outcome(placed.outcome.value, PLACED, fetch.requested_url)
         return _outcome(self.service.capture_work(fetch, item.content)(session))
 
 
@@ -134,22 +171,21 @@ def _outcome(result: CaptureResult) -> Outcome:
     return Outcome(result.outcome, result.reason, result.url)
 
 
-def _older_than_history(session: Session, fetch: Fetch, content: ExtractedContent) -> str | None:
-    """Why this capture cannot go at the end of its article's history, or None if it can."""
+def _older_than_history(session: Session, fetch: Fetch, content: ExtractedContent) -> Article | None:
+    """The article (locked) if this capture's place is before the end of its history, else None."""
     key = choose_article_url(fetch.final_url or fetch.requested_url, content.article.canonical_url)
-    article = session.scalar(select(Article).where(Article.canonical_url == key))
+    article = session.scalar(select(Article).where(Article.canonical_url == key).with_for_update())
     if article is None or fetch.fetched_at >= article.last_seen_at:
         return None
     latest = session.get(Version, article.latest_version_id) if article.latest_version_id else None
+    if latest is None:
+        return None
     if (
-        latest is not None
-        and latest.content_hash == content_hash(content.article.as_fields())
+        latest.content_hash == content_hash(content.article.as_fields())
         and fetch.fetched_at >= latest.first_seen_at
     ):
         return None  # another capture of the latest version, inside its span
-    return (
-        f"captured {fetch.fetched_at.isoformat()}, archive has {key} up to {article.last_seen_at.isoformat()}"
-    )
+    return article
 
 
 # -- checkpoints ----------------------------------------------------------------

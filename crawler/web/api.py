@@ -146,6 +146,9 @@ def list_changes(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    include_extractor: Annotated[
+        bool, Query(description="Also versions made by a re-extraction (an extractor change, not an edit).")
+    ] = False,
 ) -> dict[str, Any]:
     try:
         check_kinds(kind)
@@ -153,7 +156,14 @@ def list_changes(
         raise HTTPException(400, str(exc)) from None
     check_known_names(session, source=source, domain=domain)
     entries = recent_changes(
-        session, source=source, domain=domain, since=since, until=until, kinds=kind, limit=limit
+        session,
+        source=source,
+        domain=domain,
+        since=since,
+        until=until,
+        kinds=kind,
+        limit=limit,
+        include_extractor=include_extractor,
     )
     return {"changes": [entry.to_dict() for entry in entries]}
 

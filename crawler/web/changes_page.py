@@ -59,6 +59,8 @@ def changes_page(request: Request) -> HTMLResponse:
         "domain": clip((query.get("domain") or "").strip(), 255),
         "since": clip(query.get("since") or "", 40),
         "until": clip(query.get("until") or "", 40),
+        # ?extractor=1: also the versions a re-extraction made (never counted as edits).
+        "extractor": query.get("extractor") in ("1", "true", "on"),
     }
     context: dict[str, Any] = {"form": form, "all_kinds": KINDS, "changes": [], "links": {}, "offset": 0}
     try:
@@ -84,11 +86,14 @@ def changes_page(request: Request) -> HTMLResponse:
             else None,
             kinds=kinds,
             limit=offset + PAGE + 1,
+            include_extractor=form["extractor"],
         )
         rows = list(found)[offset:]
-    base = [("kind", k) for k in kinds] + [
-        (k, form[k]) for k in ("source", "domain", "since", "until") if form[k]
-    ]
+    base = (
+        [("kind", k) for k in kinds]
+        + [(k, form[k]) for k in ("source", "domain", "since", "until") if form[k]]
+        + ([("extractor", "1")] if form["extractor"] else [])
+    )
     links = {}
     if offset > 0:
         links["prev"] = "/web/changes?" + urlencode([*base, ("offset", max(offset - PAGE, 0))])

@@ -69,6 +69,8 @@ def version_summaries(session: Session, article: Article) -> list[dict[str, Any]
             "changes": v.changes,
             "kinds": kinds_from_column(v.edit_kinds),
             "revert_of": v.revert_of,
+            "cause": v.cause,
+            "superseded": v.superseded_at is not None,
         }
         for v in list_versions(session, article)
     ]

@@ -80,6 +80,14 @@ class VersionOut(BaseModel):
         "live-update, revert, rewrite. Null for a first version or one not classified yet.",
     )
     revert_of: int | None = Field(None, description="The earlier version number a revert restores.")
+    cause: str = Field(
+        "edit",
+        description="Why this version exists: 'edit' (the page changed) or 'extractor' "
+        "(a re-extraction read the same captures anew; not the publisher's edit).",
+    )
+    superseded_at: datetime | None = Field(
+        None, description="Set when a re-extraction replaced this reading (kept, no longer current)."
+    )
 
 
 class ArticleOut(BaseModel):
@@ -114,6 +122,12 @@ class VersionSummaryOut(BaseModel):
         "live-update, revert, rewrite. Null for a first version or one not classified yet.",
     )
     revert_of: int | None = Field(None, description="The earlier version number a revert restores.")
+    cause: str = Field(
+        "edit",
+        description="Why this version exists: 'edit' (the page changed) or 'extractor' "
+        "(a re-extraction read the same captures anew; not the publisher's edit).",
+    )
+    superseded: bool = Field(False, description="A re-extraction replaced this reading (kept).")
 
 
 class ChangeOut(BaseModel):
@@ -138,6 +152,11 @@ class ChangeOut(BaseModel):
     note_appeared: bool
     kinds: list[str] | None = Field(description="Kinds of this edit; null when not classified yet.")
     revert_of: int | None = Field(description="The earlier version number a revert restores.")
+    cause: str = Field(
+        "edit",
+        description="Why this version exists: 'edit' (the page changed) or 'extractor' "
+        "(a re-extraction read the same captures anew; not the publisher's edit).",
+    )
 
 
 class ChangeListOut(BaseModel):

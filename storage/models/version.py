@@ -15,6 +15,12 @@ from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 # CDN URLs and A/B tests without the story changing.
 VERSIONED_FIELDS = ("title", "text", "authors", "captions", "published", "modified")
 
+# Why a version exists (migration 0012): the page changed (a publisher's edit,
+# or the first version), or only our extractor did (`newsarchive reextract`).
+CAUSE_EDIT = "edit"
+CAUSE_EXTRACTOR = "extractor"
+CAUSES = (CAUSE_EDIT, CAUSE_EXTRACTOR)
+
 
 class Version(Base):
     __tablename__ = "versions"
@@ -57,6 +63,13 @@ class Version(Base):
     edit_kinds: Mapped[str | None] = mapped_column(String(200))
     # The earlier version whose headline and text this one restores.
     revert_of: Mapped[int | None] = mapped_column(Integer)
+    # CAUSE_EDIT or CAUSE_EXTRACTOR (storage/write/rebuild.py).
+    # Only a server default: the write path inserts rows without naming the column,
+    # which also keeps it working on an archive not yet upgraded (tests/research/test_schema.py).
+    cause: Mapped[str] = mapped_column(String(20), server_default=CAUSE_EDIT)
+    # Set when a re-extraction replaced this version with a new generation: kept,
+    # readable, but no longer part of the article's current history.
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The feed or news-sitemap record as it stood when this version was captured.
     declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)  # loaded when read
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsarchive.storage.models import Article, Version
+from newsarchive.storage.models.version import CAUSE_EDIT
 from newsarchive.storage.write.edit_kinds import KINDS, kinds_from_column
 
 
@@ -41,6 +42,8 @@ class ChangeEntry:
     note_appeared: bool
     kinds: list[str] | None  # None: not classified yet (`newsarchive db classify-edits`)
     revert_of: int | None
+    # "edit" (the publisher's), or "extractor" (our extractor changed; only with include_extractor).
+    cause: str = CAUSE_EDIT
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -63,10 +66,14 @@ def recent_changes(
     headline_only: bool = False,
     kinds: Sequence[str] = (),
     limit: int | None = 100,
+    include_extractor: bool = False,
 ) -> Iterator[ChangeEntry]:
     """Edits (versions numbered 2 and up) seen in [since, until], newest first; streamed.
 
     `kinds` keeps edits of any of these kinds (newsarchive.storage.write.edit_kinds.KINDS).
+    Only the publisher's edits in the articles' current histories: versions
+    a re-extraction made (cause "extractor") only with `include_extractor`,
+    and versions a re-extraction superseded never.
     """
     previous = aliased(Version)
     stmt = (
@@ -75,9 +82,11 @@ def recent_changes(
         .outerjoin(
             previous, and_(previous.article_id == Version.article_id, previous.number == Version.number - 1)
         )
-        .where(Version.number > 1)
+        .where(Version.number > 1, Version.superseded_at.is_(None))
         .order_by(Version.first_seen_at.desc(), Version.id.desc())
     )
+    if not include_extractor:
+        stmt = stmt.where(Version.cause == CAUSE_EDIT)
     if source:
         stmt = stmt.where(Article.source == source)
     if domain:
@@ -105,7 +114,8 @@ def recent_changes(
             versions=article.version_count,
             title=version.title,
             old_title=old_title,
-            edited_after=edited_after,
+            # An extractor change happened to our reading, not between two captures.
+            edited_after=edited_after if version.cause == CAUSE_EDIT else None,
             seen_at=version.first_seen_at,
             headline_changed=bool(summary.get("headline_changed", old_title != version.title)),
             words_added=int(summary.get("words_added", 0)),
@@ -115,6 +125,7 @@ def recent_changes(
             note_appeared=bool(summary.get("note_appeared", False)),
             kinds=kinds_from_column(version.edit_kinds),
             revert_of=version.revert_of,
+            cause=version.cause,
         )
 
 

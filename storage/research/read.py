@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,8 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
+from newsarchive.storage.models.version import CAUSE_EDIT
 from newsarchive.storage.write.dedup import BadURL, canonical_url
 from newsarchive.storage.write.edit_kinds import kinds_from_column
+
+_OUR_NUMBER = re.compile(r"^newsarchive-extract (\d+)\b")
 
 
 class NotFound(LookupError):
@@ -84,6 +88,11 @@ class HistoryEntry:
     # The kinds of this edit (None: a first version, or not classified yet) and the version it restores.
     kinds: list[str] | None = None
     revert_of: int | None = None
+    # "edit" (the page changed) or "extractor" (a re-extraction read it anew);
+    # superseded: a later re-extraction replaced this reading (kept, not current).
+    cause: str = CAUSE_EDIT
+    extractor_version: str = ""
+    superseded_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +107,9 @@ class HistoryEntry:
             "changes": self.changes,
             "kinds": self.kinds,
             "revert_of": self.revert_of,
+            "cause": self.cause,
+            "extractor_version": self.extractor_version,
+            "superseded_at": self.superseded_at.isoformat() if self.superseded_at else None,
         }
 
 
@@ -115,9 +127,46 @@ def history(session: Session, article: Article) -> list[HistoryEntry]:
             modified=v.modified,
             kinds=kinds_from_column(v.edit_kinds),
             revert_of=v.revert_of,
+            cause=v.cause,
+            extractor_version=v.extractor_version,
+            superseded_at=v.superseded_at,
         )
         for v in list_versions(session, article)
     ]
+
+
+def version_by_extractor(session: Session, article: Article, extractor: str) -> Version:
+    """The newest version of an article read by this extractor: a version string, or our number ("5")."""
+    rows = list(
+        session.scalars(
+            select(Version).where(Version.article_id == article.id).order_by(Version.number.desc())
+        )
+    )
+    for version in rows:
+        if version.extractor_version == extractor or extractor_number(version.extractor_version) == (
+            int(extractor) if extractor.isdigit() else None
+        ):
+            return version
+    known = sorted({v.extractor_version for v in rows})
+    raise NotFound(
+        f"no version of {article.canonical_url} by extractor {extractor} (it has: {'; '.join(known)})"
+    )
+
+
+def extractor_number(extractor_version: str) -> int | None:
+    """Our own extractor's number in a version string ("newsarchive-extract 5 / trafilatura ...")."""
+    found = _OUR_NUMBER.match(extractor_version or "")
+    return int(found.group(1)) if found else None
+
+
+def articles_by_extractor(session: Session) -> dict[str, int]:
+    """How many articles each extractor version read: by the extractor of their latest version."""
+    rows = session.execute(
+        select(Version.extractor_version, func.count())
+        .join(Article, Article.latest_version_id == Version.id)
+        .group_by(Version.extractor_version)
+    )
+    return {name: int(count) for name, count in rows}
 
 
 def events(session: Session, article: Article) -> list[ArticleEvent]:
@@ -159,6 +208,8 @@ def version_to_dict(article: Article, version: Version) -> dict[str, Any]:
         "changes": version.changes,
         "kinds": kinds_from_column(version.edit_kinds),
         "revert_of": version.revert_of,
+        "cause": version.cause,
+        "superseded_at": version.superseded_at.isoformat() if version.superseded_at else None,
         # What the feed or news sitemap declared: latest, and as it stood at this version.
         "declared": article.declared,
         "version_declared": version.declared,

@@ -33,6 +33,8 @@ def revert_target(session: Session, article_id: int, number: int, fields: Mappin
         .where(
             Version.article_id == article_id,
             Version.number < number - 1,
+            # A re-extraction's superseded versions are another reading, not the history.
+            Version.superseded_at.is_(None),
             Version.word_count == word_count(fields.get("text")),
         )
         .order_by(Version.number.desc())

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from newsarchive.crawler.warcin.importer import Importer, ImportOptions
 from newsarchive.crawler.warcin.selection import ImportFilter
-from newsarchive.crawler.warcin.writer import OLDER, ImportWriter
+from newsarchive.crawler.warcin.writer import ImportWriter
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.models import Article, Capture, Version
 from newsarchive.storage.warc.store import WarcLocation, read_response
@@ -80,16 +80,75 @@ def test_months_imported_out_of_order_line_up_as_a_history(archive: Archive, tmp
         assert read_response("/", WarcLocation(name, offset, length)).url == A
 
 
-def test_a_capture_older_than_the_archived_history_is_skipped_with_its_reason(
+def test_captures_older_than_the_archived_history_take_their_place_in_it(
     archive: Archive, tmp_path: Path
 ) -> None:
     jan, feb = months(tmp_path)
     run(archive, feb)
     summary = run(archive, jan)  # a later run brings older captures
-    # A's January text differs from its February version: it cannot be placed, so it is skipped.
-    # B's January page equals the latest version but predates that version's first capture.
-    assert summary.skipped == {OLDER: 2}
-    assert [n for n, *_ in history(archive, A)] == [1] and history(archive, A)[0][2] == FEB
+    assert summary.skipped == {} and summary.placed_earlier == 2
+    # A's January text differs from February's: version 1, and February's version becomes 2.
+    budget = history(archive, A)
+    assert [(n, first, count) for n, _text, first, count in budget] == [(1, T0, 1), (2, FEB, 1)]
+    assert EDIT not in budget[0][1] and EDIT in budget[1][1]
+    # B's January page equals its only version: one more capture, the version now starts in January.
+    assert [(n, first, count) for n, _t, first, count in history(archive, B)] == [(1, T0, 2)]
+    with archive.sessions() as session:
+        article = session.scalar(select(Article).where(Article.canonical_url == A))
+        assert article is not None and article.version_count == 2 and article.first_seen_at == T0
+        latest = session.get(Version, article.latest_version_id)
+        assert latest is not None and latest.number == 2 and EDIT in latest.text
+        # Summaries follow the new order: v2 is now an edit of v1, and v1 a first version.
+        first, second = session.scalars(
+            select(Version).where(Version.article_id == article.id).order_by(Version.number)
+        )
+        assert first.changes == {"first": True} and first.edit_kinds is None
+        assert second.changes["words_added"] > 0 and second.edit_kinds
+
+
+def test_an_older_capture_inside_a_version_span_splits_it_in_time_order(
+    archive: Archive, tmp_path: Path
+) -> None:
+    later = tmp_path / "later.warc.gz"
+    # A: the same text in January and March, an edit in April.
+    write_warc(
+        later,
+        [
+            Rec(A, T0, story("Budget vote")),
+            Rec(A, T0 + timedelta(days=60), story("Budget vote")),
+            Rec(A, T0 + timedelta(days=90), story("Budget vote", EDIT)),
+        ],
+    )
+    run(archive, later)
+    # February brings a text that was on the page between the two captures of version 1.
+    middle = tmp_path / "feb.warc.gz"
+    other = "Correction: an earlier version of this story misstated the date of the vote."
+    write_warc(middle, [Rec(A, FEB, story("Budget vote", other))])
+    run(archive, middle)
+    budget = history(archive, A)
+    assert [(n, first, count) for n, _t, first, count in budget] == [
+        (1, T0, 1),
+        (2, FEB, 1),
+        (3, T0 + timedelta(days=60), 1),
+        (4, T0 + timedelta(days=90), 1),
+    ]
+    assert other in budget[1][1] and EDIT in budget[3][1]
+    assert budget[0][1] == budget[2][1]  # the page went back to its January text
+    with archive.sessions() as session:
+        article = session.scalar(select(Article).where(Article.canonical_url == A))
+        assert article is not None and article.version_count == 4
+        third = session.scalar(select(Version).where(Version.article_id == article.id, Version.number == 3))
+        assert third is not None and third.revert_of == 1
+        latest = session.get(Version, article.latest_version_id)
+        assert latest is not None and latest.number == 4
+        # Every capture points at the version whose span holds it.
+        rows = session.execute(
+            select(Capture.fetched_at, Version.number)
+            .join(Version, Version.id == Capture.version_id)
+            .where(Capture.article_id == article.id)
+            .order_by(Capture.fetched_at)
+        ).all()
+        assert [n for _at, n in rows] == [1, 2, 3, 4]
 
 
 def test_second_run_skips_finished_files_and_a_killed_run_resumes_without_doubles(
@@ -240,3 +299,63 @@ def test_language_filter_uses_the_declared_language_before_extraction(
     assert summary.filtered_out == {"language": 1} and summary.to_dict()["new_articles"] == 1
     with archive.sessions() as session:
         assert session.scalars(select(Article.canonical_url)).all() == [A]
+
+
+def test_identical_bytes_are_recorded_unchanged_without_extraction(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.crawler.warcin import importer
+
+    jan, feb = tmp_path / "jan.warc.gz", tmp_path / "feb.warc.gz"
+    write_warc(jan, [Rec(A, T0, story("Budget vote")), Rec(B, T0, story("Bridge repair"))])
+    # February: B byte for byte, A edited, and B again within the same file.
+    write_warc(
+        feb,
+        [
+            Rec(B, FEB, story("Bridge repair")),
+            Rec(A, FEB, story("Budget vote", EDIT)),
+            Rec(B, FEB + timedelta(hours=1), story("Bridge repair")),
+        ],
+    )
+    run(archive, jan)
+    extracted: list[str] = []
+    real = importer.extract_fields
+
+    def counting(body: bytes, url: str, *args: object) -> object:
+        extracted.append(url)
+        return real(body, url, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("newsarchive.crawler.crawl.pipeline.extraction.extract_fields", counting)
+    monkeypatch.setattr(importer, "extract_fields", counting)
+    summary = run(archive, feb).to_dict()
+    assert extracted == [A]  # only the page whose bytes are new
+    assert (summary["unchanged"], summary["new_versions"]) == (2, 1)
+    assert [(n, count) for n, _t, _f, count in history(archive, B)] == [(1, 3)]
+    with archive.sessions() as session:
+        outcomes = session.scalars(select(Capture.outcome).where(Capture.requested_url == B))
+        assert sorted(outcomes) == ["new_article", "unchanged", "unchanged"]
+
+
+def test_identical_bytes_older_than_the_version_go_through_the_extractor(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later, earlier = tmp_path / "later.warc.gz", tmp_path / "earlier.warc.gz"
+    write_warc(later, [Rec(B, FEB, story("Bridge repair"))])
+    write_warc(earlier, [Rec(B, T0, story("Bridge repair"))])
+    run(archive, later)
+    extracted: list[str] = []
+    real = importer_extract()
+
+    def counting(body: bytes, url: str, *args: object) -> object:
+        extracted.append(url)
+        return real(body, url, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("newsarchive.crawler.crawl.pipeline.extraction.extract_fields", counting)
+    run(archive, earlier)
+    assert extracted == [B]
+
+
+def importer_extract():  # type: ignore[no-untyped-def]
+    from newsarchive.crawler.crawl.pipeline import extraction
+
+    return extraction.extract_fields

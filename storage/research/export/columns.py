@@ -40,6 +40,8 @@ COLUMNS = [
     # The kinds of this edit (storage/write/edit_kinds.py) and the version a revert restores.
     ("kinds", Version.edit_kinds),
     ("revert_of", Version.revert_of),
+    # "edit" or "extractor" (a version made by `newsarchive reextract`, not the publisher).
+    ("cause", Version.cause),
     # The feed or news sitemap record as it stood at this version (write/declared.py).
     ("declared", Version.declared),
     ("content_hash", Version.content_hash),

@@ -13,9 +13,10 @@ from types import ModuleType
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, null, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from newsarchive.storage.models import Article, DeclaredTerm, Version
+from newsarchive.storage.models.version import CAUSE_EDIT
 from newsarchive.storage.research.search.bounds import NAME_FILTERS, check_day, check_moment, check_name
 from newsarchive.storage.research.search.deadline import QueryTooBroad, time_limit
 from newsarchive.storage.research.search.snippet import snippet
@@ -43,7 +44,9 @@ class SearchQuery:
     # The version was on the page at some time in this window (naive = UTC).
     captured_from: datetime | None = None
     captured_to: datetime | None = None
-    changed: bool = False  # only articles with more than one version
+    changed: bool = False  # only articles with a publisher's edit in their current history
+    # Also versions a re-extraction superseded (kept, but no longer the article's history).
+    superseded: bool = False
     sort: str = "relevance"  # "relevance" | "date" (no text: always date)
     limit: int = 20
     offset: int = 0
@@ -131,6 +134,8 @@ def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]
     conditions: list[ColumnElement[bool]] = []
     if not query.all_versions:
         conditions.append(Article.latest_version_id == Version.id)
+    elif not query.superseded:
+        conditions.append(Version.superseded_at.is_(None))
     if query.source:
         conditions.append(Article.source == query.source)
     if query.domain:
@@ -158,7 +163,18 @@ def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]
     if query.captured_to:
         conditions.append(Version.first_seen_at <= _utc(query.captured_to))
     if query.changed:
-        conditions.append(Article.version_count > 1)
+        # An extractor change is no edit (storage/write/rebuild.py).
+        edited = aliased(Version)
+        conditions.append(
+            select(edited.id)
+            .where(
+                edited.article_id == Article.id,
+                edited.number > 1,
+                edited.cause == CAUSE_EDIT,
+                edited.superseded_at.is_(None),
+            )
+            .exists()
+        )
     return conditions
 
 

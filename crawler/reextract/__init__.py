@@ -1,0 +1,1 @@
+"""`newsarchive reextract`: the archive's raw captures read again by the current extractor."""
