@@ -26,7 +26,7 @@ from tests.site.server import NewsSite
 
 MEMBERS = {
     "archive/data.warc.gz",
-    "indexes/index.cdxj",
+    "indexes/index.cdx",
     "pages/pages.jsonl",
     "datapackage.json",
     "datapackage-digest.json",
@@ -63,7 +63,7 @@ def _check_package(path: Path) -> tuple[list[dict], list[dict]]:
 
     header, *pages = [json.loads(line) for line in data["pages/pages.jsonl"].splitlines()]
     assert header["format"] == "json-pages-1.0"
-    lines = data["indexes/index.cdxj"].decode().splitlines()
+    lines = data["indexes/index.cdx"].decode().splitlines()
     assert lines == sorted(lines)
     fields = [json.loads(line.split(" ", 2)[2]) for line in lines]
     warc = data["archive/data.warc.gz"]

@@ -5,7 +5,8 @@ A WACZ (Web Archive Collection Zipped, format 1.1.1) is a ZIP holding:
     archive/data.warc.gz        the raw records (newsarchive.storage.research.export.warc:
                                  each capture's response or revisit record, its request record,
                                  and the original of every revisit), copied byte for byte
-    indexes/index.cdxj           the sorted CDXJ index of that file (newsarchive.storage.warc.cdxj)
+    indexes/index.cdx            the sorted CDXJ index of that file (newsarchive.storage.warc.cdxj),
+                                 named as py-wacz names it and as pywb's WACZ import looks for it
     pages/pages.jsonl            one entry per capture: URL, capture time, headline
     datapackage.json             every file above with its sha256 and size, wacz_version, created
     datapackage-digest.json      the sha256 of datapackage.json
@@ -45,7 +46,7 @@ from newsarchive.storage.warc.check import member_end
 
 WACZ_VERSION = "1.1.1"
 WARC_PATH = "archive/data.warc.gz"
-INDEX_PATH = "indexes/index.cdxj"
+INDEX_PATH = "indexes/index.cdx"
 PAGES_PATH = "pages/pages.jsonl"
 SORT_RUN_LINES = 100_000  # index lines sorted in memory at a time
 _BLOCK = 1 << 20
