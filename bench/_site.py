@@ -45,7 +45,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {root};
-        etag on;
+        {validators}
     }}
 }}
 """
@@ -110,6 +110,9 @@ class BenchSite:
     server: str = "nginx"
     base_url: str = ""
     paths: list[str] = field(default_factory=list)
+    # False: no ETag, If-Modified-Since ignored, every fetch a 200 with the whole page
+    # (as many news sites answer), which is what bench/lean_warc.py measures.
+    conditional: bool = True
     _process: subprocess.Popen[bytes] | None = None
     _httpd: ThreadingHTTPServer | None = None
 
@@ -126,14 +129,16 @@ class BenchSite:
         nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
         if nginx:
             conf = self.root / "nginx.conf"
-            conf.write_text(NGINX_CONF.format(tmp=self.root, port=port, root=docroot))
+            validators = "etag on;" if self.conditional else "etag off; if_modified_since off;"
+            conf.write_text(NGINX_CONF.format(tmp=self.root, port=port, root=docroot, validators=validators))
             self._process = subprocess.Popen(
                 [nginx, "-c", str(conf), "-p", str(self.root)], stderr=subprocess.DEVNULL
             )
         else:
             print("warning: nginx not found; serving with Python's http.server (slower)", file=sys.stderr)
             self.server = "python http.server"
-            handler = partial(_QuietHandler, directory=str(docroot))
+            quiet = _QuietHandler if self.conditional else _UnconditionalHandler
+            handler = partial(quiet, directory=str(docroot))
             self._httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
             threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         _wait_for_port(port)
@@ -151,6 +156,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class _UnconditionalHandler(_QuietHandler):
+    def send_head(self):  # type: ignore[no-untyped-def]
+        del self.headers["If-Modified-Since"]  # always the whole page
+        return super().send_head()
 
 
 def _wait_for_port(port: int, timeout: float = 10.0) -> None:

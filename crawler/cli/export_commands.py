@@ -20,7 +20,13 @@ from newsarchive.crawler.cli.research_options import (
 )
 
 # File endings that name a format, longest first (".warc.gz" before ".gz").
-FORMAT_SUFFIXES = ((".warc.gz", "warc"), (".parquet", "parquet"), (".jsonl", "jsonl"), (".csv", "csv"))
+FORMAT_SUFFIXES = (
+    (".warc.gz", "warc"),
+    (".wacz", "wacz"),
+    (".parquet", "parquet"),
+    (".jsonl", "jsonl"),
+    (".csv", "csv"),
+)
 
 
 def _format_of(out: str, fmt: str | None) -> str:
@@ -55,9 +61,10 @@ def _check_destination(out: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
-    help="jsonl/csv/parquet: one row per version; warc: the raw captures behind them (.warc.gz). "
-    "Default: from the name of --out (.jsonl, .csv, .parquet, .warc.gz).",
+    type=click.Choice(["jsonl", "csv", "parquet", "warc", "wacz"]),
+    help="jsonl/csv/parquet: one row per version; warc: the raw captures behind them (.warc.gz); "
+    "wacz: those captures as a WACZ package with its CDXJ index and pages list (.wacz). "
+    "Default: from the name of --out (.jsonl, .csv, .parquet, .warc.gz, .wacz).",
 )
 @click.option(
     "--out",
@@ -114,7 +121,7 @@ def export(
     finally:
         archive.close()
     where = "stdout" if to_stdout else str(path)
-    what = "capture record" if fmt == "warc" else "row"
+    what = "capture record" if fmt in ("warc", "wacz") else "row"
     if result.rows == 0:
         click.echo(f"nothing matched: wrote an empty {fmt} export to {where}", err=True)
     else:

@@ -1,8 +1,9 @@
-"""`warc check` and `warc repair`: find and fix WARC files torn by a killed writer."""
+"""`warc check` and `warc repair`: find and fix WARC files torn by a killed writer; `warc index`: CDXJ."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -57,6 +58,36 @@ def repair_command(cli: CliContext) -> None:
             repaired += 1
             click.echo(f"repaired {found.describe()}")
     click.echo(f"{len(files)} WARC file(s), {repaired} repaired, {busy} in use")
+
+
+@warc_group.command("index")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CDXJ file to write or bring up to date (default: <data dir>/indexes/index.cdxj).",
+)
+@pass_cli
+def index_command(cli: CliContext, out: Path | None) -> None:
+    """Write a sorted CDXJ index of the WARC files (pywb's format), reading only what is new.
+
+    Run it again at any time: it reads only the records written since the
+    last run. Point pywb at the index and the WARC directory to replay the
+    archive (docs/research.md).
+    """
+    from newsarchive.storage.warc.cdxj_index import default_index, update_index
+
+    config = cli.config()
+    target = out or default_index(config.home)
+    try:
+        run = update_index(config.warc_dir, target)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
+    for problem in run.incomplete:
+        click.echo(f"{problem}: indexed up to there", err=True)
+    click.echo(
+        f"{run.files} WARC file(s), {run.read} read: {run.added} record(s) added, "
+        f"{run.dropped} dropped, {run.lines} in {run.index}"
+    )
 
 
 def register(group: click.Group) -> None:

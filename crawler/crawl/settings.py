@@ -122,6 +122,10 @@ NEWSARCHIVE_DB_BATCH = 200
 # WARC durability: "batch" fsyncs before each database commit that points at
 # the records (a row never points at unsynced bytes); "record" after each record.
 NEWSARCHIVE_WARC_SYNC = "batch"
+# Lean WARC: a re-fetch whose payload is identical to an earlier capture of the URL is
+# written as a revisit record (identical-payload-digest), not a second copy. False: every
+# payload in full (newsarchive.storage.warc.store; bench/lean_warc.py compares the two).
+NEWSARCHIVE_WARC_REVISITS = True
 # Distributed workers (crawler/crawl/distributed/workers.py; on with `crawl --redis URL`):
 # the prefix of the shared frontier's Redis keys, and how long a popped
 # request stays leased to a worker before others may take it (renewed by a

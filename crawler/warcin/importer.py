@@ -38,6 +38,7 @@ from newsarchive.crawler.warcin.writer import ImportWriter, file_state, mark_don
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.fetch import ExtractedArticle, Fetch, select_headers
 from newsarchive.storage.unwritable import ArchiveUnwritable, unwritable
+from newsarchive.storage.warc.reading import find_original
 from newsarchive.storage.warc.store import WarcLocation, read_response
 from newsarchive.storage.write.dedup import sha256_bytes
 from newsarchive.storage.write.service import ExtractedContent
@@ -241,11 +242,21 @@ class Importer:
         if html_response(record.status, record.content_type) != "html":
             self.summary.passed_over["revisit of a non-HTML response"] += 1
             return None
-        original = self._remembered(record)
+        original = self._remembered(record) or self._beside(record)
         if original is None:
             self.summary.skipped["revisit of a record not read in this run"] += 1
             return None
         return read_response(Path("/"), original).body
+
+    def _beside(self, record: Record) -> WarcLocation | None:
+        """The original of a revisit among the files beside it (a lean archive's own WARC directory)."""
+        try:
+            found = find_original(record.path.parent, list(record.warc_headers.items()))
+        except ValueError:  # a profile without a payload (server-not-modified)
+            return None
+        return (
+            WarcLocation(str(record.path.parent.resolve() / found.file), found.offset, -1) if found else None
+        )
 
     def _remembered(self, record: Record) -> WarcLocation | None:
         found = self._payloads.get(record.warc_headers.get("WARC-Payload-Digest", ""))

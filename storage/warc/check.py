@@ -55,7 +55,7 @@ class WarcScan:
         return f"{self.path.name}: torn at byte {self.good_length} ({self.problem}); {lost} bytes after {self.records} records"
 
 
-def _member_end(handle: BinaryIO, start: int) -> tuple[int, str | None]:
+def member_end(handle: BinaryIO, start: int) -> tuple[int, str | None]:
     """Where the gzip member starting at `start` ends, or (start, why) if it is incomplete or bad."""
     handle.seek(start)
     if handle.read(2) != _GZIP_MAGIC:
@@ -92,7 +92,7 @@ def scan(path: str | Path) -> WarcScan:
     problem = None
     with open(path, "rb") as handle:
         while good < size:
-            end, problem = _member_end(handle, good)
+            end, problem = member_end(handle, good)
             if problem:
                 break
             records, good = records + 1, end

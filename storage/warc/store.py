@@ -18,6 +18,15 @@ holding the lock (skipping the read when the file is recorded whole at its size)
 Before its first file, a writer also repairs the torn tails that killed
 writers left anywhere in the directory (newsarchive.storage.warc.check), so
 the directory holds only readable files once any writer has started.
+
+Lean WARC: a re-fetch whose payload is identical to an earlier full response
+of the same URL is written as a `revisit` record of the WARC/1.1
+identical-payload-digest profile, as Heritrix and Browsertrix write them: its
+own HTTP status line and headers, no payload, and WARC-Refers-To-Target-URI,
+WARC-Refers-To-Date, WARC-Refers-To and WARC-Payload-Digest naming the
+original. The originals are found through the payload index beside the
+files (newsarchive.storage.warc.payloads), which learns a record only once
+it is durable; readers resolve revisits (newsarchive.storage.warc.reading).
 """
 
 from __future__ import annotations
@@ -32,7 +41,6 @@ from datetime import UTC, datetime
 from http.client import responses as HTTP_REASONS
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import GzippingWrapper, WARCWriter
@@ -47,6 +55,9 @@ from newsarchive.storage.warc.check import (
     verified_files,
 )
 from newsarchive.storage.warc.compress import gzip_compressor
+from newsarchive.storage.warc.payloads import Original, PayloadIndex
+from newsarchive.storage.warc.reading import read_response, record_id_at
+from newsarchive.storage.warc.records import StoredResponse, WarcLocation
 
 __all__ = [
     "HttpExchange",
@@ -62,18 +73,14 @@ __all__ = [
 
 DEFAULT_MAX_FILE_SIZE = 1024**3  # the customary 1 GB WARC file
 SOFTWARE = "newsarchive/0.1 (warcio)"
+# Payloads shorter than this are written in full: a revisit record's own
+# headers (refers-to URI, date, record id, digest) would save next to nothing.
+MIN_REVISIT_PAYLOAD = 512
 
 # Headers that describe the transfer, not the payload: the body we hold is
 # already de-chunked, so keeping them would make the record lie about its
 # own bytes. They are kept under a prefixed name, as other archiving crawlers do.
 _TRANSFER_HEADERS = {"transfer-encoding"}
-
-
-@dataclass(frozen=True)
-class WarcLocation:
-    file: str  # name relative to the WARC directory
-    offset: int
-    length: int
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,7 @@ class WarcStore:
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
         fsync: bool = True,
         sync_each: bool = True,
+        lean: bool = True,
     ) -> None:
         self.directory = Path(directory)
         self.prefix = prefix
@@ -136,6 +144,11 @@ class WarcStore:
         self._full: set[str] = set()  # files this store rotated away from at the size limit
         self._whole = True  # False while a record is half-written (an exception mid-write)
         self.repaired: list[WarcScan] = []  # torn files fixed when this store first opened a file
+        # lean=False writes every payload in full (benchmarks compare the two).
+        self._payloads = PayloadIndex(self.directory) if lean else None
+        # Full records written but not yet synced: the index learns them at the next sync.
+        # Until then only this store refers to them, and only from the same file, after them.
+        self._pending: dict[tuple[str, str], Original] = {}
 
     def _open_new(self) -> None:
         if self._file is not None and not self.sync_each:
@@ -189,9 +202,11 @@ class WarcStore:
         self._file.flush()
         if self.fsync:
             os.fsync(self._file.fileno())
+        synced, self._pending = list(self._pending.values()), {}
+        self._index_synced(synced)
 
     def write(self, exchange: HttpExchange) -> WarcLocation:
-        """Write the response and request records; return where the response is."""
+        """Write the response (or revisit) and request records; return where the first is."""
         with self._lock:
             # After a failed write the file ends in a torn record: never append past it.
             if self._file is None or not self._whole or self._rotate_now():
@@ -217,24 +232,27 @@ class WarcStore:
                 http_headers=http_headers,
                 warc_headers_dict=warc_headers,
             )
-            request_line = f"{exchange.method} {_request_target(exchange.url)} HTTP/1.1"
-            request = writer.create_warc_record(
-                exchange.url,
-                "request",
-                payload=io.BytesIO(exchange.request_body),
-                length=len(exchange.request_body),
-                http_headers=StatusAndHeaders(
-                    request_line, exchange.request_headers, is_http_request=True, protocol="HTTP/1.1"
-                ),
-                warc_headers_dict={
-                    "WARC-Date": date,
-                    "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-                },
-            )
+            digest = response.rec_headers.get_header("WARC-Payload-Digest")
+            original = self._original(exchange.url, digest, len(exchange.body))
+            if original is not None:
+                warc_headers["WARC-Refers-To"] = original.record_id
+                response = writer.create_revisit_record(
+                    exchange.url,
+                    digest,
+                    original.url,
+                    original.date,
+                    http_headers=http_headers,
+                    warc_headers_dict=warc_headers,
+                )
+            request = self._request_record(writer, exchange, date, response)
             writer.write_record(response)
             length = chunk.tell()
             writer.write_record(request)
             offset = self._append(chunk.getvalue())
+            if original is None and self._payloads is not None and digest:
+                record_id = response.rec_headers.get_header("WARC-Record-ID")
+                found = Original(exchange.url, digest, date, record_id, self._name, offset)
+                self._pending.setdefault((exchange.url, digest), found)
             if self.sync_each:
                 self._sync()
             return WarcLocation(self._name, offset, length)
@@ -268,6 +286,43 @@ class WarcStore:
         self._whole = True
         return offset
 
+    def _original(self, url: str, digest: str | None, size: int) -> Original | None:
+        """The earlier full record of this URL with this payload, if a revisit may refer to it."""
+        if self._payloads is None or not digest or size < MIN_REVISIT_PAYLOAD:
+            return None
+        pending = self._pending.get((url, digest))
+        if pending is not None:
+            return pending  # in the file being written, before this record
+        found = self._payloads.find(url, digest)
+        # Checked, not trusted: the file may have been moved away and its name reused since.
+        if found is None or record_id_at(self.directory / found.file, found.offset) != found.record_id:
+            return None
+        return found
+
+    @staticmethod
+    def _request_record(
+        writer: WARCWriter, exchange: HttpExchange, date: str, response: ArcWarcRecord
+    ) -> ArcWarcRecord:
+        request_line = f"{exchange.method} {_request_target(exchange.url)} HTTP/1.1"
+        return writer.create_warc_record(
+            exchange.url,
+            "request",
+            payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body),
+            http_headers=StatusAndHeaders(
+                request_line, exchange.request_headers, is_http_request=True, protocol="HTTP/1.1"
+            ),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+
+    def _index_synced(self, synced: list[Original]) -> None:
+        """Let the payload index (and so every writer) refer to records now durable."""
+        if self._payloads is not None and synced:
+            self._payloads.add(synced)
+
     def _rotate_now(self) -> bool:
         assert self._file is not None and self._name is not None
         if self._file.tell() >= self.max_file_size:
@@ -285,13 +340,16 @@ class WarcStore:
             if self._file is None:
                 return
             self._file.flush()
+            synced, self._pending = list(self._pending.values()), {}
             if not self.fsync:
+                self._index_synced(synced)
                 return
             fd = os.dup(self._file.fileno())
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
+        self._index_synced(synced)
 
     def close(self) -> None:
         if self._file is not None:
@@ -303,6 +361,9 @@ class WarcStore:
             self._file.close()
             self._file = None
             self._name = None
+        self._pending = {}  # synced above when any were left (sync_each syncs as it writes)
+        if self._payloads is not None:
+            self._payloads.close()
 
     def __enter__(self) -> WarcStore:
         return self
@@ -359,37 +420,3 @@ def _request_target(url: str) -> str:
     parts = urlsplit(url)
     target = parts.path or "/"
     return f"{target}?{parts.query}" if parts.query else target
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    url: str
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    date: str
-    record_id: str
-
-
-def read_response(directory: str | Path, location: WarcLocation) -> StoredResponse:
-    """Read back the response record at a location (raises ValueError if it is not one)."""
-    path = Path(directory) / location.file
-    with open(path, "rb") as handle:
-        handle.seek(location.offset)
-        for record in ArchiveIterator(handle):
-            return _stored(record)
-    raise ValueError(f"no WARC record at {location.file}:{location.offset}")
-
-
-def _stored(record: ArcWarcRecord) -> StoredResponse:
-    if record.rec_type != "response":
-        raise ValueError(f"expected a response record, found {record.rec_type!r}")
-    status_line = record.http_headers.get_statuscode() if record.http_headers else "0"
-    return StoredResponse(
-        url=record.rec_headers.get_header("WARC-Target-URI"),
-        status=int(status_line or 0),
-        headers=list(record.http_headers.headers) if record.http_headers else [],
-        body=record.content_stream().read(),
-        date=record.rec_headers.get_header("WARC-Date"),
-        record_id=record.rec_headers.get_header("WARC-Record-ID"),
-    )

@@ -91,11 +91,12 @@ import os, sys
 from newsarchive.storage.warc.store import WarcStore
 from tests.storage.test_warc import exchange
 store = WarcStore(sys.argv[1])
-body = os.urandom(24 << 20)  # incompressible: the gzip member grows on disk as it is written
 store.write(exchange(b"<p>first</p>", "http://e.com/first"))
 print("ready", flush=True)
 while True:
-    store.write(exchange(body, "http://e.com/big"))
+    # Incompressible, so the gzip member grows on disk as it is written; new bytes each
+    # time, or the lean store would write the repeats as small revisit records.
+    store.write(exchange(os.urandom(24 << 20), "http://e.com/big"))
 """
 
 

@@ -51,7 +51,8 @@ class WarcRecorderMiddleware:
         # "batch": the archive pipeline syncs the WARC file before each database
         # commit (crawler/crawl/pipeline/archive_writer.py) instead of once per record.
         sync_each = settings.get("NEWSARCHIVE_WARC_SYNC", defaults.NEWSARCHIVE_WARC_SYNC) != "batch"
-        middleware = cls(WarcStore(config.warc_dir, sync_each=sync_each), crawler)
+        lean = settings.getbool("NEWSARCHIVE_WARC_REVISITS", defaults.NEWSARCHIVE_WARC_REVISITS)
+        middleware = cls(WarcStore(config.warc_dir, sync_each=sync_each, lean=lean), crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 

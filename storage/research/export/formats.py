@@ -1,4 +1,4 @@
-"""Datasets out of the archive: JSON lines, CSV, Parquet (and WARC, in export_warc), with a manifest.
+"""Datasets out of the archive: JSON lines, CSV, Parquet (WARC and WACZ in their modules), with a manifest.
 
 Everything streams: rows come from the database in `yield_per` batches
 (a server-side cursor on PostgreSQL) as plain tuples, never ORM objects, and
@@ -39,7 +39,9 @@ from newsarchive.storage.research.export.output import (
 from newsarchive.storage.research.search.query import SearchQuery, select_versions
 from newsarchive.storage.write.edit_kinds import kinds_from_column
 
-FORMATS = ("jsonl", "csv", "parquet", "warc")
+FORMATS = ("jsonl", "csv", "parquet", "warc", "wacz")
+# Formats made of the raw captures, read from the WARC directory.
+CAPTURE_FORMATS = ("warc", "wacz")
 
 
 @dataclass
@@ -124,8 +126,8 @@ def export(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    if fmt == "warc" and warc_dir is None:
-        raise ValueError("a WARC export needs the archive's WARC directory")
+    if fmt in CAPTURE_FORMATS and warc_dir is None:
+        raise ValueError(f"a {fmt.upper()} export needs the archive's WARC directory")
     if isinstance(out, Path | str):
         out = Path(out)
         if not out.parent.is_dir():
@@ -133,7 +135,7 @@ def export(
         if manifest is None and not is_stream(out):
             manifest = manifest_path(out)
         with open_output(out) as writer:
-            rows, detail = _write(session, query, fmt, writer, warc_dir, name or out.name)
+            rows, detail = _write(session, query, fmt, writer, warc_dir, name or out.name, scratch=out.parent)
             # Inside the block: the manifest is complete before the data file replaces the old one.
             manifest_text = _manifest(session, query, fmt, rows, detail, file_entry(name or out.name, writer))
     else:
@@ -149,8 +151,22 @@ def export(
 
 
 def _write(
-    session: Session, query: SearchQuery, fmt: str, writer: HashingWriter, warc_dir: Path | None, name: str
+    session: Session,
+    query: SearchQuery,
+    fmt: str,
+    writer: HashingWriter,
+    warc_dir: Path | None,
+    name: str,
+    *,
+    scratch: Path | None = None,
 ) -> tuple[int, dict[str, Any]]:
+    if fmt == "wacz":
+        from newsarchive.storage.research.export.wacz import write_wacz
+
+        assert warc_dir is not None
+        # The WACZ's WARC is assembled beside the output (same disk, not /tmp), then zipped.
+        package = write_wacz(session, query, cast(IO[bytes], writer), warc_dir, scratch=scratch)
+        return package.warc.records, package.to_dict()
     if fmt == "warc":
         from newsarchive.storage.research.export.warc import write_warc
 
