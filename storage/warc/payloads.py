@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive.storage.unwritable import unwritable
+
 log = logging.getLogger(__name__)
 
 PAYLOAD_INDEX = ".payloads.sqlite"
@@ -111,7 +113,11 @@ class PayloadIndex:
                 connection.executemany("INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?, ?)", rows)
                 connection.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
-                log.warning("payload index %s not updated: %s", self.path, exc)
+                # A full or read-only disk is the command's to report, in its one
+                # line; the index only loses a hint (those payloads are written
+                # in full next time), so it does not add a second line.
+                level = logging.DEBUG if unwritable(exc) else logging.WARNING
+                log.log(level, "payload index %s not updated: %s", self.path, exc)
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
 
