@@ -23,6 +23,7 @@ SEARCH_INDEXES = {
     "ix_versions_search_published",
     "ix_versions_sort_date",
     "ix_articles_latest_cover",
+    "ix_versions_first_seen",
 }
 
 

@@ -59,6 +59,15 @@ _PG_SORT_INDEX = "CREATE INDEX ix_versions_sort_date ON versions (sort_date, id)
 _SQLITE_LATEST_INDEX = (
     "CREATE INDEX ix_articles_latest_cover ON articles (latest_version_id, source, domain, version_count)"
 )
+# `changes` lists edits newest first within a window of first sightings:
+# walked from the end, the version number (edits are 2 and up) and the
+# article (its source) are checked in the index.
+_SQLITE_CHANGES_INDEX = (
+    "CREATE INDEX ix_versions_first_seen ON versions (first_seen_at, number, article_id, id)"
+)
+_PG_CHANGES_INDEX = (
+    "CREATE INDEX ix_versions_first_seen ON versions (first_seen_at) INCLUDE (number, article_id)"
+)
 _PG_LATEST_INDEX = "CREATE INDEX ix_articles_latest_cover ON articles (latest_version_id) INCLUDE (source, domain, version_count)"
 # 0003's covering index by id, with the sort date: sorting FTS matches by
 # date reads it there, not from the row's end (the column was added last).
@@ -106,6 +115,7 @@ SQLITE_UPGRADE = [
     "WHERE article_id = new.id AND published IS NULL; END",
     _SQLITE_SORT_INDEX,
     _SQLITE_LATEST_INDEX,
+    _SQLITE_CHANGES_INDEX,
     "DROP INDEX ix_versions_search_cover",
     _SQLITE_COVER.format(", sort_date"),
     *_sqlite_fts("2 3 4"),
@@ -115,6 +125,7 @@ SQLITE_DOWNGRADE = [
     *_sqlite_fts(None),
     "DROP INDEX ix_versions_search_cover",
     _SQLITE_COVER.format(""),
+    "DROP INDEX IF EXISTS ix_versions_first_seen",
     "DROP INDEX IF EXISTS ix_articles_latest_cover",
     "DROP INDEX IF EXISTS ix_versions_sort_date",
     "DROP TRIGGER IF EXISTS articles_sort_date_update",
@@ -143,10 +154,12 @@ PG_UPGRADE = [
     "UPDATE versions SET published = published",
     _PG_SORT_INDEX,
     _PG_LATEST_INDEX,
+    _PG_CHANGES_INDEX,
 ]
 
 PG_DOWNGRADE = [
     "ALTER TABLE versions RESET (toast_tuple_target)",
+    "DROP INDEX IF EXISTS ix_versions_first_seen",
     "DROP INDEX IF EXISTS ix_articles_latest_cover",
     "DROP INDEX IF EXISTS ix_versions_sort_date",
     "DROP TRIGGER IF EXISTS articles_sort_date ON articles",
