@@ -152,3 +152,15 @@ def test_search_page_accepts_what_date_inputs_send(client: TestClient, seeded: S
     html = client.get("/", params={"captured_from": "2026-03-01T14:30", "published_to": "2026-03-01"}).text
     assert "1–2 of 2 articles" in html
     assert 'name="captured_from" type="datetime-local" value="2026-03-01T14:30"' in html
+
+
+def test_search_page_says_more_than_when_the_count_was_capped(
+    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.storage.research.search import query
+
+    monkeypatch.setattr(query, "COUNT_CAP", 1)
+    html = client.get("/", params={"sort": "date", "limit": "1"}).text
+    assert "1–1 of more than 1 articles" in html and 'rel="next"' in html
+    data = client.get("/articles", params={"sort": "date", "limit": 1}).json()
+    assert (data["total"], data["total_exact"]) == (1, False) and data["next_cursor"]
