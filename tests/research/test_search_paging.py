@@ -140,3 +140,13 @@ def test_sort_date_is_kept_by_the_database(archive: Archive) -> None:
     dates = sort_dates(archive)
     assert dates[dated.article_id] == "2025-01-01"
     assert dates[undated.article_id] == "2026-03-01T09:00:00"
+
+
+def test_search_leaves_the_transactions_planner_settings_as_it_found_them(many: Archive) -> None:
+    with many.sessions() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's planner settings")
+        setting = "SELECT current_setting('enable_seqscan'), current_setting('jit')"
+        before = session.execute(text(setting)).one()
+        assert search(session, SearchQuery(text="harbour")).total == STORIES
+        assert session.execute(text(setting)).one() == before

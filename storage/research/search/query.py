@@ -7,12 +7,14 @@ The query language is defined in newsarchive.storage.research.search.syntax.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Article, DeclaredTerm, Version
@@ -215,22 +217,37 @@ def search(session: Session, query: SearchQuery, *, timeout: float | None = None
     parsed = parsed_text(query)
     by_relevance = score is not None and query.sort == "relevance"
     cursor = decode(query.cursor, "relevance" if by_relevance else "date") if query.cursor else None
-    with time_limit(session, timeout):
-        if session.get_bind().dialect.name == "postgresql":
-            # For this transaction only. JIT compiling pays off for long
-            # analytical queries; a search reads a page, and the count's cost
-            # estimate set it off (100 ms and more). A sequential scan looks
-            # cheap over the narrow rows of migration 0012, but testing each
-            # row's tsvector means fetching it from TOAST: 2 s at 100,000
-            # articles where the GIN index takes milliseconds; every search
-            # has an index that fits, and parallel workers only add start-up.
-            session.execute(
-                text(
-                    "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
-                    "set_config('max_parallel_workers_per_gather', '0', true)"
-                )
-            )
+    with time_limit(session, timeout), _planner_settings(session):
         return _run(session, query, stmt, score if by_relevance else None, date_key, parsed, cursor)
+
+
+# For a search's statements on PostgreSQL. JIT compiling pays off for long
+# analytical queries; a search reads a page, and the count's cost estimate
+# set it off (100 ms and more). A sequential scan looks cheap over the
+# narrow rows of migration 0012, but testing each row's tsvector means
+# fetching it from TOAST: 2 s at 100,000 articles where the GIN index takes
+# milliseconds; every search has an index that fits, and parallel workers
+# only add start-up.
+_PG_SEARCH_SETTINGS = {"jit": "off", "enable_seqscan": "off", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def _planner_settings(session: Session) -> Iterator[None]:
+    """The search's planner settings, for this transaction, back as they were afterwards."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    names = list(_PG_SEARCH_SETTINGS)
+    before = session.execute(select(*(func.current_setting(name) for name in names))).one()
+    session.execute(
+        select(*(func.set_config(name, value, True) for name, value in _PG_SEARCH_SETTINGS.items()))
+    )
+    yield
+    # Not in a finally: after an error the transaction is rolled back, which
+    # undoes these local settings anyway.
+    session.execute(
+        select(*(func.set_config(name, value, True) for name, value in zip(names, before, strict=True)))
+    )
 
 
 def count_matches(session: Session, stmt: Select, cap: int | None = None) -> tuple[int, bool]:
