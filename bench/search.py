@@ -3,6 +3,12 @@
 Run by hand:
 
     python bench/search.py [--articles 100000] [--runs 40] [--only sqlite|postgresql] [--keep DIR]
+        [--pg URL] [--reuse] [--build-only]
+
+A million articles take a long time to build: `--keep DIR` keeps the SQLite
+archive in DIR and the PostgreSQL schema (named after --articles) on the
+server; a later run with `--keep DIR --reuse` measures them again without
+rebuilding (the archive is upgraded to the newest migration on opening).
 
 The archive is synthesised from the real pages' truth text in
 /work/shared/evaldata/*/truth.jsonl (override with --truth GLOB): each
@@ -15,9 +21,11 @@ exactly as in production.
 
 Each query kind runs --runs times with varying words; the time is the whole
 `newsarchive.storage.research.search.query.search()` call: count, page of 20, hits and snippets. p50
-and p95 in milliseconds. PostgreSQL runs in its own schema of
-NEWSARCHIVE_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test),
-dropped afterwards. The machine may be shared: the load average is printed.
+and p95 in milliseconds of wall time, and the mean CPU milliseconds a search
+used (this process, plus the PostgreSQL backend's from /proc): on a shared
+machine wall time mostly measures the wait for a core. PostgreSQL runs in its own schema of
+--pg (default NEWSARCHIVE_TEST_PG, else postgresql://postgres@127.0.0.1:5432/test),
+dropped afterwards unless --keep. The machine may be shared: the load average is printed.
 """
 
 from __future__ import annotations
@@ -155,8 +163,11 @@ def build(archive: Archive, pages: list[dict[str, Any]], count: int) -> float:
             flush()
     if articles:
         flush()
-    with archive.sessions() as session, session.begin():
-        session.execute(text("ANALYZE"))  # fresh statistics, as a long-lived archive has
+    with archive.engine.connect() as connection:
+        # Fresh statistics and (PostgreSQL) the visibility map, as autovacuum
+        # keeps them in a long-lived archive.
+        statement = "VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text(statement))
     return time.perf_counter() - started
 
 
@@ -170,7 +181,9 @@ def vocabulary(pages: list[dict[str, Any]], seed: int = 11) -> list[str]:
     return band[:200]
 
 
-def query_kinds(words: list[str]) -> dict[str, Callable[[int], SearchQuery]]:
+def query_kinds(words: list[str], deep: str | None = None) -> dict[str, Callable[[int], SearchQuery]]:
+    """The query kinds; `deep` is the cursor after the newest 1,000 articles (deep pages)."""
+
     def w(i: int, k: int = 0) -> str:
         return words[(i * 3 + k) % len(words)]
 
@@ -194,24 +207,59 @@ def query_kinds(words: list[str]) -> dict[str, Callable[[int], SearchQuery]]:
         ),
         "no filter, newest first": lambda i: SearchQuery(),
         "page 5 (offset 80)": lambda i: SearchQuery(text=w(i), offset=80),
+        "no filter, page 51 by offset (1,000)": lambda i: SearchQuery(sort="date", offset=1000),
+        "no filter, page 51 by cursor": lambda i: SearchQuery(sort="date", cursor=deep),
     }
 
 
-def measure(archive: Archive, kinds: dict[str, Callable[[int], SearchQuery]], runs: int) -> dict[str, dict]:
+def cpu_clock(session: Any) -> Callable[[], float]:
+    """CPU seconds used so far by this process and (PostgreSQL) the session's server backend.
+
+    Wall time on a shared machine mostly measures the queue for a core; CPU
+    time is what the search itself cost. Backend times come from /proc in
+    clock ticks (10 ms), so only their mean over many runs means something.
+    """
+    backend = None
+    if session.get_bind().dialect.name == "postgresql":
+        backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def clock() -> float:
+        used = time.process_time()
+        if backend is not None:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+            used += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return used
+
+    return clock
+
+
+def measure(archive: Archive, words: list[str], runs: int) -> dict[str, dict]:
     results = {}
     with archive.sessions() as session:
+        # One connection for the whole run, so the backend whose CPU is read stays the same.
+        session.connection()
+        clock = cpu_clock(session)
+        # Where page 51 of the newest articles starts (the cursor a reader following Next links holds).
+        deep = search(session, SearchQuery(sort="date", limit=1000)).next_cursor
+        kinds = query_kinds(words, deep)
         for name, make in kinds.items():
             search(session, make(runs + 1))  # warm the cache for this kind
             times, totals = [], []
+            cpu_started = clock()
             for i in range(runs):
                 started = time.perf_counter()
                 page = search(session, make(i))
                 times.append((time.perf_counter() - started) * 1000)
-                totals.append(page.total)
+                totals.append(page.total if page.total_exact else -page.total)
+                session.commit()  # as a request would: no snapshot held across searches
+            cpu = (clock() - cpu_started) * 1000 / runs
             times.sort()
             results[name] = {
+                "cpu": cpu,
                 "p50": statistics.median(times),
                 "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                # Negative: counting stopped at the cap ("more than").
                 "median_total": int(statistics.median(totals)),
             }
     return results
@@ -234,25 +282,33 @@ def run_backend(name: str, args: argparse.Namespace, pages: list, words: list[st
         home = Path(tempfile.mkdtemp(prefix="na-bench-search-"))
     home = home or Path(tempfile.gettempdir())  # PostgreSQL: the home holds nothing
     if name == "sqlite":
-        db_url = f"sqlite:///{home / 'bench.db'}"
+        db_url = f"sqlite:///{home / f'bench-{args.articles}.db'}"
     else:
-        server = os.environ.get("NEWSARCHIVE_TEST_PG") or DEFAULT_PG
-        schema = f"na_bench_{uuid.uuid4().hex[:10]}"
+        server = args.pg or os.environ.get("NEWSARCHIVE_TEST_PG") or DEFAULT_PG
+        schema = f"na_bench_{args.articles}" if args.keep else f"na_bench_{uuid.uuid4().hex[:10]}"
         admin = make_engine(server)
         with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         db_url = pg_schema_url(server, schema)
     try:
         with Archive(ArchiveConfig(home=home, db_url=db_url)) as archive:
-            seconds = build(archive, pages, args.articles)
-            print(f"{name}: built {args.articles} articles in {seconds:.0f} s", file=sys.stderr)
-            return measure(archive, query_kinds(words), args.runs)
+            with archive.sessions() as session:
+                present = session.scalar(text("SELECT count(*) FROM articles")) or 0
+            if args.reuse and present:
+                print(f"{name}: reusing {present} articles", file=sys.stderr)
+            else:
+                seconds = build(archive, pages, args.articles)
+                print(f"{name}: built {args.articles} articles in {seconds:.0f} s", file=sys.stderr)
+            if args.build_only:
+                return None
+            return measure(archive, words, args.runs)
     finally:
         if name == "sqlite" and not args.keep:
             shutil.rmtree(home, ignore_errors=True)  # about 700 MB at 100,000 articles
         if admin is not None:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            if not args.keep:
+                with admin.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
 
 
@@ -264,20 +320,38 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--truth", default=DEFAULT_TRUTH)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument("--keep", help="Keep the SQLite archive in this directory.")
+    parser.add_argument(
+        "--keep",
+        help="Keep the SQLite archive in this directory and the PostgreSQL schema na_bench_ARTICLES.",
+    )
+    parser.add_argument(
+        "--pg", help="PostgreSQL server URL (a database of your own; default NEWSARCHIVE_TEST_PG)."
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="With --keep: measure the kept archive, no rebuild."
+    )
+    parser.add_argument("--build-only", action="store_true", help="Build (and keep), measure nothing.")
     parser.add_argument("--json", dest="json_out", help="Also write the results here as JSON.")
     args = parser.parse_args()
     pages = load_truth(args.truth)
     words = vocabulary(pages)
     backends = [args.only] if args.only else ["sqlite", "postgresql"]
     results = {name: run_backend(name, args, pages, words) for name in backends}
+    if args.build_only:
+        return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {args.runs} runs per kind")
-    header = "| query | " + " | ".join(f"{b} p50 | {b} p95" for b in backends) + " | matches (median) |"
+    header = (
+        "| query | " + " | ".join(f"{b} p50 | {b} p95 | {b} CPU" for b in backends) + " | matches (median) |"
+    )
     print(header)
-    print("|" + "---|" * (2 * len(backends) + 2))
+    print("|" + "---|" * (3 * len(backends) + 2))
     for kind in query_kinds(words):
-        cells = " | ".join(f"{results[b][kind]['p50']:.1f} | {results[b][kind]['p95']:.1f}" for b in backends)
-        print(f"| {kind} | {cells} | {results[backends[0]][kind]['median_total']} |")
+        cells = " | ".join(
+            f"{results[b][kind]['p50']:.1f} | {results[b][kind]['p95']:.1f} | {results[b][kind]['cpu']:.1f}"
+            for b in backends
+        )
+        total = results[backends[0]][kind]["median_total"]
+        print(f"| {kind} | {cells} | {f'more than {-total:,}' if total < 0 else total} |")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2))
 

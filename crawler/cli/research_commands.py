@@ -48,6 +48,7 @@ HIT_COLUMNS = [
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--cursor", help="Start where the page before ended (its next_cursor, from --json or stderr).")
 @click.option("--json", "as_json", is_flag=True, help="The page of hits as a JSON object.")
 @click.option("--csv", "as_csv", is_flag=True, help="The hits as CSV.")
 @click.option(
@@ -85,12 +86,24 @@ def search(cli: CliContext, query: str | None, **options: Any) -> None:
         archive.close()
     hits = [hit.to_dict() for hit in page.hits]
     if as_json:
-        echo_json({"total": page.total, "limit": page.limit, "offset": page.offset, "hits": hits})
+        echo_json(
+            {
+                "total": page.total,
+                "total_exact": page.total_exact,
+                "limit": page.limit,
+                "offset": page.offset,
+                "next_cursor": page.next_cursor,
+                "hits": hits,
+            }
+        )
     elif as_csv:
         write_csv(hits, HIT_COLUMNS)
     else:
         shown = f"{page.offset + 1}-{page.offset + len(hits)}" if hits else "none"
-        click.echo(f"{page.total} match{'es' if page.total != 1 else ''} (showing {shown})", err=True)
+        total = f"{page.total}" if page.total_exact else f"more than {page.total:,}"
+        click.echo(f"{total} match{'es' if page.total != 1 else ''} (showing {shown})", err=True)
+        if page.next_cursor:
+            click.echo(f"next page: --cursor {page.next_cursor}", err=True)
         for number, hit in enumerate(hits, start=page.offset + 1):
             click.echo(render_hit(number, hit))
 

@@ -71,8 +71,10 @@ def search_articles(request: Request, params: Annotated[SearchParams, Query()]) 
     page = run_search(request, params)
     return {
         "total": page.total,
+        "total_exact": page.total_exact,
         "limit": page.limit,
         "offset": page.offset,
+        "next_cursor": page.next_cursor,
         "hits": [hit.to_dict() for hit in page.hits],
     }
 

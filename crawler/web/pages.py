@@ -103,8 +103,11 @@ def search_page(request: Request) -> Response:
     base = params.as_form()
     if page.offset > 0:
         links["prev"] = "/?" + urlencode({**base, "offset": max(page.offset - page.limit, 0)})
-    if page.offset + len(page.hits) < page.total:
-        links["next"] = "/?" + urlencode({**base, "offset": page.offset + page.limit})
+    if page.next_cursor is not None:
+        # Keyset paging: the next page stays the same while a crawl adds
+        # articles, and costs no more than the first (offset links still work).
+        following = {k: v for k, v in base.items() if k != "offset"}
+        links["next"] = "/?" + urlencode({**following, "cursor": page.next_cursor})
     context.update(page=page, words=query_words(params.q), links=links)
     return render(request, "search.html", error=None, **context)
 

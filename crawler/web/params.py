@@ -43,7 +43,14 @@ class SearchParams(BaseModel):
     all_versions: bool = Field(False, description="Match every version, not only the latest.")
     sort: Literal["relevance", "date"] = Field("relevance", description="Order of the hits.")
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Hits per page.")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Hits to skip.")
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description="Hits to skip (slow on deep pages; prefer cursor)."
+    )
+    cursor: str | None = Field(
+        None,
+        max_length=400,
+        description="Where the page starts: next_cursor of the page before (keyset paging; offset must be 0).",
+    )
 
     # The rules are the search's own (newsarchive.storage.research.search.bounds);
     # a BadQuery is a ValueError, so pydantic answers it as a 422.
@@ -63,7 +70,7 @@ class SearchParams(BaseModel):
     def _name(cls, value: str | None, info: ValidationInfo) -> str | None:
         return check_name(info.field_name or "name", _blank_is_none(value))
 
-    @field_validator("q")
+    @field_validator("q", "cursor")
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         return _blank_is_none(value)
@@ -93,6 +100,7 @@ class SearchParams(BaseModel):
             sort=self.sort,
             limit=self.limit,
             offset=self.offset,
+            cursor=self.cursor,
         )
 
     def as_form(self) -> dict[str, str]:

@@ -233,8 +233,10 @@ class SearchOut(BaseModel):
             "examples": [
                 {
                     "total": 1,
+                    "total_exact": True,
                     "limit": 20,
                     "offset": 0,
+                    "next_cursor": None,
                     "hits": [
                         {
                             "article_id": 1,
@@ -259,9 +261,13 @@ class SearchOut(BaseModel):
         }
     )
 
-    total: int
+    total: int = Field(description="Matches; when total_exact is false, more than this many match.")
+    total_exact: bool = Field(description="False when counting stopped at the cap (10,000).")
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        None, description="Pass as cursor for the next page; null on the last page."
+    )
     hits: list[SearchHitOut]
 
 

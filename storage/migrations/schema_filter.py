@@ -14,10 +14,16 @@ from newsarchive.storage.models import Base
 # Search machinery created by migration 0003, deliberately outside the models:
 # SQLite's FTS5 table and its shadow tables (versions_fts_data, ..._idx, ...),
 # SQLite's covering index for search filters, PostgreSQL's generated tsvector
-# column and its GIN index.
+# column and its GIN index; the trigger-kept sort date of migration 0014 and its index.
 SEARCH_TABLE_PREFIX = "versions_fts"
-SEARCH_COLUMNS = {("versions", "search_vector")}
-SEARCH_INDEXES = {"ix_versions_search_vector", "ix_versions_search_cover", "ix_versions_search_published"}
+SEARCH_COLUMNS = {("versions", "search_vector"), ("versions", "sort_date")}
+SEARCH_INDEXES = {
+    "ix_versions_search_vector",
+    "ix_versions_search_cover",
+    "ix_versions_search_published",
+    "ix_versions_sort_date",
+    "ix_articles_latest_cover",
+}
 
 
 def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:

@@ -15,7 +15,7 @@ from newsarchive.storage.models.base import Base, JSONType, UTCDateTime, utcnow
 # CDN URLs and A/B tests without the story changing.
 VERSIONED_FIELDS = ("title", "text", "authors", "captions", "published", "modified")
 
-# Why a version exists (migration 0012): the page changed (a publisher's edit,
+# Why a version exists (migration 0013): the page changed (a publisher's edit,
 # or the first version), or only our extractor did (`newsarchive reextract`).
 CAUSE_EDIT = "edit"
 CAUSE_EXTRACTOR = "extractor"

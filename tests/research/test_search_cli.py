@@ -45,3 +45,17 @@ def test_bad_query_is_one_line(filled: Archive, archive_config: ArchiveConfig) -
     )
     code, _, err = run(archive_config, "search", "x", "--published-from", "March")
     assert code == 2 and "Traceback" not in err
+
+
+def test_cursor_pages_from_the_command_line(filled: Archive, archive_config: ArchiveConfig) -> None:
+    code, out, err = run(archive_config, "search", "--sort", "date", "--limit", "3", "--json")
+    first = json.loads(out)
+    assert code == 0 and first["total_exact"] is True and first["next_cursor"]
+    code, out, err = run(
+        archive_config, "search", "--sort", "date", "--limit", "3", "--cursor", first["next_cursor"]
+    )
+    assert code == 0 and out.count("https://") == 1 and BUDGET in out
+    _, _, err = run(archive_config, "search", "--sort", "date", "--limit", "3")
+    assert f"next page: --cursor {first['next_cursor']}" in err
+    code, _, err = run(archive_config, "search", "--cursor", "garbage")
+    assert code == 1 and "cursor" in err

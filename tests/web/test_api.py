@@ -137,6 +137,7 @@ def test_openapi_documents_every_route_with_models(client: TestClient) -> None:
         "sort",
         "limit",
         "offset",
+        "cursor",
     } <= search_params
     diff_params = {p["name"] for p in paths["/articles/{article_id}/diff"]["get"]["parameters"]}
     assert {"from", "to"} <= diff_params

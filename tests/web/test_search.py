@@ -106,11 +106,31 @@ def test_search_page_keeps_filters_in_pagination_links(client: TestClient, seede
     html = client.get("/", params=form).text
     assert "1–1 of 2 articles" in html
     [link] = re.findall(r'<a rel="next" href="([^"]+)"', html)
-    assert "domain=news.example.com" in link and "limit=1" in link and "offset=1" in link
+    # The next page is a cursor (keyset) link: stable while a crawl adds articles.
+    assert (
+        "domain=news.example.com" in link and "limit=1" in link and "cursor=" in link and "offset" not in link
+    )
     assert 'rel="prev"' not in html
     page2 = client.get(link.replace("&amp;", "&")).text
-    assert "2–2 of 2 articles" in page2 and 'rel="prev"' in page2 and 'rel="next"' not in page2
+    assert "1 more of 2 articles" in page2 and 'rel="next"' not in page2
     assert 'value="news.example.com"' in page2  # the form shows the filter in use
+    # Offset links still work, with a way back.
+    by_offset = client.get("/", params={**form, "offset": "1"}).text
+    assert "2–2 of 2 articles" in by_offset and 'rel="prev"' in by_offset and 'rel="next"' not in by_offset
+
+
+def test_api_pages_by_cursor_and_says_whether_the_total_is_exact(client: TestClient, seeded: Seeded) -> None:
+    first = client.get("/articles", params={"sort": "date", "limit": 1}).json()
+    assert (first["total"], first["total_exact"]) == (2, True) and first["next_cursor"]
+    second = client.get(
+        "/articles", params={"sort": "date", "limit": 1, "cursor": first["next_cursor"]}
+    ).json()
+    assert [h["article_id"] for h in first["hits"] + second["hits"]] == [seeded.xss, seeded.budget]
+    assert second["next_cursor"] is None
+    bad = client.get("/articles", params={"cursor": "nonsense"})
+    assert bad.status_code == 400 and "cursor" in bad.json()["detail"]
+    both = client.get("/articles", params={"cursor": first["next_cursor"], "offset": 1})
+    assert both.status_code == 400 and "not both" in both.json()["detail"]
 
 
 def test_search_page_reports_bad_input_as_400_html(client: TestClient) -> None:
@@ -131,3 +151,15 @@ def test_search_page_accepts_what_date_inputs_send(client: TestClient, seeded: S
     html = client.get("/", params={"captured_from": "2026-03-01T14:30", "published_to": "2026-03-01"}).text
     assert "1–2 of 2 articles" in html
     assert 'name="captured_from" type="datetime-local" value="2026-03-01T14:30"' in html
+
+
+def test_search_page_says_more_than_when_the_count_was_capped(
+    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.storage.research.search import query
+
+    monkeypatch.setattr(query, "COUNT_CAP", 1)
+    html = client.get("/", params={"sort": "date", "limit": "1"}).text
+    assert "1–1 of more than 1 articles" in html and 'rel="next"' in html
+    data = client.get("/articles", params={"sort": "date", "limit": 1}).json()
+    assert (data["total"], data["total_exact"]) == (1, False) and data["next_cursor"]

@@ -12,20 +12,25 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    REAL,
     ColumnClause,
     ColumnElement,
     Select,
     Subquery,
     TextClause,
+    cast,
     column,
     func,
+    literal,
     literal_column,
     select,
     text,
     true,
+    tuple_,
 )
 
 from newsarchive.storage.models import Version
+from newsarchive.storage.research.search.cursor import Cursor
 from newsarchive.storage.research.search.syntax import ParsedQuery, to_pg_tsquery
 
 RANK_CANDIDATES = 1000
@@ -52,8 +57,14 @@ def match(stmt: Select, parsed: ParsedQuery) -> tuple[Select, ColumnElement[floa
 
 
 def relevance_page(
-    stmt: Select, score: ColumnElement[float], parsed: ParsedQuery, limit: int, offset: int
+    stmt: Select,
+    score: ColumnElement[float],
+    parsed: ParsedQuery,
+    limit: int,
+    offset: int,
+    cursor: Cursor | None = None,
 ) -> Select:
+    # One row more than the page: it tells whether there is a next page.
     """A page by relevance: rank the newest candidates only (see the module docstring)."""
     # "id + 0", not "id": ordered by the bare primary key, the planner walks
     # the key index backwards testing every row's tsvector until it has
@@ -63,15 +74,16 @@ def relevance_page(
     newest = stmt.order_by((Version.id + 0).desc()).limit(cap).subquery("newest")
     tsq = _tsquery(parsed, "rsq")
     rank = _rank(tsq)
-    return (
-        select(Version.id, rank.label("score"))
-        .select_from(newest)
-        .join(Version, Version.id == newest.c.id)
-        .join(tsq, true())
-        .order_by(rank.desc(), Version.id.desc())
-        .limit(limit)
-        .offset(offset)
+    page = (
+        select(Version.id, rank.label("score")).select_from(newest).join(Version, Version.id == newest.c.id)
     )
+    page = page.join(tsq, true())
+    if cursor is not None:
+        # ts_rank is a real: the cursor's key (the real's shortest decimal
+        # text, as the driver read it) compares equal only as a real again.
+        key = cast(literal(cursor.key), REAL)
+        page = page.where(tuple_(rank, Version.id) < tuple_(key, cursor.version_id))
+    return page.order_by(rank.desc(), Version.id.desc()).limit(limit + 1).offset(offset)
 
 
 def author_condition(pattern: str) -> TextClause:
@@ -81,8 +93,3 @@ def author_condition(pattern: str) -> TextClause:
         "THEN versions.authors ELSE '[]'::jsonb END) AS author(name) "
         "WHERE lower(author.name) LIKE :author_pattern ESCAPE '\\')"
     ).bindparams(author_pattern=pattern)
-
-
-def iso_text(moment: ColumnElement) -> ColumnElement[str]:
-    """A UTC timestamptz column as ISO text, comparable with publisher dates."""
-    return func.to_char(func.timezone("UTC", moment), 'YYYY-MM-DD"T"HH24:MI:SS')

@@ -7,17 +7,20 @@ The query language is defined in newsarchive.storage.research.search.syntax.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, null, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from newsarchive.storage.models import Article, DeclaredTerm, Version
 from newsarchive.storage.models.version import CAUSE_EDIT
 from newsarchive.storage.research.search.bounds import NAME_FILTERS, check_day, check_moment, check_name
+from newsarchive.storage.research.search.cursor import Cursor, decode
 from newsarchive.storage.research.search.deadline import QueryTooBroad, time_limit
 from newsarchive.storage.research.search.snippet import snippet
 from newsarchive.storage.research.search.syntax import BadQuery, ParsedQuery, parse
@@ -26,6 +29,13 @@ __all__ = ["BadQuery", "QueryTooBroad", "SearchHit", "SearchPage", "SearchQuery"
 
 MAX_LIMIT = 1000
 SORTS = ("relevance", "date")
+# Counting every match of a broad query costs as much as reading them all
+# (the whole archive, for the newest-first list): past this many the total
+# says "more than COUNT_CAP" (SearchPage.total_exact is False).
+COUNT_CAP = 10_000
+# "The publisher's date, else when we first saw the article", stored by
+# migration 0014's triggers so that an index can hold it.
+sort_date_key: ColumnElement[str] = literal_column("versions.sort_date")
 
 
 @dataclass
@@ -50,6 +60,10 @@ class SearchQuery:
     sort: str = "relevance"  # "relevance" | "date" (no text: always date)
     limit: int = 20
     offset: int = 0
+    # Where the page starts: SearchPage.next_cursor of the page before
+    # (keyset pagination; newsarchive.storage.research.search.cursor). With a
+    # cursor, offset must be 0.
+    cursor: str | None = None
 
 
 @dataclass
@@ -80,9 +94,11 @@ class SearchHit:
 @dataclass
 class SearchPage:
     hits: list[SearchHit]
-    total: int
+    total: int  # exact when total_exact; else more than this many match (COUNT_CAP)
     limit: int
     offset: int
+    total_exact: bool = True
+    next_cursor: str | None = None  # None on the last page
 
 
 def _engine(session: Session) -> ModuleType:
@@ -111,6 +127,8 @@ def _check(query: SearchQuery) -> None:
         raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}, not {query.limit}")
     if not isinstance(query.offset, int) or query.offset < 0:
         raise BadQuery(f"offset must be 0 or more, not {query.offset}")
+    if query.cursor is not None and query.offset:
+        raise BadQuery("give a cursor or an offset, not both")
     if query.sort not in SORTS:
         raise BadQuery(f"sort must be one of {', '.join(SORTS)}, not {query.sort!r}")
     check_day("published_from", query.published_from)
@@ -132,9 +150,8 @@ def parsed_text(query: SearchQuery) -> ParsedQuery | None:
 
 def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if not query.all_versions:
-        conditions.append(Article.latest_version_id == Version.id)
-    elif not query.superseded:
+    if query.all_versions and not query.superseded:
+        # The latest-version join (select_versions) leaves superseded ones out itself.
         conditions.append(Version.superseded_at.is_(None))
     if query.source:
         conditions.append(Article.source == query.source)
@@ -153,11 +170,16 @@ def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]
             )
             conditions.append(declared.exists())
     # Publisher dates are ISO strings ("2026-03-01" or "2026-03-01T09:00:00+01:00"):
-    # string comparison against day boundaries is exact and uses the index.
+    # string comparison against day boundaries is exact. Where a version has
+    # a published date its sort date is that date (migration 0014), so the
+    # bounds go on the sort date: a search without text walks the sort
+    # index within the range and stops after a page.
+    if query.published_from or query.published_to:
+        conditions.append(Version.published.is_not(None))
     if query.published_from:
-        conditions.append(Version.published >= query.published_from.isoformat())
+        conditions.append(sort_date_key >= query.published_from.isoformat())
     if query.published_to:
-        conditions.append(Version.published < (query.published_to + timedelta(days=1)).isoformat())
+        conditions.append(sort_date_key < (query.published_to + timedelta(days=1)).isoformat())
     if query.captured_from:
         conditions.append(Version.last_seen_at >= _utc(query.captured_from))
     if query.captured_to:
@@ -188,26 +210,68 @@ def select_versions(
     _check(query)
     parsed = parsed_text(query)
     engine = _engine(session)
-    stmt = select(Version.id).join(Article, Article.id == Version.article_id)
+    # Latest versions only: join on the article's pointer to its newest
+    # version (which implies the article id). Joined on both, PostgreSQL
+    # multiplied the two selectivities, expected one row for the whole
+    # archive and chose a hash join and a sort over every row.
+    on = Article.id == Version.article_id if query.all_versions else Article.latest_version_id == Version.id
+    stmt = select(Version.id).join(Article, on)
     score = None
     if parsed is not None:
         stmt, score = engine.match(stmt, parsed)
     stmt = stmt.where(*_filters(query, engine))
     # Sort date: the publisher's date, else when we first saw the article.
-    date_key = func.coalesce(Version.published, engine.iso_text(Article.first_seen_at))
-    return stmt, score, date_key
+    return stmt, score, sort_date_key
 
 
 def search(session: Session, query: SearchQuery, *, timeout: float | None = None) -> SearchPage:
-    """One page of hits and the total number of matches.
+    """One page of hits and the number of matches (exact up to COUNT_CAP).
 
     With `timeout` (seconds), a search still running then is stopped and
     raises QueryTooBroad (newsarchive.storage.research.search.deadline).
     """
     stmt, score, date_key = select_versions(session, query)
     parsed = parsed_text(query)
-    with time_limit(session, timeout):
-        return _run(session, query, stmt, score, date_key, parsed)
+    by_relevance = score is not None and query.sort == "relevance"
+    cursor = decode(query.cursor, "relevance" if by_relevance else "date") if query.cursor else None
+    with time_limit(session, timeout), _planner_settings(session):
+        return _run(session, query, stmt, score if by_relevance else None, date_key, parsed, cursor)
+
+
+# For a search's statements on PostgreSQL. JIT compiling pays off for long
+# analytical queries; a search reads a page, and the count's cost estimate
+# set it off (100 ms and more). A sequential scan looks cheap over the
+# narrow rows of migration 0014, but testing each row's tsvector means
+# fetching it from TOAST: 2 s at 100,000 articles where the GIN index takes
+# milliseconds; every search has an index that fits, and parallel workers
+# only add start-up.
+_PG_SEARCH_SETTINGS = {"jit": "off", "enable_seqscan": "off", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def _planner_settings(session: Session) -> Iterator[None]:
+    """The search's planner settings, for this transaction, back as they were afterwards."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    names = list(_PG_SEARCH_SETTINGS)
+    before = session.execute(select(*(func.current_setting(name) for name in names))).one()
+    session.execute(
+        select(*(func.set_config(name, value, True) for name, value in _PG_SEARCH_SETTINGS.items()))
+    )
+    yield
+    # Not in a finally: after an error the transaction is rolled back, which
+    # undoes these local settings anyway.
+    session.execute(
+        select(*(func.set_config(name, value, True) for name, value in zip(names, before, strict=True)))
+    )
+
+
+def count_matches(session: Session, stmt: Select, cap: int | None = None) -> tuple[int, bool]:
+    """(matches, exact): counting stops after `cap` (default COUNT_CAP; then (cap, False))."""
+    cap = COUNT_CAP if cap is None else cap
+    found = session.scalar(select(func.count()).select_from(stmt.limit(cap + 1).subquery())) or 0
+    return (found, True) if found <= cap else (cap, False)
 
 
 def _run(
@@ -217,20 +281,38 @@ def _run(
     score: ColumnElement[float] | None,
     date_key: ColumnElement[str],
     parsed: ParsedQuery | None,
+    cursor: Cursor | None,
 ) -> SearchPage:
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    if score is not None and parsed is not None and query.sort == "relevance":
-        page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset)
+    total, exact = count_matches(session, stmt)
+    # One row more than the page: whether a next page exists, without a count.
+    size = query.limit + 1
+    if score is not None and parsed is not None:
+        page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset, cursor)
     else:
+        if cursor is not None:
+            stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
         page = (
-            stmt.add_columns(null().label("score"))
+            stmt.add_columns(date_key.label("key"))
             .order_by(date_key.desc(), Version.id.desc())
-            .limit(query.limit)
+            .limit(size)
             .offset(query.offset)
         )
     rows = session.execute(page).all() if total else []
-    hits = _hits(session, [(row[0], row[1]) for row in rows], parsed)
-    return SearchPage(hits=hits, total=total, limit=query.limit, offset=query.offset)
+    more, rows = len(rows) > query.limit, rows[: query.limit]
+    next_cursor = None
+    if more:
+        sort = "relevance" if score is not None else "date"
+        next_cursor = Cursor(sort, rows[-1][1], rows[-1][0]).encode()
+    scored = score is not None
+    hits = _hits(session, [(row[0], row[1] if scored else None) for row in rows], parsed)
+    return SearchPage(
+        hits=hits,
+        total=total,
+        limit=query.limit,
+        offset=query.offset,
+        total_exact=exact,
+        next_cursor=next_cursor,
+    )
 
 
 def _hits(

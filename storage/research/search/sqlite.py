@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, TextClause, column, func, literal_column, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+    tuple_,
+)
 
 from newsarchive.storage.models import Version
+from newsarchive.storage.research.search.cursor import Cursor
 from newsarchive.storage.research.search.syntax import ParsedQuery, to_fts5
 
 FTS_TABLE = table("versions_fts", column("rowid"))
+# bm25 costs a few microseconds a match, but a broad query (a short prefix)
+# matches a tenth of the archive: relevance ranks the newest this many
+# matches, read from the end of FTS5's doclists, and stops there (as on
+# PostgreSQL, storage/research/search/postgres.py). Below it,
+# ranking is exact.
+RANK_CANDIDATES = 1000
 
 # bm25 column weights (title, text, authors, captions): a word in the
 # headline says more about an article than the same word deep in its body.
@@ -24,15 +41,28 @@ def match(stmt: Select, parsed: ParsedQuery) -> tuple[Select, ColumnElement[floa
 
 
 def relevance_page(
-    stmt: Select, score: ColumnElement[float], parsed: ParsedQuery, limit: int, offset: int
+    stmt: Select,
+    score: ColumnElement[float],
+    parsed: ParsedQuery,
+    limit: int,
+    offset: int,
+    cursor: Cursor | None = None,
 ) -> Select:
-    """A page by relevance. bm25 over every match is cheap in FTS5 (about 20 ms for 8,000 matches)."""
-    return (
+    # One row more than the page: it tells whether there is a next page.
+    """A page by relevance among the newest RANK_CANDIDATES matches (more when offset goes deeper)."""
+    cap = max(RANK_CANDIDATES, limit + offset)
+    # FTS5 walks its doclists in rowid order and bm25 is computed only for
+    # the rows the LIMIT lets through.
+    newest = (
         stmt.add_columns(score.label("score"))
-        .order_by(score.desc(), Version.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .order_by(FTS_TABLE.c.rowid.desc())
+        .limit(cap)
+        .subquery("newest")
     )
+    page = select(newest.c.id, newest.c.score)
+    if cursor is not None:
+        page = page.where(tuple_(newest.c.score, newest.c.id) < tuple_(cursor.key, cursor.version_id))
+    return page.order_by(newest.c.score.desc(), newest.c.id.desc()).limit(limit + 1).offset(offset)
 
 
 def author_condition(pattern: str) -> TextClause:
@@ -42,8 +72,3 @@ def author_condition(pattern: str) -> TextClause:
         "THEN versions.authors ELSE '[]' END) AS author "
         "WHERE lower(author.value) LIKE :author_pattern ESCAPE '\\')"
     ).bindparams(author_pattern=pattern)
-
-
-def iso_text(moment: ColumnElement) -> ColumnElement[str]:
-    """A UTC datetime column as ISO text, comparable with publisher dates."""
-    return func.strftime("%Y-%m-%dT%H:%M:%S", moment)
