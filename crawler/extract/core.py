@@ -301,11 +301,28 @@ def _authors(
     return [], organisations or clean_authors(meta_names)
 
 
+# A section label or kicker printed above the headline: a few words, no sentence.
+_LABEL_WORDS = 4
+
+
 def _without_headline(text: str, headlines: list[str | None]) -> str:
-    """The text without a first line that repeats the headline (it is the title, not the body)."""
-    first, _, rest = text.partition("\n")
+    """The text without a first line that repeats the headline (it is the title, not the body).
+
+    A short label line before that repeat (the section, a kicker: "Politics")
+    goes with it: it is the page's header, not the article's first line.
+    """
     keys = {squash(h) for h in headlines if h} - {""}
-    return rest.lstrip("\n") if rest and squash(first) in keys else text
+    lines = text.split("\n", 2)
+    if len(lines) > 1 and squash(lines[0]) in keys:
+        return text.partition("\n")[2].lstrip("\n")
+    if len(lines) > 2 and squash(lines[1]) in keys and _is_label(lines[0]):
+        return lines[2].lstrip("\n")
+    return text
+
+
+def _is_label(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= _LABEL_WORDS and not re.search(r"[.!?:;,]$", line.strip())
 
 
 def _full(caption: Caption) -> str:
