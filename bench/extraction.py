@@ -12,6 +12,13 @@ worker process, for the extraction call alone (decompression excluded), as
 CPU time of the worker (wall time on a shared machine mostly measures
 waiting for a core); compare ratios within one run.
 Peers (newspaper4k, readability-lxml) are skipped when not installed.
+
+Every set is also split by publisher into ``--folds`` folds (bench/_folds.py)
+and every figure printed as its mean over the folds with the lowest and
+highest fold, next to plain trafilatura's from the same run: a gain that
+shows in one fold only is one publisher's, not the web's. ``--rescore``
+scores the predictions already in ``--out`` again without extracting
+(another fold count, or a second look on a loaded machine).
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
 OUT = Path(__file__).resolve().parent / "out"
+SCORER = SHARED / "eval" / "score.py"
+FOLDS = 5
 # The plain-trafilatura baseline and the fixed reference date (runs on
 # different days score the same) are shared with bench/crawl.py's ceiling.
 from _extract import REFERENCE, plain_document  # noqa: E402
+from _folds import fold_scores, spread  # noqa: E402
 
 Prediction = dict[str, Any]
 
@@ -138,7 +148,9 @@ def _run_doc(job: tuple[list[str], str, str, str]) -> tuple[str, dict[str, tuple
     return doc_id, out
 
 
-def run_set(set_dir: Path, names: list[str], limit: int | None, jobs: int) -> dict[str, dict[str, Any]]:
+def run_set(
+    set_dir: Path, names: list[str], limit: int | None, jobs: int, rescore: bool
+) -> dict[str, dict[str, Any]]:
     truth = [json.loads(line) for line in (set_dir / "truth.jsonl").open(encoding="utf-8") if line.strip()]
     if limit:
         truth = truth[:limit]
@@ -148,41 +160,76 @@ def run_set(set_dir: Path, names: list[str], limit: int | None, jobs: int) -> di
         truth_path.write_text(
             "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in truth), encoding="utf-8"
         )
-    jobs_list = [
-        (names, str(t["id"]), str(set_dir / "pages" / f"{t['id']}.html.gz"), t["url"]) for t in truth
-    ]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        # Warm the workers (imports, first-call caches) before timing anything.
-        list(pool.map(_run_doc, jobs_list[:1] * jobs))
-        rows = list(pool.map(_run_doc, jobs_list, chunksize=4))
+    rows: list[tuple[str, dict[str, tuple[Prediction, float]]]] = []
+    if not rescore:
+        jobs_list = [
+            (names, str(t["id"]), str(set_dir / "pages" / f"{t['id']}.html.gz"), t["url"]) for t in truth
+        ]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # Warm the workers (imports, first-call caches) before timing anything.
+            list(pool.map(_run_doc, jobs_list[:1] * jobs))
+            rows = list(pool.map(_run_doc, jobs_list, chunksize=4))
     results = {}
     for name in names:
         pred_path = OUT / f"{set_dir.name}.{name}.jsonl"
-        with pred_path.open("w", encoding="utf-8") as f:
-            for doc_id, per in rows:
-                f.write(json.dumps({"id": doc_id, **per[name][0]}, ensure_ascii=False) + "\n")
+        if not rescore:
+            with pred_path.open("w", encoding="utf-8") as f:
+                for doc_id, per in rows:
+                    f.write(json.dumps({"id": doc_id, **per[name][0]}, ensure_ascii=False) + "\n")
         scored = subprocess.run(
-            [sys.executable, str(SHARED / "eval" / "score.py"), str(truth_path), str(pred_path), "--json"],
+            [sys.executable, str(SCORER), str(truth_path), str(pred_path), "--json"],
             capture_output=True,
             text=True,
             check=True,
         )
         scores = json.loads(scored.stdout)
-        scores["ms_per_doc"] = 1000 * sum(per[name][1] for _, per in rows) / max(1, len(rows))
+        if rows:
+            scores["ms_per_doc"] = 1000 * sum(per[name][1] for _, per in rows) / max(1, len(rows))
+        if FOLDS > 1:
+            folds, publishers = fold_scores(truth, set_dir / "pages", pred_path, SCORER, FOLDS, OUT)
+            scores["folds"] = folds
+            scores["fold_publishers"] = publishers
         results[name] = scores
     return results
 
 
+def print_set(set_name: str, results: dict[str, dict[str, Any]], names: list[str]) -> None:
+    """The set's figures per extractor; with folds, each as mean [lowest fold, highest fold]."""
+    first = next(iter(results.values()))
+    keys = [k for k in first if k not in ("documents", "missing", "folds", "fold_publishers")]
+    print(f"\n## {set_name} ({first['documents']} documents)")
+    if "folds" not in first:
+        print(f"{'metric':>20} " + " ".join(f"{n:>12}" for n in names))
+        for key in keys:
+            cells = " ".join(f"{results[n].get(key, float('nan')):>12.3f}" for n in names)
+            print(f"{key:>20} {cells}")
+        return
+    sizes = ", ".join(str(f["documents"]) for f in first["folds"])
+    print(f"{len(first['folds'])} publisher folds (documents {sizes}; publishers {first['fold_publishers']})")
+    print(f"{'metric':>20} " + " ".join(f"{n + ' all / mean [min, max]':>36}" for n in names))
+    for key in keys:
+        cells = []
+        for n in names:
+            whole = results[n].get(key, float("nan"))
+            s = spread(results[n]["folds"], key)
+            cell = f"{whole:.3f}" + (f" / {s.mean:.3f} [{s.low:.3f}, {s.high:.3f}]" if s else "")
+            cells.append(f"{cell:>36}")
+        print(f"{key:>20} " + " ".join(cells))
+
+
 def main() -> int:
-    global OUT
+    global OUT, FOLDS
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", default="", help="comma-separated set names (default: all)")
     ap.add_argument("--limit", type=int, default=None, help="first N documents of each set")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--extractors", default="ours,trafilatura,newspaper4k,readability")
     ap.add_argument("--out", type=Path, default=OUT, help="directory for predictions (default: bench/out)")
+    ap.add_argument("--folds", type=int, default=5, help="publisher folds per set (1: none)")
+    ap.add_argument("--rescore", action="store_true", help="score the predictions in --out, extract nothing")
     args = ap.parse_args()
     OUT = args.out.resolve()
+    FOLDS = max(1, args.folds)
     OUT.mkdir(parents=True, exist_ok=True)
     # Generated files: keep them out of git without touching the repo's .gitignore.
     (OUT / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -194,14 +241,9 @@ def main() -> int:
     sets = [s for s in args.sets.split(",") if s] or sorted(p.name for p in root.iterdir() if p.is_dir())
     all_results = {}
     for set_name in sets:
-        results = run_set(root / set_name, names, args.limit, args.jobs)
+        results = run_set(root / set_name, names, args.limit, args.jobs, args.rescore)
         all_results[set_name] = results
-        keys = [k for k in next(iter(results.values())) if k not in ("documents", "missing")]
-        print(f"\n## {set_name} ({next(iter(results.values()))['documents']} documents)")
-        print(f"{'metric':>20} " + " ".join(f"{n:>12}" for n in names))
-        for key in keys:
-            cells = " ".join(f"{results[n].get(key, float('nan')):>12.3f}" for n in names)
-            print(f"{key:>20} {cells}")
+        print_set(set_name, results, names)
     (OUT / "summary.json").write_text(json.dumps(all_results, indent=1), encoding="utf-8")
     return 0
 

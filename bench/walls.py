@@ -11,7 +11,10 @@ all (an extraction failure, recorded as a failure before walls existed); any
 other kind is an article taken for a wall, and must be none.
 
 Recall: every page under tests/extract/fixtures/walls/ is named
-<kind>.<name>.html; the detector must give that kind.
+<kind>.<name>.html; the detector must give that kind (walls, and the
+listings: section_front, tag_page, gallery_index). Evaluation pages are
+extracted with their own URL (truth.jsonl): a listing's teasers are links
+that stay on the page's site.
 """
 
 from __future__ import annotations
@@ -30,17 +33,30 @@ SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
 if not (SHARED / "evaldata").is_dir():
     SHARED = Path("/work/shared")
 WALLS = ROOT / "tests" / "extract" / "fixtures" / "walls"
+LISTING_KINDS = ("section_front", "tag_page", "gallery_index")
 SETS = ("scrapinghub", "wcxb-dev-articles", "fundus-dev")
 
 
-def _kind(path: Path) -> tuple[str, str, int]:
+FIXTURE_URL = "https://example.com/a.html"
+
+
+def _page_urls(set_dir: Path) -> dict[str, str]:
+    """Each evaluation page's own URL: listing detection reads which links stay on the page's site."""
+    import json
+
+    with (set_dir / "truth.jsonl").open(encoding="utf-8") as f:
+        return {str(row["id"]): row["url"] for row in map(json.loads, filter(str.strip, f))}
+
+
+def _kind(job: tuple[Path, str]) -> tuple[str, str, int]:
     from datetime import UTC, datetime
 
     from newsarchive.crawler.extract import extract_article
 
+    path, url = job
     raw = path.read_bytes()
     html = gzip.decompress(raw) if path.suffix == ".gz" else raw
-    article = extract_article(html, "https://example.com/a.html", fetched_at=datetime(2025, 1, 1, tzinfo=UTC))
+    article = extract_article(html, url, fetched_at=datetime(2025, 1, 1, tzinfo=UTC))
     return str(path), article.kind, len(article.text.split())
 
 
@@ -49,10 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="evaluation pages per set")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
-    pages = [
-        p for s in SETS for p in sorted((SHARED / "evaldata" / s / "pages").glob("*.html.gz"))[: args.limit]
-    ]
-    walls = sorted(WALLS.glob("*.html"))
+    pages = []
+    for s in SETS:
+        urls = _page_urls(SHARED / "evaldata" / s)
+        found_pages = sorted((SHARED / "evaldata" / s / "pages").glob("*.html.gz"))[: args.limit]
+        pages += [(p, urls.get(p.name.removesuffix(".html.gz"), FIXTURE_URL)) for p in found_pages]
+    walls = [(p, FIXTURE_URL) for p in sorted(WALLS.glob("*.html"))]
     with ProcessPoolExecutor(args.jobs) as pool:
         real = list(pool.map(_kind, pages, chunksize=8))
         found = list(pool.map(_kind, walls))
@@ -63,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     for path, kind, words in real:
         if kind != "article":
             print(f"  {kind:<13} {words:>5} words  {Path(path).name}")
-    print(f"articles taken for a wall: {len(taken)} of {len(real)}")
+    print(f"articles taken for a wall: {len([t for t in taken if t[1] not in LISTING_KINDS])} of {len(real)}")
+    print(
+        f"articles taken for a listing (false 'not article'): {len([t for t in taken if t[1] in LISTING_KINDS])}"
+    )
 
     right = Counter()
     total = Counter()
@@ -75,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  missed: {Path(path).name} read as {kind}")
     for want in sorted(total):
         print(f"  {want:<13} {right[want]}/{total[want]}")
-    print(f"wall pages recognised: {sum(right.values())} of {sum(total.values())}")
+    print(f"wall and listing pages recognised: {sum(right.values())} of {sum(total.values())}")
     return 0 if not taken else 1
 
 

@@ -38,10 +38,15 @@ class Article:
     # rel=canonical or og:url as found on the page, made absolute; the archive
     # decides whether to trust it (same site only).
     canonical_url: str | None = None
-    # What the page is: "article", or the wall or junk served in its place
+    # What the page is: "article", or the wall, junk or listing served in its place
     # (newsarchive.crawler.extract.walls.KINDS); the archive never makes a
     # version of anything but an article.
     kind: str = "article"
+
+    @property
+    def is_article(self) -> bool:
+        """Whether the page is an article; when not, ``kind`` is the reason (a listing, a wall, junk)."""
+        return self.kind == "article"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -46,6 +46,14 @@ _ONLY_CREDIT = re.compile(rf"^\s*(?:{_CREDIT_WORDS})\s*[:/]?\s*\S.*$", re.I)
 _BLOCKS = frozenset({"p", "div", "br", "li", "small", "cite", "figcaption", "section", "h2", "h3", "h4"})
 
 
+# Labels that sit in caption slots of ad, sponsor and share widgets: never a caption.
+_LABEL = re.compile(
+    r"^\s*(?:(?:powered|sponsored|presented|brought to you) by\b.{0,60}|advertisement|anzeige|werbung|"
+    r"publicité|publicidad|pubblicità|ad|ads|share(?: this)?|teilen|partager|compartir)\s*[.:]?\s*$",
+    re.I,
+)
+
+
 def _clean(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
@@ -217,12 +225,14 @@ def jsonld_captions(
 
 
 def merge_captions(captions: list[Caption]) -> list[Caption]:
-    """Drop empty, credit-only and duplicate captions (first one wins)."""
+    """Drop empty, credit-only, label-only ("Powered by X") and duplicate captions (first one wins)."""
     seen: list[str] = []
     out = []
     for cap in captions:
         key = _clean(cap.caption).casefold()
         if not key or (_ONLY_CREDIT.match(cap.caption) and len(key.split()) <= 5):
+            continue
+        if _LABEL.match(cap.caption):
             continue
         if any(key == s or (len(key) > 20 and (key in s or s in key)) for s in seen):
             continue

@@ -41,6 +41,10 @@ from newsarchive.crawler.extract.speed.selectors import compiled_selectors
 from newsarchive.crawler.extract.speed.selectors import install as install_selectors
 from newsarchive.crawler.extract.titles.headline import choose_title, clean_space, h1_texts, squash
 from newsarchive.crawler.extract.walls import may_be_wall, page_kind, read_markup
+from newsarchive.crawler.extract.walls.listing import listing_kind, read_listing
+
+# Kinds whose page is not the article at all: a date read from them is not the article's.
+_UNDATED_KINDS = frozenset({"soft_404", "error_page"})
 
 LOG = logging.getLogger(__name__)
 install_selectors()
@@ -137,6 +141,10 @@ def _extract(html: str | bytes, url: str | None, fetched_at: datetime | None) ->
     if fresh is None:
         return article
     kind = page_kind(read_markup(fresh), article.text, not_free="paywall" in article.flags)
+    if kind == "article":
+        return article  # a listing found by _assemble stays one
+    if kind in _UNDATED_KINDS:
+        return replace(article, kind=kind, published=None, modified=None)
     return replace(article, kind=kind)
 
 
@@ -197,6 +205,8 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
     # before the body pass, which prunes the tree (author boxes included).
     if not authors:
         authors = clean_authors(fallbacks.byline(tree)) or organisation_authors
+    # Read before the body pass prunes the tree (teaser lists go first).
+    listing = read_listing(tree, url, meta, nodes)
     if not published:
         published = fallbacks.guessed_date(tree, url, reference)
     text = _body_text(tree, url, reference)
@@ -218,6 +228,11 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         flag_list.append("consent-wall")
     if not text.strip():
         flag_list.append("empty")
+    # A section front, tag page or gallery index: recorded as what it is, with
+    # no article date (what htmldate finds on one is a teaser's, or invented).
+    kind = listing_kind(listing, text) or "article"
+    if kind != "article":
+        published = modified = None
 
     return Article(
         url=url,
@@ -233,6 +248,7 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         images=images,
         flags=sorted(set(flag_list)),
         canonical_url=canonical,
+        kind=kind,
     )
 
 
@@ -285,11 +301,28 @@ def _authors(
     return [], organisations or clean_authors(meta_names)
 
 
+# A section label or kicker printed above the headline: a few words, no sentence.
+_LABEL_WORDS = 4
+
+
 def _without_headline(text: str, headlines: list[str | None]) -> str:
-    """The text without a first line that repeats the headline (it is the title, not the body)."""
-    first, _, rest = text.partition("\n")
+    """The text without a first line that repeats the headline (it is the title, not the body).
+
+    A short label line before that repeat (the section, a kicker: "Politics")
+    goes with it: it is the page's header, not the article's first line.
+    """
     keys = {squash(h) for h in headlines if h} - {""}
-    return rest.lstrip("\n") if rest and squash(first) in keys else text
+    lines = text.split("\n", 2)
+    if len(lines) > 1 and squash(lines[0]) in keys:
+        return text.partition("\n")[2].lstrip("\n")
+    if len(lines) > 2 and squash(lines[1]) in keys and _is_label(lines[0]):
+        return lines[2].lstrip("\n")
+    return text
+
+
+def _is_label(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= _LABEL_WORDS and not re.search(r"[.!?:;,]$", line.strip())
 
 
 def _full(caption: Caption) -> str:

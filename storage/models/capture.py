@@ -61,7 +61,8 @@ class Capture(Base):
     via: Mapped[str] = mapped_column(String(20), default="capture")
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # On a "walled" capture, what the page was instead of the article:
-    # consent_wall, paywall, bot_challenge, login_wall, soft_404, error_page, empty.
+    # consent_wall, paywall, bot_challenge, login_wall, soft_404, error_page, empty,
+    # section_front, tag_page, gallery_index.
     page_kind: Mapped[str | None] = mapped_column(String(20))
 
     def __repr__(self) -> str:

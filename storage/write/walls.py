@@ -1,7 +1,8 @@
 """Captures of walls and junk: recorded, kept in the WARC, never a version.
 
 A consent wall, a paywall teaser, a bot challenge, a login wall, a soft 404
-or an empty or error shell served with status 200 is what the publisher's
+or an empty or error shell served with status 200, and a section front, tag
+page or gallery index fetched where an article was expected, is what the publisher's
 server said at that moment, not an edit of the article: the capture row
 keeps its kind (`captures.page_kind`) and its bytes stay in the WARC, the
 article keeps its last good version, the article's history gets a "walled"
@@ -40,6 +41,9 @@ DESCRIPTIONS = {
     "soft_404": "a 'page not found' page served with status 200",
     "error_page": "an error page served with status 200",
     "empty": "a page with no article text",
+    "section_front": "a section front (a list of articles)",
+    "tag_page": "a tag, topic or author page (a list of articles)",
+    "gallery_index": "a gallery index (a list of pictures or galleries)",
 }
 
 

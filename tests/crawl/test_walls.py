@@ -142,3 +142,25 @@ def test_a_crawl_fetches_again_a_url_whose_first_fetch_was_a_wall(
     with Archive(sqlite_config) as archive, archive.sessions() as session:
         article = find_article(session, page)
         assert article.version_count == 1 and events(session, article) == []
+
+
+def test_a_section_front_or_tag_page_captured_is_recorded_as_such_and_never_an_article(
+    news_site: NewsSite, archive_config: ArchiveConfig
+) -> None:
+    listings = {
+        "/": "section_front",
+        "/world/": "section_front",
+        "/tag/economy/": "tag_page",
+        f"/author/{news_site.articles[0].author_slug}/": "tag_page",
+    }
+    article = news_site.articles[0].path
+    done = run_cli(
+        archive_config, "capture", *(news_site.url(p) for p in [*listings, article]), *CAPTURE_FAST
+    )
+    assert done.returncode == 1, done.stderr[-3000:]  # some URLs were not archived: the user is told
+    assert done.stdout.count("walled") == len(listings) and "a section front" in done.stdout
+    with Archive(archive_config) as archive, archive.sessions() as session:
+        # Only the article became an article; the listings are captures with their kind.
+        assert [a.canonical_url for a in session.scalars(select(Article))] == [news_site.url(article)]
+        kinds = {r.requested_url: r.page_kind for r in session.scalars(select(Capture))}
+        assert kinds == {**{news_site.url(p): k for p, k in listings.items()}, news_site.url(article): None}

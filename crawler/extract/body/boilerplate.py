@@ -229,6 +229,13 @@ _LINE_PATTERNS = [
     r"have a (?:news )?tip\?.{0,250}",
     r"(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\? (?:share|tell|send).{0,100}",
     r"tell us what you think[.!…]*",
+    # "Story continues below" markers around ads and galleries, with the ad label and
+    # widget names glued to them ("Advertisement embed-more-topicStory continues below").
+    r"(?=.{0,120}$).{0,60}(?:story|article|text|content) continues (?:below|after (?:this|the) (?:ad|advertisement))"
+    r"\b.{0,30}",
+    r"(?:(?:der )?artikel (?:wird )?(?:unter|nach) der (?:anzeige|werbung) (?:fortgesetzt|weiter)"
+    r"|weiterlesen nach der (?:anzeige|werbung)|(?:la )?suite (?:de l['’]article )?après (?:la|cette) publicité"
+    r"|(?:el artículo|la noticia) (?:continúa|sigue) (?:después de|tras) (?:la|este) (?:publicidad|anuncio))[.…]*",
     # A short line whose sentence starts by asking for a newsletter sign-up.
     r"(?=.{0,260}$)(?:.{0,160}[.!?]\s+)?(?:sign up|subscribe)\b.{0,160}\b(?:newsletters?|inbox)\b.{0,120}",
     r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}\b).{0,120}",

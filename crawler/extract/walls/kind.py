@@ -12,6 +12,7 @@ tests/extract/fixtures/walls (bench/walls.py measures both).
 from __future__ import annotations
 
 from newsarchive.crawler.extract.walls import phrases
+from newsarchive.crawler.extract.walls.listing import LISTING_KINDS
 from newsarchive.crawler.extract.walls.markup import Markup, count_words
 
 KINDS = (
@@ -23,7 +24,10 @@ KINDS = (
     "soft_404",
     "error_page",
     "empty",
+    # Pages that list articles (walls.listing): not walls, but never a version either.
+    *LISTING_KINDS,
 )
+# Every kind that is not the article: recorded, never a version.
 WALL_KINDS = frozenset(KINDS[1:])
 
 # Words of extracted text under which a page can be a wall at all. Walls with
