@@ -21,6 +21,7 @@ from newsarchive.storage.crawl_state.revisit_schedule import DEFAULT_SCHEDULE, R
 from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
 from newsarchive.storage.models.capture import Outcome
+from newsarchive.storage.stories.clusters import join_story
 from newsarchive.storage.write.capture_rows import (
     SET_CAPTURE_VERSION,
     capture_row,
@@ -35,6 +36,7 @@ from newsarchive.storage.write.dedup import (
     canonical_url,
     choose_article_url,
     content_hash,
+    domain_of,
 )
 from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.record_batch import Write, record_many
@@ -148,6 +150,14 @@ class ArchiveService:
                 # unique constraint, and in_transaction's retry finds its row.
                 schedule = self._source_schedule(fetch.source)
                 article_id, capture_id = insert_new_article(session, fetch, content, key, digest, schedule)
+                join_story(
+                    session,
+                    article_id,
+                    content.article.text,
+                    domain=domain_of(key),
+                    source=fetch.source,
+                    seen_at=fetch.fetched_at,
+                )
                 return CaptureResult(
                     Outcome.NEW_ARTICLE,
                     fetch.requested_url,
@@ -190,7 +200,9 @@ class ArchiveService:
                     version_values(
                         article.id, number, digest, content, fetch.fetched_at, capture_id, latest, changes
                     )
-                    | edit_values(session, article.id, number, latest, content.article.as_fields()),
+                    | edit_values(
+                        session, article.id, number, latest, content.article.as_fields(), fetch.fetched_at
+                    ),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}
