@@ -80,6 +80,7 @@ def version_values(
         "published": article.published,
         "modified": article.modified,
         "language": article.language,
+        "detected_language": article.detected_language,
         "sitename": article.sitename,
         "description": article.description,
         "images": list(article.images),
