@@ -45,6 +45,7 @@ COMMAND_MODULES = (
     "newsarchive.crawler.cli.warc_commands",
     "newsarchive.crawler.cli.import_command",
     "newsarchive.crawler.cli.research_commands",
+    "newsarchive.crawler.cli.story_commands",
     "newsarchive.crawler.cli.distributed_commands",
 )
 

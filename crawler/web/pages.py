@@ -22,10 +22,9 @@ from newsarchive.crawler.web.errors import PageRoute, RequestError, clip
 from newsarchive.crawler.web.params import SearchParams
 from newsarchive.crawler.web.render import render
 from newsarchive.crawler.web.searching import run_search
-from newsarchive.storage.research.changes import check_kinds, recent_changes
+from newsarchive.storage.research.changes import FILTER_KINDS, check_kinds, recent_changes
 from newsarchive.storage.research.read import NotFound
 from newsarchive.storage.research.search.query import BadQuery
-from newsarchive.storage.write.edit_kinds import KINDS
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -130,7 +129,7 @@ def changes_page(request: Request) -> HTMLResponse:
         "changes.html",
         changes=rows,
         chosen=chosen,
-        all_kinds=KINDS,
+        all_kinds=FILTER_KINDS,
         source=source,
         domain=domain,
         error=None,
