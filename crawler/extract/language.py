@@ -28,7 +28,8 @@ _LOCK = threading.Lock()
 
 
 @cache
-def _identifier() -> Any:
+def identifier() -> Any:
+    """py3langid's identifier with probabilities, loaded once a process."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     with _LOCK:
@@ -40,7 +41,7 @@ def detect_with_confidence(text: str) -> tuple[str | None, float]:
     sample = text[:MAX_CHARS]
     if len(_WORD.findall(sample)) < MIN_WORDS:
         return None, 0.0
-    language, probability = _identifier().classify(sample)
+    language, probability = identifier().classify(sample)
     return str(language), float(probability)
 
 

@@ -31,7 +31,9 @@ def test_api_article_carries_headline_tests_cluster_and_other_outlets(
     client = make_client()
     data = client.get(f"/articles/{copy}").json()
     assert data["headline_tests"] == []
-    assert data["cluster"]["first_article_id"] == wire and data["cluster"]["first_domain"] == "news.example.com"
+    assert (
+        data["cluster"]["first_article_id"] == wire and data["cluster"]["first_domain"] == "news.example.com"
+    )
     assert data["cluster"]["size"] == 2
     [other] = data["also_published_by"]
     assert (other["url"], other["first"]) == (WIRE, True) and other["similarity"] > 0.9
