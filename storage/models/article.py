@@ -36,7 +36,9 @@ class Article(Base):
     declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)
     # The story cluster (models/story.py): the same story at other URLs and outlets.
     # NULL for an article with no signature yet (stored before migration 0012).
-    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Deferred, like `declared`: the write path loads the article on every
+    # capture, also on a schema from before 0012 (an archive opened without migrating).
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True, deferred=True)
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.canonical_url}>"

@@ -3,7 +3,7 @@
 Each signed article has a MinHash signature and one row per LSH band; an
 article whose band hashes meet another's is compared with it, and joins its
 cluster when the two are similar enough. The band rows are indexed on
-(band, hash), so finding candidates is a few index look-ups whatever the
+their hash (the band's number is part of it), so finding candidates is a few index look-ups whatever the
 archive's size, and no in-memory index is ever rebuilt.
 """
 
@@ -52,9 +52,9 @@ class StoryBand(Base):
     """One LSH band of an article's signature: articles sharing a row are candidates."""
 
     __tablename__ = "story_bands"
-    __table_args__ = (Index("ix_story_bands_band_hash", "band", "hash"),)
+    __table_args__ = (Index("ix_story_bands_hash", "hash"),)
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    # A signed 64-bit digest of the band's values (fits PostgreSQL's BIGINT).
+    # A signed 64-bit digest of the band's number and values (fits PostgreSQL's BIGINT).
     hash: Mapped[int] = mapped_column(BigInteger)

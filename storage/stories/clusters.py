@@ -1,7 +1,7 @@
 """Putting an article in its story cluster, inside the write transaction.
 
 The LSH index is the `story_bands` table: an article's candidates are the
-articles sharing one of its band hashes, found through the (band, hash)
+articles sharing one of its band hashes, found through the band-hash
 index with one query. Its cost does not grow with the archive, only with
 the number of copies of the one story (capped by MAX_CANDIDATES), so adding
 an article takes about the same time at a thousand articles or a million,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Article, StoryBand, StoryCluster, StorySignature
@@ -59,10 +59,9 @@ def join_story(
 
 def best_match(session: Session, sig: Signature, *, exclude: int | None = None) -> tuple[int | None, float]:
     """The signed article most similar to `sig` at SAME_STORY or above, and the similarity."""
-    pairs = list(enumerate(sig.band_hashes()))
     stmt = (
         select(StoryBand.article_id)
-        .where(tuple_(StoryBand.band, StoryBand.hash).in_(pairs))
+        .where(StoryBand.hash.in_(sig.band_hashes()))
         .distinct()
         .limit(MAX_CANDIDATES)
     )

@@ -74,13 +74,21 @@ class Signature:
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
 
     def band_hashes(self, bands: int = BANDS) -> list[int]:
-        """One signed 64-bit digest per band (a BIGINT on PostgreSQL)."""
+        """One signed 64-bit digest per band (a BIGINT on PostgreSQL).
+
+        The band's number goes into its digest, so equal digests mean the
+        same band with the same values, and the archive finds candidates
+        with one `hash IN (...)` on an index of the hashes alone (SQLite
+        does not use a two-column index for a list of row values).
+        """
         rows = len(self.values) // bands
         raw = self.values.astype("<u4").tobytes()
         width = rows * 4
         return [
             int.from_bytes(
-                hashlib.blake2b(raw[b * width : (b + 1) * width], digest_size=8, person=b"nwsband").digest(),
+                hashlib.blake2b(
+                    bytes([b]) + raw[b * width : (b + 1) * width], digest_size=8, person=b"nwsband"
+                ).digest(),
                 "little",
                 signed=True,
             )

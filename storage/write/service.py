@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,9 +59,21 @@ class ArchiveService:
         self.sessions = sessions
         # Per-source revisit schedules (sources.toml `revisit`); others use the default.
         self.revisit_schedules: dict[str, Sequence[RevisitStep]] = {}
+        self._stories_ready: bool | None = None  # the schema has story clusters (0012)?
 
     def _schedule(self, article: Article) -> Sequence[RevisitStep]:
         return self._source_schedule(article.source)
+
+    def _has_story_tables(self, session: Session) -> bool:
+        """Whether the schema has story clusters: asked once a service.
+
+        An archive opened without migrating (an older schema) still records
+        its captures; `newsarchive db cluster-stories` clusters them after
+        the upgrade.
+        """
+        if self._stories_ready is None:
+            self._stories_ready = inspect(session.connection()).has_table("story_bands")
+        return self._stories_ready
 
     def _source_schedule(self, source: str | None) -> Sequence[RevisitStep]:
         return self.revisit_schedules.get(source or "", DEFAULT_SCHEDULE)
@@ -150,14 +162,15 @@ class ArchiveService:
                 # unique constraint, and in_transaction's retry finds its row.
                 schedule = self._source_schedule(fetch.source)
                 article_id, capture_id = insert_new_article(session, fetch, content, key, digest, schedule)
-                join_story(
-                    session,
-                    article_id,
-                    content.article.text,
-                    domain=domain_of(key),
-                    source=fetch.source,
-                    seen_at=fetch.fetched_at,
-                )
+                if self._has_story_tables(session):
+                    join_story(
+                        session,
+                        article_id,
+                        content.article.text,
+                        domain=domain_of(key),
+                        source=fetch.source,
+                        seen_at=fetch.fetched_at,
+                    )
                 return CaptureResult(
                     Outcome.NEW_ARTICLE,
                     fetch.requested_url,

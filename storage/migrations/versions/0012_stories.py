@@ -7,7 +7,7 @@ Create Date: 2026-12-02
 `story_clusters` groups the articles that carry the same story (a wire story
 at several outlets, a story moved to a new URL, AMP and print copies), with
 the member first seen. `story_signatures` keeps each article's MinHash
-signature and `story_bands` its LSH bands, indexed on (band, hash), so
+signature and `story_bands` its LSH bands, indexed on the band hash, so
 adding an article looks candidates up in the index instead of rebuilding an
 in-memory one. `articles.cluster_id` points to the cluster.
 `headline_tests` records headlines alternating on one URL.
@@ -76,7 +76,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("article_id", "band", name="pk_story_bands"),
     )
-    op.create_index("ix_story_bands_band_hash", "story_bands", ["band", "hash"])
+    op.create_index("ix_story_bands_hash", "story_bands", ["hash"])
     op.create_table(
         "headline_tests",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,7 +102,7 @@ def downgrade() -> None:
     op.drop_index("ix_headline_tests_last_seen_at", table_name="headline_tests")
     op.drop_index("ix_headline_tests_article_id", table_name="headline_tests")
     op.drop_table("headline_tests")
-    op.drop_index("ix_story_bands_band_hash", table_name="story_bands")
+    op.drop_index("ix_story_bands_hash", table_name="story_bands")
     op.drop_table("story_bands")
     op.drop_table("story_signatures")
     op.drop_table("story_clusters")

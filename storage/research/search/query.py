@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, null, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from newsarchive.storage.models import Article, DeclaredTerm, Version
 from newsarchive.storage.research.search.bounds import NAME_FILTERS, check_day, check_moment, check_name
@@ -252,6 +252,7 @@ def _hits(
             select(Version, Article)
             .join(Article, Article.id == Version.article_id)
             .where(Version.id.in_(ids))
+            .options(undefer(Article.cluster_id))
         )
     }
     words = parsed.positive_words() if parsed else []
