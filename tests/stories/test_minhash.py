@@ -6,6 +6,7 @@ from newsarchive.storage.stories.minhash import (
     BANDS,
     MIN_SHINGLES,
     NUM_PERM,
+    SHINGLE,
     Signature,
     jaccard,
     shingles,
@@ -49,7 +50,7 @@ def test_similarity_estimates_the_jaccard_of_word_shingles() -> None:
 
 
 def test_a_text_too_short_to_compare_has_no_signature() -> None:
-    short = " ".join(STORY.split()[: MIN_SHINGLES + 1])  # MIN_SHINGLES - 1 three-word shingles
+    short = " ".join(STORY.split()[: MIN_SHINGLES + SHINGLE - 2])  # MIN_SHINGLES - 1 shingles
     assert signature(short) is None
     assert signature("") is None
 
