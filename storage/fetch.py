@@ -85,7 +85,9 @@ class ExtractedArticle:
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     modified: str | None = None
-    language: str | None = None
+    language: str | None = None  # declared by the page
+    # Detected from the text, only where the page declares none (crawler/extract/language.py).
+    detected_language: str | None = None
     sitename: str | None = None
     description: str | None = None
     captions: list[ExtractedCaption] = field(default_factory=list)

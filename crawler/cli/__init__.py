@@ -46,6 +46,7 @@ COMMAND_MODULES = (
     "newsarchive.crawler.cli.import_command",
     "newsarchive.crawler.cli.reextract_command",
     "newsarchive.crawler.cli.research_commands",
+    "newsarchive.crawler.cli.story_commands",
     "newsarchive.crawler.cli.distributed_commands",
 )
 

@@ -224,6 +224,8 @@ def show(cli: CliContext, url: str, number: int | None, extractor: str | None, a
         version_by_extractor,
         version_to_dict,
     )
+    from newsarchive.storage.research.stories import cluster_info
+    from newsarchive.storage.stories.headline_test_rows import headline_tests
 
     if number is not None and extractor is not None:
         raise click.UsageError("give --version or --extractor, not both")
@@ -239,6 +241,9 @@ def show(cli: CliContext, url: str, number: int | None, extractor: str | None, a
             except NotFound as exc:
                 raise click.ClickException(str(exc)) from None
             data = version_to_dict(article, version)
+            data["headline_tests"] = headline_tests(session, article.id)
+            info = cluster_info(session, article)
+            data["cluster"] = info.to_dict() if info else None
     finally:
         archive.close()
     if as_json:
@@ -258,6 +263,16 @@ def show(cli: CliContext, url: str, number: int | None, extractor: str | None, a
     click.echo(f"extractor: {data['extractor_version']}")
     if data["superseded_at"]:
         click.echo(f"superseded {data['superseded_at'][:16]}: a re-extraction replaced this reading (kept)")
+    if not data["language"] and data["detected_language"]:
+        click.echo(f"language: {data['detected_language']} (detected; the page declares none)")
+    if data["cluster"] and data["cluster"]["size"] > 1:
+        cluster = data["cluster"]
+        click.echo(
+            f"story: cluster {cluster['cluster_id']}, {cluster['size']} articles, first seen at "
+            f"{cluster['first_domain']} {cluster['first_seen'][:16]} (`newsarchive similar` lists them)"
+        )
+    for test in data["headline_tests"]:
+        click.echo(f"headline test: {test['headlines']} headlines, {test['flips']} switch(es) back")
     click.echo()
     click.echo(data["text"])
     if data["captions"]:
@@ -276,6 +291,7 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
     """List the versions of an archived article, oldest first, then its events (gone, returned, walled)."""
     from newsarchive.storage.research.read import NotFound, events, find_article
     from newsarchive.storage.research.read import history as read_history
+    from newsarchive.storage.stories.headline_test_rows import headline_tests
 
     archive = cli.open_archive()
     try:
@@ -286,6 +302,7 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
                 raise click.ClickException(str(exc)) from None
             entries = read_history(session, article)
             article_events = events(session, article)
+            tests = headline_tests(session, article.id)
             canonical, status = article.canonical_url, article.status
             observed = (article.first_seen_at, article.last_seen_at, article.last_checked_at)
     finally:
@@ -324,6 +341,16 @@ def history(cli: CliContext, url: str, as_json: bool) -> None:
             click.echo(f"       kinds: {', '.join(entry.kinds)}{reverted}")
     for event in article_events:
         click.echo(f"  {event.at:%Y-%m-%d %H:%M}  {event.kind}: {event.detail or ''}")
+    for test in tests:
+        first, last = test["versions"]
+        click.echo(
+            f"  headline test v{first}..v{last}: {test['headlines']} headlines alternating, "
+            f"{test['flips']} switch(es) back"
+        )
+        for shown in test["shown"]:
+            click.echo(
+                f"    {shown['seen_at'][:16].replace('T', ' ')}  v{shown['version']:<3} {shown['title']}"
+            )
 
 
 @click.group()
@@ -362,6 +389,22 @@ def classify_edits(cli: CliContext, reclassify: bool) -> None:
     finally:
         archive.close()
     click.echo(f"classified {done} edit{'s' if done != 1 else ''}")
+
+
+@db.command("cluster-stories")
+@pass_cli
+def cluster_stories(cli: CliContext) -> None:
+    """Put articles stored before the archive kept story clusters into theirs (safe to interrupt and rerun)."""
+    from newsarchive.storage.stories.backfill import cluster_stored
+
+    archive = cli.open_archive()
+    done = 0
+    try:
+        for done in cluster_stored(archive.sessions):
+            click.echo(f"{done} articles clustered", err=True)
+    finally:
+        archive.close()
+    click.echo(f"clustered {done} article{'s' if done != 1 else ''}")
 
 
 @db.command()

@@ -36,6 +36,8 @@ HIT_COLUMNS = [
     "first_seen",
     "last_seen",
     "language",
+    "detected_language",
+    "cluster_id",
     "authors",
     "score",
     "snippet",
@@ -191,13 +193,14 @@ _MOMENT = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:
     "kinds",
     multiple=True,
     help="Only edits of this kind (repeat for any of several): typo, wording, substantive, headline, "
-    "byline, correction, live-update, revert, rewrite.",
+    "byline, correction, live-update, revert, rewrite; headline-test: versions in a headline A/B test.",
 )
 @click.option(
     "--include-extractor",
     is_flag=True,
     help="Also versions made by a re-extraction (an extractor change, not the publisher's edit).",
 )
+@click.option("--ab-tests", is_flag=True, help="Only versions in a headline A/B test (--kind headline-test).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV.")
@@ -211,12 +214,17 @@ def changes(
     headline_only: bool,
     kinds: tuple[str, ...],
     include_extractor: bool,
+    ab_tests: bool,
     limit: int,
     as_json: bool,
     as_csv: bool,
 ) -> None:
     """Recent edits (versions after the first), newest first: e.g. --kind substantive --since 2026-03-01."""
     from newsarchive.storage.research.changes import check_kinds, recent_changes
+    from newsarchive.storage.stories.headline_tests import HEADLINE_TEST
+
+    if ab_tests:
+        kinds = (*kinds, HEADLINE_TEST)
 
     try:
         check_kinds(kinds)

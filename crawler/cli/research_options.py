@@ -59,7 +59,22 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--keyword", callback=_checked, help="A keyword the publisher declared (news sitemap)."),
         click.option("--author", callback=_checked, help="Part of an author's name (case-insensitive)."),
-        click.option("--language", callback=_checked, help="Language code, e.g. en (matches en-GB too)."),
+        click.option(
+            "--cluster", type=click.IntRange(1), help="Only articles in this story cluster (see `similar`)."
+        ),
+        click.option(
+            "--any-language",
+            callback=_checked,
+            help="Language code, declared or else detected from the text.",
+        ),
+        click.option(
+            "--detected-language",
+            callback=_checked,
+            help="Language code detected from the text (pages that declare none).",
+        ),
+        click.option(
+            "--language", callback=_checked, help="Declared language code, e.g. en (matches en-GB too)."
+        ),
         click.option("--domain", callback=_checked, help="Exact host name, e.g. www.example.com."),
         click.option("--source", callback=_checked, help="Source name from sources.toml."),
         click.option("--all-versions", is_flag=True, help="Search every version, not only the latest."),
@@ -95,6 +110,9 @@ def build_query(text: str | None, options: dict[str, Any], **paging: Any) -> Sea
         source=options.get("source"),
         domain=options.get("domain"),
         language=options.get("language"),
+        detected_language=options.get("detected_language"),
+        any_language=options.get("any_language"),
+        cluster=options.get("cluster"),
         author=options.get("author"),
         keyword=options.get("keyword"),
         section=options.get("section"),
@@ -112,6 +130,9 @@ FILTER_NAMES = (
     "source",
     "domain",
     "language",
+    "detected_language",
+    "any_language",
+    "cluster",
     "author",
     "keyword",
     "section",

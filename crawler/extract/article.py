@@ -29,7 +29,9 @@ class Article:
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # ISO 8601 date or datetime, as declared by the publisher
     modified: str | None = None
-    language: str | None = None
+    language: str | None = None  # as the page declares it (BCP 47)
+    # Detected from the text, only where the page declares no language (language.py).
+    detected_language: str | None = None
     sitename: str | None = None
     description: str | None = None
     captions: list[Caption] = field(default_factory=list)

@@ -26,6 +26,7 @@ from newsarchive.crawler.extract.body.cleanup import remove_lines, tidy_text
 from newsarchive.crawler.extract.body.lede import visible_lede, with_lede
 from newsarchive.crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
 from newsarchive.crawler.extract.dates.publication import page_dates
+from newsarchive.crawler.extract.language import detect_language
 from newsarchive.crawler.extract.page.encoding import decode_html
 from newsarchive.crawler.extract.page.jsonld import (
     by_id,
@@ -242,6 +243,8 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
         published=published,
         modified=modified,
         language=lang,
+        # Only where the page declares none: a declared language is the publisher's word.
+        detected_language=None if lang else detect_language(f"{title or ''}\n{text}"),
         sitename=clean_space(sites[0]) if sites else None,
         description=description,
         captions=captions,

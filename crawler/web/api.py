@@ -32,6 +32,7 @@ from newsarchive.crawler.web.schemas import (
     DiffOut,
     ErrorOut,
     SearchOut,
+    SimilarOut,
     VersionListOut,
     VersionOut,
 )
@@ -107,6 +108,19 @@ def get_article_versions(session: SessionDep, article_id: ArticleId) -> dict[str
 
 
 @router.get(
+    "/articles/{article_id}/similar",
+    response_model=SimilarOut,
+    summary="The same story at other URLs and outlets",
+    description="The other articles in this article's story cluster (MinHash over word shingles), "
+    "first seen first, with their estimated similarity; `cluster` names the first-seen outlet.",
+    tags=["articles"],
+    responses=NOT_FOUND,
+)
+def get_similar_articles(session: SessionDep, article_id: ArticleId) -> dict[str, Any]:
+    return reads.similar_dict(session, reads.article_by_id(session, article_id))
+
+
+@router.get(
     "/articles/{article_id}/diff",
     response_model=DiffOut,
     summary="Word-level diff between two versions",
@@ -140,7 +154,8 @@ def list_changes(
         list[str],
         Query(
             description="typo, wording, substantive, headline, byline, "
-            "correction, live-update, revert or rewrite; repeat for any of several."
+            "correction, live-update, revert, rewrite or headline-test (an A/B test of headlines); "
+            "repeat for any of several."
         ),
     ] = [],  # noqa: B006
     source: Annotated[str | None, Query(max_length=200)] = None,

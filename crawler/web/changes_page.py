@@ -16,9 +16,8 @@ from fastapi.responses import HTMLResponse
 
 from newsarchive.crawler.web.errors import PageRoute, clip
 from newsarchive.crawler.web.render import render
-from newsarchive.storage.research.changes import check_kinds, recent_changes
+from newsarchive.storage.research.changes import FILTER_KINDS, check_kinds, recent_changes
 from newsarchive.storage.research.names import unknown_names
-from newsarchive.storage.write.edit_kinds import KINDS
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -62,7 +61,13 @@ def changes_page(request: Request) -> HTMLResponse:
         # ?extractor=1: also the versions a re-extraction made (never counted as edits).
         "extractor": query.get("extractor") in ("1", "true", "on"),
     }
-    context: dict[str, Any] = {"form": form, "all_kinds": KINDS, "changes": [], "links": {}, "offset": 0}
+    context: dict[str, Any] = {
+        "form": form,
+        "all_kinds": FILTER_KINDS,
+        "changes": [],
+        "links": {},
+        "offset": 0,
+    }
     try:
         kinds = check_kinds(form["kind"])
         since, until = _day("since", form["since"]), _day("until", form["until"])

@@ -32,6 +32,13 @@ class SearchParams(BaseModel):
     source: str | None = Field(None, max_length=200, description="Source name from sources.toml.")
     domain: str | None = Field(None, max_length=255, description="Site domain.", examples=["example.com"])
     language: str | None = Field(None, max_length=20, description="Declared language.", examples=["en"])
+    detected_language: str | None = Field(
+        None, max_length=20, description="Language detected from the text (pages that declare none)."
+    )
+    any_language: str | None = Field(
+        None, max_length=20, description="Declared language, or else the detected one."
+    )
+    cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="Only articles in this story cluster.")
     author: str | None = Field(None, max_length=200, description="An author's name.")
     keyword: str | None = Field(None, max_length=200, description="A keyword the publisher declared.")
     section: str | None = Field(None, max_length=200, description="A section (feed category) declared.")
@@ -65,7 +72,9 @@ class SearchParams(BaseModel):
     def _day(cls, value: date | None, info: ValidationInfo) -> date | None:
         return check_day(info.field_name or "date", value)
 
-    @field_validator("source", "domain", "language", "author", "keyword", "section")
+    @field_validator(
+        "source", "domain", "language", "detected_language", "any_language", "author", "keyword", "section"
+    )
     @classmethod
     def _name(cls, value: str | None, info: ValidationInfo) -> str | None:
         return check_name(info.field_name or "name", _blank_is_none(value))
@@ -89,6 +98,9 @@ class SearchParams(BaseModel):
             source=self.source,
             domain=self.domain,
             language=self.language,
+            detected_language=self.detected_language,
+            any_language=self.any_language,
+            cluster=self.cluster,
             author=self.author,
             keyword=self.keyword,
             section=self.section,

@@ -21,6 +21,8 @@ from newsarchive.storage.research.read import (
     list_versions,
     version_to_dict,
 )
+from newsarchive.storage.research.stories import also_published_by, cluster_info, similar
+from newsarchive.storage.stories.headline_test_rows import headline_tests
 from newsarchive.storage.write.edit_kinds import kinds_from_column
 
 # Ids and numbers beyond a 32-bit integer are unknown by definition; letting
@@ -53,6 +55,23 @@ def article_dict(session: Session, article: Article) -> dict[str, Any]:
         "last_changed": article.last_changed_at,
         "latest": version_dict(article, latest),
         "events": [{"at": e.at, "kind": e.kind, "detail": e.detail} for e in events(session, article)],
+        "headline_tests": headline_tests(session, article.id),
+        **story_dict(session, article),
+        "also_published_by": [m.to_dict() for m in also_published_by(session, article)],
+    }
+
+
+def story_dict(session: Session, article: Article) -> dict[str, Any]:
+    info = cluster_info(session, article)
+    return {"cluster": info.to_dict() if info else None}
+
+
+def similar_dict(session: Session, article: Article) -> dict[str, Any]:
+    return {
+        "article_id": article.id,
+        "url": article.canonical_url,
+        **story_dict(session, article),
+        "similar": [member.to_dict() for member in similar(session, article)],
     }
 
 

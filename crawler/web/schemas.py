@@ -88,6 +88,54 @@ class VersionOut(BaseModel):
     superseded_at: datetime | None = Field(
         None, description="Set when a re-extraction replaced this reading (kept, no longer current)."
     )
+    detected_language: str | None = Field(
+        None, description="Detected from the text, only where the page declares no language."
+    )
+
+
+class HeadlineShownOut(BaseModel):
+    title: str
+    version: int
+    seen_at: datetime
+
+
+class HeadlineTestOut(BaseModel):
+    """Headlines alternating on the article's URL (an A/B test), as the archive saw them."""
+
+    started_at: datetime
+    last_seen_at: datetime
+    headlines: int = Field(description="Distinct headlines shown.")
+    flips: int = Field(description="Switches back to a headline already shown.")
+    versions: list[int] = Field(description="First and last version of the test.")
+    shown: list[HeadlineShownOut]
+
+
+class ClusterOut(BaseModel):
+    """The article's story cluster: the same story elsewhere, and who had it first."""
+
+    cluster_id: int
+    size: int
+    first_article_id: int
+    first_domain: str
+    first_source: str | None
+    first_seen: datetime
+
+
+class ClusterMemberOut(BaseModel):
+    article_id: int
+    url: str
+    domain: str
+    source: str | None
+    first_seen: datetime
+    similarity: float | None = Field(description="Estimated Jaccard similarity of word shingles.")
+    first: bool = Field(description="The cluster's first-seen member.")
+
+
+class SimilarOut(BaseModel):
+    article_id: int
+    url: str
+    cluster: ClusterOut | None
+    similar: list[ClusterMemberOut]
 
 
 class ArticleOut(BaseModel):
@@ -105,6 +153,11 @@ class ArticleOut(BaseModel):
     last_changed: datetime
     latest: VersionOut
     events: list[EventOut]
+    headline_tests: list[HeadlineTestOut] = []
+    cluster: ClusterOut | None = None
+    also_published_by: list[ClusterMemberOut] = Field(
+        [], description="The earliest copy at each other outlet in the article's story cluster."
+    )
 
 
 class VersionSummaryOut(BaseModel):
@@ -225,6 +278,8 @@ class SearchHitOut(BaseModel):
     language: str | None = None
     authors: list[str] = []
     score: float | None = None
+    detected_language: str | None = None
+    cluster_id: int | None = None
 
 
 class SearchOut(BaseModel):

@@ -8,7 +8,9 @@ from newsarchive.storage.models.declared import DeclaredTerm
 from newsarchive.storage.models.document import DiscoveryDocument
 from newsarchive.storage.models.event import ArticleEvent
 from newsarchive.storage.models.frontier import FrontierEntry
+from newsarchive.storage.models.headline_test import HeadlineTest
 from newsarchive.storage.models.import_checkpoint import ImportCheckpoint
+from newsarchive.storage.models.story import StoryBand, StoryCluster, StorySignature
 from newsarchive.storage.models.version import Version
 
 __all__ = [
@@ -20,6 +22,10 @@ __all__ = [
     "DeclaredTerm",
     "DiscoveryDocument",
     "FrontierEntry",
+    "HeadlineTest",
     "ImportCheckpoint",
+    "StoryBand",
+    "StoryCluster",
+    "StorySignature",
     "Version",
 ]

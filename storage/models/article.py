@@ -37,6 +37,11 @@ class Article(Base):
     # Deferred: the write path loads the article on every capture and needs it
     # only when a record comes with the fetch.
     declared: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)
+    # The story cluster (models/story.py): the same story at other URLs and outlets.
+    # NULL for an article with no signature yet (stored before migration 0015).
+    # Deferred, like `declared`: the write path loads the article on every
+    # capture, also on a schema from before 0015 (an archive opened without migrating).
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True, deferred=True)
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.canonical_url}>"

@@ -44,7 +44,11 @@ class Version(Base):
     # Publisher-declared dates, ISO 8601 strings as found (a date or a datetime).
     published: Mapped[str | None] = mapped_column(String(40), index=True)
     modified: Mapped[str | None] = mapped_column(String(40))
+    # The language the page declares (html lang, meta, JSON-LD) ...
     language: Mapped[str | None] = mapped_column(String(20), index=True)
+    # ... and, only where it declares none, the one detected from the text
+    # (crawler/extract/language.py); never mixed, so either can be trusted for what it is.
+    detected_language: Mapped[str | None] = mapped_column(String(20), index=True)
     sitename: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(JSONType, default=list)

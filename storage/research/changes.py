@@ -18,7 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from newsarchive.storage.models import Article, Version
 from newsarchive.storage.models.version import CAUSE_EDIT
+from newsarchive.storage.stories.headline_tests import HEADLINE_TEST
 from newsarchive.storage.write.edit_kinds import KINDS, kinds_from_column
+
+# What `--kind` filters on: the kinds of edit, and the flag of a version in a
+# headline A/B test (stored among them).
+FILTER_KINDS = (*KINDS, HEADLINE_TEST)
 
 
 @dataclass
@@ -132,8 +137,8 @@ def recent_changes(
 def check_kinds(kinds: Sequence[str]) -> list[str]:
     """The kinds asked for, or ValueError naming the unknown one and the known ones."""
     for kind in kinds:
-        if kind not in KINDS:
-            raise ValueError(f"unknown edit kind {kind!r}: one of {', '.join(KINDS)}")
+        if kind not in FILTER_KINDS:
+            raise ValueError(f"unknown edit kind {kind!r}: one of {', '.join(FILTER_KINDS)}")
     return list(kinds)
 
 

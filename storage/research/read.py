@@ -193,6 +193,7 @@ def version_to_dict(article: Article, version: Version) -> dict[str, Any]:
         "published": version.published,
         "modified": version.modified,
         "language": version.language,
+        "detected_language": version.detected_language,
         "sitename": version.sitename,
         "description": version.description,
         "captions": version.captions,

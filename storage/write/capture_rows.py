@@ -92,6 +92,9 @@ def version_values(
         "capture_count": 1,
         "first_capture_id": capture_id,
         "changes": changes,
+        # Only when there is one, as with edit_kinds: a first version then
+        # still writes to a schema from before migration 0015 (migrate=False).
+        **({"detected_language": article.detected_language} if article.detected_language else {}),
     }
 
 

@@ -8,12 +8,15 @@ the article's history, and turns the result into the version's columns.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import Version
+from newsarchive.storage.stories.headline_test_rows import record_headline_test
+from newsarchive.storage.stories.headline_tests import HEADLINE_TEST
 from newsarchive.storage.write.dedup import word_count
 from newsarchive.storage.write.edit_kinds import classify_edit, kinds_to_column, revert_key
 
@@ -51,12 +54,24 @@ def edit_values(
     number: int,
     previous: Version | None,
     fields: Mapping[str, Any],
+    seen_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The edit_kinds and revert_of columns of version `number` (both None for a first version)."""
+    """The edit_kinds and revert_of columns of version `number` (both None for a first version).
+
+    With `seen_at` (when the version was first seen), a headline change is
+    also checked for an A/B test (storage/stories/headline_tests.py): one
+    found is stored, and the version flagged `headline-test` among its kinds.
+    """
     if previous is None:
         return {"edit_kinds": None, "revert_of": None}
     revert_of = revert_target(session, article_id, number, fields)
     kinds = classify_edit(previous.content(), fields, revert_of=revert_of)
+    if (
+        seen_at is not None
+        and "headline" in kinds
+        and record_headline_test(session, article_id, number, fields.get("title"), seen_at) is not None
+    ):
+        kinds.append(HEADLINE_TEST)
     return {"edit_kinds": kinds_to_column(kinds), "revert_of": revert_of}
 
 
@@ -86,7 +101,14 @@ def classify_stored(
                         Version.article_id == version.article_id, Version.number == version.number - 1
                     )
                 )
-                values = edit_values(session, version.article_id, version.number, previous, version.content())
+                values = edit_values(
+                    session,
+                    version.article_id,
+                    version.number,
+                    previous,
+                    version.content(),
+                    version.first_seen_at,
+                )
                 version.edit_kinds, version.revert_of = values["edit_kinds"], values["revert_of"]
             last_id = versions[-1].id
             done += len(versions)

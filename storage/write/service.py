@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +22,7 @@ from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, ArticleEvent, Capture, Version
 from newsarchive.storage.models.capture import Outcome
 from newsarchive.storage.reconnect import dropped_connection, reconnecting
+from newsarchive.storage.stories.clusters import join_story
 from newsarchive.storage.write.capture_rows import (
     SET_CAPTURE_VERSION,
     capture_row,
@@ -36,6 +37,7 @@ from newsarchive.storage.write.dedup import (
     canonical_url,
     choose_article_url,
     content_hash,
+    domain_of,
 )
 from newsarchive.storage.write.edit_history import edit_values
 from newsarchive.storage.write.record_batch import Write, record_many
@@ -58,9 +60,21 @@ class ArchiveService:
         self.sessions = sessions
         # Per-source revisit schedules (sources.toml `revisit`); others use the default.
         self.revisit_schedules: dict[str, Sequence[RevisitStep]] = {}
+        self._stories_ready: bool | None = None  # the schema has story clusters (0015)?
 
     def _schedule(self, article: Article) -> Sequence[RevisitStep]:
         return self._source_schedule(article.source)
+
+    def _has_story_tables(self, session: Session) -> bool:
+        """Whether the schema has story clusters: asked once a service.
+
+        An archive opened without migrating (an older schema) still records
+        its captures; `newsarchive db cluster-stories` clusters them after
+        the upgrade.
+        """
+        if self._stories_ready is None:
+            self._stories_ready = inspect(session.connection()).has_table("story_bands")
+        return self._stories_ready
 
     def _source_schedule(self, source: str | None) -> Sequence[RevisitStep]:
         return self.revisit_schedules.get(source or "", DEFAULT_SCHEDULE)
@@ -147,6 +161,15 @@ class ArchiveService:
                 # unique constraint, and in_transaction's retry finds its row.
                 schedule = self._source_schedule(fetch.source)
                 article_id, capture_id = insert_new_article(session, fetch, content, key, digest, schedule)
+                if self._has_story_tables(session):
+                    join_story(
+                        session,
+                        article_id,
+                        content.article.text,
+                        domain=domain_of(key),
+                        source=fetch.source,
+                        seen_at=fetch.fetched_at,
+                    )
                 return CaptureResult(
                     Outcome.NEW_ARTICLE,
                     fetch.requested_url,
@@ -189,7 +212,9 @@ class ArchiveService:
                     version_values(
                         article.id, number, digest, content, fetch.fetched_at, capture_id, latest, changes
                     )
-                    | edit_values(session, article.id, number, latest, content.article.as_fields()),
+                    | edit_values(
+                        session, article.id, number, latest, content.article.as_fields(), fetch.fetched_at
+                    ),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}

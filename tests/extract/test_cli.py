@@ -13,7 +13,7 @@ from newsarchive.crawler.cli import main
 from tests.extract.conftest import FIXTURES
 
 KEYS = {
-    "id", "url", "title", "text", "authors", "published", "modified", "language",
+    "id", "url", "title", "text", "authors", "published", "modified", "language", "detected_language",
     "sitename", "description", "captions", "images", "flags", "canonical_url", "kind",
 }  # fmt: skip
 

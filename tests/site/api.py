@@ -42,6 +42,10 @@ class SiteAPI:
         """Change <h1>, <title>, og:title/twitter:title and JSON-LD headline."""
         self._call("edit-headline", slug=slug, title=new_title)
 
+    def start_headline_test(self, slug: str, titles: list[str]) -> None:
+        """Serve these headlines in turn, one a request of the article (an A/B test); [] ends it."""
+        self._call("headline-test", slug=slug, titles=titles)
+
     def edit_body(self, slug: str, text: str | None = None, *, mode: str = "append") -> str:
         """Append a paragraph after the last body paragraph, or replace the first ("replace").
 

@@ -55,6 +55,7 @@ def _set_route(state: SiteState, p: Mapping[str, Any]) -> None:
 
 OPS: dict[str, Callable[[SiteState, Mapping[str, Any]], object]] = {
     "edit-headline": lambda s, p: s.edit_headline(p["slug"], p["title"]),
+    "headline-test": lambda s, p: s.start_headline_test(p["slug"], list(p.get("titles") or [])),
     "edit-body": lambda s, p: s.edit_body(p["slug"], p.get("text"), p.get("mode", "append")),
     "edit-furniture": lambda s, p: s.edit_furniture(p.get("slug")),
     "delete": lambda s, p: s.delete(p["slug"], int(p.get("status", 404))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from collections import Counter, deque
@@ -60,6 +61,9 @@ class SiteState:
         self.path_counts: Counter[str] = Counter()
         self.fault_hits: Counter[str] = Counter()
         self.site_furniture = 0
+        # Headline A/B tests: slug -> (headlines, requests served so far); each
+        # request of the article gets the next headline in turn.
+        self.headline_tests: dict[str, tuple[list[str], int]] = {}
         self.changed = datetime(2020, 1, 1, tzinfo=UTC)  # Last-Modified of feeds, sitemaps, listings
         for art in load_fixture_articles() if fixtures else []:
             self.add(art)
@@ -82,6 +86,15 @@ class SiteState:
     def edit_headline(self, slug: str, title: str) -> None:
         with self.lock:
             self._touch(self.article(slug), title=title)
+
+    def start_headline_test(self, slug: str, titles: list[str]) -> None:
+        """Serve `titles` in turn, one a request, as a publisher testing headlines does ([] ends it)."""
+        with self.lock:
+            self.article(slug)
+            if titles:
+                self.headline_tests[slug] = (list(titles), 0)
+            else:
+                self.headline_tests.pop(slug, None)
 
     def edit_body(self, slug: str, text: str | None, mode: str) -> str:
         if mode not in ("append", "replace"):
@@ -243,6 +256,14 @@ class SiteState:
                 return text("<html><body><h1>Page not found</h1></body></html>", 404)
             if art.spec.status != 200:
                 return text("<html><body><h1>This article was removed</h1></body></html>", art.spec.status)
+            test = self.headline_tests.get(art.spec.slug)
+            if test is not None:  # a fresh page each time, never a 304: the headline rotates
+                titles, served = test
+                self.headline_tests[art.spec.slug] = (titles, served + 1)
+                shown = dataclasses.replace(
+                    art, spec=dataclasses.replace(art.spec, title=titles[served % len(titles)]), cache={}
+                )
+                return Response(200, render_article(shown, self.base_url, self.site_furniture))
             body = art.cache.get(self.base_url)
             if body is None:
                 body = art.cache[self.base_url] = render_article(art, self.base_url, self.site_furniture)

@@ -61,6 +61,7 @@ def archived_article(article: Article) -> ExtractedArticle:
         published=article.published,
         modified=article.modified,
         language=article.language,
+        detected_language=article.detected_language,
         sitename=article.sitename,
         description=article.description,
         captions=[ExtractedCaption(c.caption, c.credit, c.src, c.alt) for c in article.captions],

@@ -29,6 +29,8 @@ COLUMNS = [
     ("published", Version.published),
     ("modified", Version.modified),
     ("language", Version.language),
+    # Detected from the text where the page declares no language (crawler/extract/language.py).
+    ("detected_language", Version.detected_language),
     ("sitename", Version.sitename),
     ("word_count", Version.word_count),
     ("flags", Version.flags),
@@ -42,6 +44,8 @@ COLUMNS = [
     ("revert_of", Version.revert_of),
     # "edit" or "extractor" (a version made by `newsarchive reextract`, not the publisher).
     ("cause", Version.cause),
+    # The story cluster: the same story at other URLs and outlets (storage/stories/).
+    ("cluster_id", Article.cluster_id),
     # The feed or news sitemap record as it stood at this version (write/declared.py).
     ("declared", Version.declared),
     ("content_hash", Version.content_hash),

@@ -31,6 +31,7 @@ def schema() -> Any:
         "flags": pa.list_(pa.string()),
         "kinds": pa.list_(pa.string()),
         "revert_of": pa.int32(),
+        "cluster_id": pa.int64(),
         "captions": pa.list_(caption),
         "first_seen": when,
         "last_seen": when,

@@ -20,7 +20,16 @@ from newsarchive.storage.research.search.syntax import BadQuery
 # narrow enough that a day either side and any time zone stay in range.
 FIRST_DAY = date(1000, 1, 1)
 LAST_DAY = date(9998, 12, 31)
-NAME_FILTERS = ("source", "domain", "language", "author", "keyword", "section")
+NAME_FILTERS = (
+    "source",
+    "domain",
+    "language",
+    "detected_language",
+    "any_language",
+    "author",
+    "keyword",
+    "section",
+)
 
 
 def check_day(name: str, value: date | None) -> date | None:

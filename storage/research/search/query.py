@@ -14,8 +14,17 @@ from datetime import UTC, date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, tuple_
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session, aliased, undefer
 
 from newsarchive.storage.models import Article, DeclaredTerm, Version
 from newsarchive.storage.models.version import CAUSE_EDIT
@@ -44,7 +53,11 @@ class SearchQuery:
     all_versions: bool = False
     source: str | None = None
     domain: str | None = None
-    language: str | None = None
+    language: str | None = None  # as declared by the page
+    # Detected from the text (only pages that declare none have one) ...
+    detected_language: str | None = None
+    # ... or either: the declared language, else the detected one.
+    any_language: str | None = None
     author: str | None = None  # a case-insensitive part of an author's name
     # A keyword (news:keywords) or section (feed category) the publisher declared, whole, any case.
     keyword: str | None = None
@@ -57,6 +70,7 @@ class SearchQuery:
     changed: bool = False  # only articles with a publisher's edit in their current history
     # Also versions a re-extraction superseded (kept, but no longer the article's history).
     superseded: bool = False
+    cluster: int | None = None  # only articles in this story cluster (storage/stories/)
     sort: str = "relevance"  # "relevance" | "date" (no text: always date)
     limit: int = 20
     offset: int = 0
@@ -83,6 +97,9 @@ class SearchHit:
     language: str | None
     authors: list[str]
     score: float | None  # engine-specific (bm25 or ts_rank), higher is better; None when sorted by date
+
+    detected_language: str | None = None
+    cluster_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -158,8 +175,16 @@ def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]
     if query.domain:
         conditions.append(Article.domain == query.domain.strip().lower())
     if query.language:
-        language = query.language.strip().lower()
-        conditions.append(or_(Version.language == language, Version.language.like(f"{language}-%")))
+        conditions.append(_language_is(Version.language, query.language))
+    if query.detected_language:
+        conditions.append(_language_is(Version.detected_language, query.detected_language))
+    if query.any_language:
+        conditions.append(
+            func.coalesce(Version.language, Version.detected_language).is_not(None)
+            & _language_is(func.coalesce(Version.language, Version.detected_language), query.any_language)
+        )
+    if query.cluster is not None:
+        conditions.append(Article.cluster_id == query.cluster)
     if query.author and query.author.strip():
         conditions.append(engine.author_condition(_like_pattern(query.author.strip())))
     for kind, value in (("keyword", query.keyword), ("section", query.section)):
@@ -198,6 +223,12 @@ def _filters(query: SearchQuery, engine: ModuleType) -> list[ColumnElement[bool]
             .exists()
         )
     return conditions
+
+
+def _language_is(column: SQLColumnExpression[str | None], code: str) -> ColumnElement[bool]:
+    """`code` or one of its regional forms ("en" matches "en-GB")."""
+    language = code.strip().lower()
+    return or_(column == language, column.like(f"{language}-%"))
 
 
 def select_versions(
@@ -328,6 +359,7 @@ def _hits(
             select(Version, Article)
             .join(Article, Article.id == Version.article_id)
             .where(Version.id.in_(ids))
+            .options(undefer(Article.cluster_id))
         )
     }
     words = parsed.positive_words() if parsed else []
@@ -353,6 +385,8 @@ def _hits(
                 language=version.language,
                 authors=list(version.authors or []),
                 score=float(score) if score is not None else None,
+                detected_language=version.detected_language,
+                cluster_id=article.cluster_id,
             )
         )
     return hits
