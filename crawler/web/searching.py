@@ -18,7 +18,8 @@ from fastapi import Request
 
 from newsarchive.crawler.web.errors import RequestError
 from newsarchive.crawler.web.params import SearchParams
-from newsarchive.storage.research.search.query import SearchPage, search
+from newsarchive.storage.research.names import unknown_names
+from newsarchive.storage.research.search.query import BadQuery, SearchPage, search
 
 BUSY = "too many searches are running at once: try again in a moment"
 
@@ -44,4 +45,9 @@ def run_search(request: Request, params: SearchParams) -> SearchPage:
     """One page of results, within the server's slots and time limit (RequestError 503, BadQuery)."""
     state = request.app.state
     with state.search_slots.take(), state.archive.sessions() as session:
+        # A source or domain no article carries would give an empty page that
+        # reads as "nothing matched": say so, with the names that exist.
+        problems = unknown_names(session, source=params.source, domain=params.domain)
+        if problems:
+            raise BadQuery("; ".join(problems))
         return search(session, params.to_query(), timeout=state.settings.search_timeout)

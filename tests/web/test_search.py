@@ -144,6 +144,14 @@ def test_search_page_reports_bad_input_as_400_html(client: TestClient) -> None:
     assert nothing.status_code == 200 and "No articles found" in nothing.text
 
 
+def test_search_page_names_an_unknown_source_or_domain(client: TestClient, seeded: Seeded) -> None:
+    unknown = client.get("/", params={"q": "budget", "domain": "nosuch.example"})
+    assert unknown.status_code == 400 and 'role="alert"' in unknown.text
+    assert "no domain named &#39;nosuch.example&#39;" in unknown.text and "news.example.com" in unknown.text
+    known = client.get("/", params={"q": "budget", "domain": "news.example.com"})
+    assert known.status_code == 200 and "No articles found" not in known.text
+
+
 def test_search_page_accepts_what_date_inputs_send(client: TestClient, seeded: Seeded) -> None:
     # <input type="datetime-local"> sends minutes, no seconds, no zone (taken as UTC).
     html = client.get("/", params={"captured_from": "2026-03-02T00:00", "changed": "true"}).text
