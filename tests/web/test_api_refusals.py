@@ -46,8 +46,12 @@ SEARCH += [
     "sort",
     "limit",
     "offset",
+    "cursor",
+    "detected_language",
+    "any_language",
+    "cluster",
 ]
-CHANGES = ["kind", "source", "domain", "since", "until", "limit"]
+CHANGES = ["kind", "source", "domain", "since", "until", "limit", "include_extractor"]
 
 
 @pytest.mark.parametrize(
