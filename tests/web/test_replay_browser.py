@@ -30,8 +30,8 @@ from tests.conftest import skip_or_fail
 from tests.helpers import capture
 from tests.site.hostile import HEADLINE, MARKER, HostilePages, install
 from tests.site.web import NewsWeb
+from tests.web.browser import CHROMIUM_FLAGS, chromium
 from tests.web.serving import free_port, serving
-from tests.web.test_browser import CHROMIUM_FLAGS, _chromium
 
 
 @dataclass
@@ -48,7 +48,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("playwright is not installed (pip install playwright)")
-    executable = _chromium()
+    executable = chromium()
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
