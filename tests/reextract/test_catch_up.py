@@ -10,13 +10,21 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from newsarchive.crawler.warcin.importer import Importer, ImportOptions
+from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from tests.helpers import FAST, capture, cli_argv, json_output, newsarchive
+from tests.reextract import changed_extractor
 from tests.reextract.changed_extractor import DROPPED, NEW_VERSION
+from tests.reextract.test_reextract import DAY, EDIT, A, B, edits, imported, versions
 from tests.reextract.test_reextract_cli import REPO
 from tests.site.server import NewsSite
+from tests.warcin.warcs import T0, Rec, story, write_warc
 
 # A paragraph the old extractor keeps and the upgrade drops: only the extractor changes its reading.
 STATEMENT = f"{DROPPED}, a spokesperson added in a written statement."
@@ -115,3 +123,36 @@ def test_an_unreadable_raw_capture_leaves_the_history_and_says_what_the_edit_was
     shown = json_output(newsarchive(archive_config, "show", url, "--json"))
     assert shown["changes"]["previous_extractor"] != NEW_VERSION
     assert shown["changes"]["words_removed"] > 0  # the dropped line shows: why the note is there
+
+
+def test_an_import_after_an_upgrade_reads_the_article_again_first(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(archive, tmp_path)  # read by today's extractor: A has v1 and an edit, v2
+    changed_extractor.install(monkeypatch)
+    later = tmp_path / "later.warc.gz"
+    second = "A second update: the council will meet again on Thursday to reconsider the measure."
+    write_warc(
+        later,
+        [
+            Rec(A, T0 + 3 * DAY, story("Budget vote", EDIT) + b"<!-- other bytes, the same story -->"),
+            Rec(B, T0 + 3 * DAY, story("Bridge repair", second)),
+        ],
+    )
+    Importer(archive, ImportOptions(workers=0)).run([later])
+    budget = versions(archive, A)
+    assert [(v.number, v.cause, v.superseded_at is not None) for v in budget] == [
+        (1, "edit", True),
+        (2, "edit", True),
+        (3, "extractor", False),
+        (4, "edit", False),  # the publisher's edit of T0 + 2 days, seen again by the new extractor
+    ]
+    assert budget[3].capture_count == 2  # the new capture: one more of the same version
+    bridge = versions(archive, B)
+    assert [(v.number, v.cause, v.superseded_at is not None) for v in bridge] == [
+        (1, "edit", True),
+        (2, "extractor", False),
+        (3, "edit", False),
+    ]
+    assert bridge[2].changes["words_removed"] == 0 and bridge[2].changes["words_added"] == len(second.split())
+    assert sorted(edits(archive)) == sorted([(A, 4), (B, 3)])
