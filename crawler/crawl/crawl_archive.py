@@ -13,8 +13,8 @@ from typing import Any
 
 from scrapy import signals
 
+from newsarchive.crawler.crawl.pipeline.catch_up import install as install_catch_up
 from newsarchive.crawler.crawl.runner import archive_config
-from newsarchive.crawler.reextract.catch_up import install as install_catch_up
 from newsarchive.storage.archive import Archive
 
 # The attribute on the Scrapy Crawler that holds the handle.

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from newsarchive.crawler.crawl.pipeline.archived_reading import raw_body, refused
 from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner
 from newsarchive.crawler.reextract.checkpoint import RunCheckpoint
 from newsarchive.crawler.reextract.diffs import sample_diff
-from newsarchive.crawler.reextract.reading import raw_body, refused
 from newsarchive.crawler.reextract.selection import ReextractFilter, article_ids
 from newsarchive.crawler.reextract.summary import SAMPLE_SIZE, ArticleDiff, ReextractSummary
 from newsarchive.storage.archive import Archive

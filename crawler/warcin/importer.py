@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive.crawler.crawl.pipeline.catch_up import install as install_catch_up
 from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner, extract_fields
 from newsarchive.crawler.crawl.pipeline.page_rules import unusable_extraction
-from newsarchive.crawler.reextract.catch_up import install as install_catch_up
 from newsarchive.crawler.warcin.copying import RecordCopier
 from newsarchive.crawler.warcin.locations import with_length
 from newsarchive.crawler.warcin.ordering import oldest_first

@@ -1,7 +1,7 @@
 """A capture compared with a latest version that another extractor read: what the difference means.
 
 The write path first brings such an article to the current extractor
-(ArchiveService.bring_to_current, crawler/reextract/catch_up.py). When that
+(ArchiveService.bring_to_current, crawler/crawl/pipeline/catch_up.py). When that
 could not be done (the raw capture unreadable, the extractor failing on it,
 a crawl racing it), the new reading is compared with the old extractor's
 text, and the honest record depends on the bytes:

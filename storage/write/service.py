@@ -54,7 +54,7 @@ GONE_STATUSES = (404, 410)
 MAX_ATTEMPTS = 5
 
 # Brings the articles of these captures to the extractor that read them, before
-# they are compared (crawler/reextract/catch_up.py; installed by the crawler).
+# they are compared (crawler/crawl/pipeline/catch_up.py; installed by the crawler).
 CatchUp = Callable[[Sequence[tuple[Fetch, ExtractedContent]]], None]
 
 

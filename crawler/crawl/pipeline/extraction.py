@@ -80,7 +80,7 @@ def extract_fields(
 
 # trafilatura is not thread-safe: extractions in this process (a crawl with no
 # workers on the reactor thread, an article brought to the current extractor
-# on the archive's writer thread: crawler/reextract/catch_up.py) take turns.
+# on the archive's writer thread: crawler/crawl/pipeline/catch_up.py) take turns.
 _IN_PROCESS = threading.Lock()
 
 

@@ -1,7 +1,7 @@
 """Reading an archived capture again: its raw bytes back from WARC, and whether a new reading can stand.
 
 Shared by `newsarchive reextract` (crawler/reextract/runner.py) and by the
-write path's catch-up (crawler/reextract/catch_up.py), so both re-read an
+write path's catch-up (crawler/crawl/pipeline/catch_up.py), so both re-read an
 article the same way.
 """
 

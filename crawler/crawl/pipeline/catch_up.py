@@ -7,7 +7,7 @@ like a publisher's edit. So, before a batch of captures is compared (and
 outside its write transaction: this reads WARC records and extracts), every
 article of the batch whose latest version another extractor read is
 re-extracted exactly as `newsarchive reextract` does it, one article at a
-time: its captures' raw bytes read back (crawler/reextract/reading.py), each
+time: its captures' raw bytes read back (crawler/crawl/pipeline/archived_reading.py), each
 distinct body extracted once, and its versions rebuilt into a new
 generation (storage/write/rebuild.py), committed in a transaction of its own.
 Then the capture is compared with the current extractor's reading: the same
@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.crawler.crawl.pipeline import extraction
-from newsarchive.crawler.reextract.reading import raw_body, refused
+from newsarchive.crawler.crawl.pipeline.archived_reading import raw_body, refused
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, Version
