@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy import signals
 
+from newsarchive.crawler.crawl.pipeline.catch_up import install as install_catch_up
 from newsarchive.crawler.crawl.runner import archive_config
 from newsarchive.storage.archive import Archive
 
@@ -25,6 +26,7 @@ def crawl_archive(crawler: Any) -> Archive:
     archive = getattr(crawler, ATTRIBUTE, None)
     if archive is None:
         archive = Archive(archive_config(crawler.settings))
+        install_catch_up(archive)  # no capture is compared with another extractor's reading
         setattr(crawler, ATTRIBUTE, archive)
         crawler.signals.connect(_closer(archive), signal=signals.engine_stopped, weak=False)
     return archive

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from newsarchive.crawler.crawl.pipeline.archived_reading import raw_body, refused
 from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner
-from newsarchive.crawler.crawl.pipeline.page_rules import unusable_extraction
 from newsarchive.crawler.reextract.checkpoint import RunCheckpoint
 from newsarchive.crawler.reextract.diffs import sample_diff
 from newsarchive.crawler.reextract.selection import ReextractFilter, article_ids
@@ -28,7 +28,6 @@ from newsarchive.crawler.reextract.summary import SAMPLE_SIZE, ArticleDiff, Reex
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.fetch import ExtractedArticle, ExtractedContent
 from newsarchive.storage.models import Article
-from newsarchive.storage.warc.store import WarcLocation, read_response
 from newsarchive.storage.write.rebuild import (
     ArchivedCapture,
     ArticleMoved,
@@ -135,10 +134,7 @@ class Reextractor:
         return job
 
     def _body(self, capture: ArchivedCapture) -> bytes:
-        if not capture.warc_file:
-            raise ValueError("no WARC record")
-        location = WarcLocation(capture.warc_file, capture.warc_offset, capture.warc_length or -1)
-        return read_response(Path(self.archive.config.warc_dir), location).body
+        return raw_body(Path(self.archive.config.warc_dir), capture)
 
     async def _finish(self, job: _Job) -> None:
         summary = self.summary
@@ -173,10 +169,11 @@ class Reextractor:
                 problem = problem or "extraction failed"
                 continue
             self.summary.captures += 1
-            if unusable_extraction(article) is not None or (article.kind or "article") != "article":
+            refusal = refused(article)
+            if refusal is not None:
                 # The old extractor found an article here; this one does not. Keep the
                 # archive's reading rather than drop a version: a person should look.
-                problem = problem or "the current extractor finds no article in a capture"
+                problem = problem or refusal
                 continue
             runner = self.extraction
             extracted.append(

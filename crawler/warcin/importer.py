@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive.crawler.crawl.pipeline.catch_up import install as install_catch_up
 from newsarchive.crawler.crawl.pipeline.extraction import JOBS_PER_WORKER, ExtractionRunner, extract_fields
 from newsarchive.crawler.crawl.pipeline.page_rules import unusable_extraction
 from newsarchive.crawler.warcin.copying import RecordCopier
@@ -99,6 +100,8 @@ class Importer:
         self.summary = ImportSummary()
         self.progress = progress
         self.extraction = ExtractionRunner(options.workers)
+        if archive.service.catch_up is None:  # no capture compared with another extractor's reading
+            install_catch_up(archive)
         self.copier = RecordCopier(archive.config.warc_dir) if options.copy else None
         self.writer = ImportWriter(
             archive.service,

@@ -99,6 +99,8 @@ class ImportWriter:
         if not items and checkpoint is None:
             return
         items = self._settle(items)
+        # Articles read by another extractor first re-read by this one (crawler/crawl/pipeline/catch_up.py).
+        self.service.bring_to_current([(i.fetch, i.content) for i in items if i.content is not None])
         if self.before_commit is not None:
             self.before_commit()
 

@@ -43,6 +43,7 @@ class Recorder(Protocol):
     def failure_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]: ...
     def redirected_home_work(self, fetch: Fetch) -> Callable[[Session], CaptureResult]: ...
     def record_write_failure(self, fetch: Fetch, exc: DBAPIError) -> CaptureResult: ...
+    def bring_to_current(self, captures: Sequence[tuple[Fetch, ExtractedContent]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,14 @@ def record_many(service: Recorder, writes: Sequence[Write]) -> list[CaptureResul
 
 
 def _prepare(service: Recorder, writes: Sequence[Write]) -> list[PreparedSummary | None]:
-    """Change summaries for the batch's captures, computed before its transaction opens."""
+    """Change summaries for the batch's captures, computed before its transaction opens.
+
+    First the articles read by another extractor are brought to the one that
+    read these captures (ArchiveService.bring_to_current), so both the
+    summaries and the transaction compare like with like.
+    """
     captures = [(w.fetch, w.content) for w in writes if w.kind == "capture" and w.content is not None]
+    service.bring_to_current(captures)  # before the summaries: they diff against the latest versions
     try:
         summaries = iter(prepare_summaries(service.sessions, captures))
     except DBAPIError as exc:  # the write will meet the same problem and record it

@@ -40,12 +40,13 @@ from newsarchive.storage.write.dedup import (
     domain_of,
 )
 from newsarchive.storage.write.edit_history import edit_values
+from newsarchive.storage.write.other_extractor import other_extractor_values
 from newsarchive.storage.write.record_batch import Write, record_many
 from newsarchive.storage.write.results import CaptureResult
 from newsarchive.storage.write.summaries import PreparedSummary, prepare_summaries, summary_for
 from newsarchive.storage.write.walls import walled_work
 
-__all__ = ["ArchiveService", "CaptureResult", "ExtractedContent", "Write"]
+__all__ = ["ArchiveService", "CaptureResult", "CatchUp", "ExtractedContent", "Write"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,6 +55,10 @@ T = TypeVar("T")
 GONE_STATUSES = (404, 410)
 MAX_ATTEMPTS = 5
 
+# Brings the articles of these captures to the extractor that read them, before
+# they are compared (crawler/crawl/pipeline/catch_up.py; installed by the crawler).
+CatchUp = Callable[[Sequence[tuple[Fetch, ExtractedContent]]], None]
+
 
 class ArchiveService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
@@ -61,6 +66,7 @@ class ArchiveService:
         # Per-source revisit schedules (sources.toml `revisit`); others use the default.
         self.revisit_schedules: dict[str, Sequence[RevisitStep]] = {}
         self._stories_ready: bool | None = None  # the schema has story clusters (0015)?
+        self.catch_up: CatchUp | None = None
 
     def _schedule(self, article: Article) -> Sequence[RevisitStep]:
         return self._source_schedule(article.source)
@@ -109,6 +115,20 @@ class ArchiveService:
 
     # -- writes --------------------------------------------------------------
 
+    def bring_to_current(self, captures: Sequence[tuple[Fetch, ExtractedContent]]) -> None:
+        """Before these captures are compared: their articles re-read by the extractor that read them.
+
+        Outside any write transaction (it reads WARC records and extracts).
+        Never fails a write: an article it cannot bring over is compared as
+        it is, and capture_work records honestly what that comparison means.
+        """
+        if self.catch_up is None or not captures:
+            return
+        try:
+            self.catch_up(captures)
+        except Exception:  # a capture is never lost to the catch-up
+            log.exception("bringing %d capture(s)' articles to the current extractor failed", len(captures))
+
     def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
         """A successful fetch with its extracted article.
 
@@ -117,6 +137,7 @@ class ArchiveService:
         (a lock held too long, a lost connection), the fetch is recorded as
         a failed capture instead, so no fetched page leaves without a row.
         """
+        self.bring_to_current([(fetch, content)])
         try:
             prepared = prepare_summaries(self.sessions, [(fetch, content)])[0]
         except DBAPIError:  # the write below meets the same trouble and records it
@@ -214,7 +235,8 @@ class ArchiveService:
                     )
                     | edit_values(
                         session, article.id, number, latest, content.article.as_fields(), fetch.fetched_at
-                    ),
+                    )
+                    | other_extractor_values(session, latest, fetch, content, changes),
                 )
                 session.connection().execute(
                     SET_CAPTURE_VERSION, {"capture_id": capture_id, "version_id": version_id}

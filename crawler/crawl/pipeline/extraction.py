@@ -79,6 +79,20 @@ def extract_fields(
     return archived_article(extract_article(header_decoded(body, content_type), url, fetched_at=fetched_at))
 
 
+# trafilatura is not thread-safe: extractions in this process (a crawl with no
+# workers on the reactor thread, an article brought to the current extractor
+# on the archive's writer thread: crawler/crawl/pipeline/catch_up.py) take turns.
+_IN_PROCESS = threading.Lock()
+
+
+def extract_here(
+    body: bytes, url: str, fetched_at: datetime, content_type: str | None = None
+) -> ExtractedArticle:
+    """extract_fields in this process, one extraction at a time."""
+    with _IN_PROCESS:
+        return extract_fields(body, url, fetched_at, content_type)
+
+
 _pages_since_trim = 0
 
 
@@ -182,7 +196,7 @@ class ExtractionRunner:
     ) -> ExtractedArticle:
         """content_type: the response's header, whose charset outranks the page's own."""
         if self.workers == 0:
-            return extract_fields(body, url, fetched_at, content_type)
+            return extract_here(body, url, fetched_at, content_type)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers * JOBS_PER_WORKER)
         async with self._slots:
