@@ -117,7 +117,7 @@ def test_an_unreadable_raw_capture_leaves_the_history_and_says_what_the_edit_was
     news_site.edit_body(news_site.articles[2].slug, UPDATE)
     edited = capture_upgraded(archive_config, url)
     assert edited.returncode == 0, edited.stderr
-    assert "could not be re-read" in edited.stderr
+    assert "could not be re-read" in edited.stderr, (edited.stdout, edited.stderr)
     # Nothing rebuilt; the page did change, so an edit, marked as compared with the old extractor's text.
     assert causes(archive_config, url) == [(1, "edit", False), (2, "edit", False)]
     shown = json_output(newsarchive(archive_config, "show", url, "--json"))
