@@ -7,17 +7,23 @@ upgrade (tests/reextract/changed_extractor.py drops the line DROPPED).
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from newsarchive.crawler.warcin.importer import Importer, ImportOptions
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
+from newsarchive.storage.models import Capture
 from tests.helpers import FAST, capture, cli_argv, json_output, newsarchive
 from tests.reextract import changed_extractor
 from tests.reextract.changed_extractor import DROPPED, NEW_VERSION
@@ -123,6 +129,50 @@ def test_an_unreadable_raw_capture_leaves_the_history_and_says_what_the_edit_was
     shown = json_output(newsarchive(archive_config, "show", url, "--json"))
     assert shown["changes"]["previous_extractor"] != NEW_VERSION
     assert shown["changes"]["words_removed"] > 0  # the dropped line shows: why the note is there
+
+
+def take_the_name_again(config: ArchiveConfig, url: str, body: bytes) -> None:
+    """The WARC file of the URL's first capture replaced by a new one of that name, with `body` at its offset.
+
+    What happens when the WARC directory is emptied and the next capture's
+    file (named by day and serial) gets the old name: with records of equal
+    sizes before it, the new response lands exactly where the old one was.
+    """
+    with Archive(config) as archive, archive.sessions() as session:
+        file, offset = session.execute(
+            select(Capture.warc_file, Capture.warc_offset).where(Capture.requested_url == url)
+        ).one()
+    path = Path(config.warc_dir) / file
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version="1.1")
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+    )
+    path.write_bytes(path.read_bytes()[:offset] + buffer.getvalue())
+
+
+def test_a_warc_name_taken_again_is_not_read_as_the_old_capture(
+    news_site: NewsSite, archive_config: ArchiveConfig
+) -> None:
+    url = captured_by_old_extractor(news_site, archive_config, 3)
+    news_site.edit_body(news_site.articles[3].slug, UPDATE)
+    with urllib.request.urlopen(url, timeout=30) as response:  # the edited page, fetched later
+        take_the_name_again(archive_config, url, response.read())
+    edited = capture_upgraded(archive_config, url)
+    assert edited.returncode == 0, edited.stderr
+    # Not the old capture's bytes: the article is left as it was, never rebuilt from the edited page.
+    assert "could not be re-read" in edited.stderr and "not this capture's" in edited.stderr, (
+        edited.stdout,
+        edited.stderr,
+    )
+    assert edited.stdout.startswith("new version"), edited.stdout
+    assert causes(archive_config, url) == [(1, "edit", False), (2, "edit", False)]
+    old = json_output(newsarchive(archive_config, "show", url, "--version", "1", "--json"))
+    assert UPDATE not in old["text"] and STATEMENT in old["text"]
+    shown = json_output(newsarchive(archive_config, "show", url, "--json"))
+    assert shown["changes"]["previous_extractor"] != NEW_VERSION
+    assert UPDATE in shown["text"]
 
 
 def test_an_import_after_an_upgrade_reads_the_article_again_first(
