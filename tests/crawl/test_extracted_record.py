@@ -47,12 +47,14 @@ def test_conversion_keeps_every_value() -> None:
         published="2026-03-01",
         modified="2026-03-02",
         language="en",
+        detected_language="en",
         sitename="News",
         description="D",
         captions=[Caption("c", "credit", "/x.jpg", "alt")],
         images=["/x.jpg"],
         flags=["paywall"],
         canonical_url="https://news.example/a",
+        kind="tag_page",
     )
     # Every field set to a non-default value, so a dropped field would show.
     assert all(getattr(article, name) for name in _names(Article))
