@@ -87,9 +87,25 @@ def test_a_live_writers_file_is_never_cut(tmp_path: Path, case) -> None:
 
 
 WRITER = """
-import os, sys
+import io, os, sys, time
+import newsarchive.storage.warc.store as store_module
 from newsarchive.storage.warc.store import WarcStore
 from tests.storage.test_warc import exchange
+
+class SlowDisk(io.FileIO):
+    # A slow disk: short writes of 256 KiB at most. The store writes a record in
+    # one piece and loops over short writes, so a record takes ~100 write calls
+    # and the kill lands inside one, whatever the machine's load.
+    def write(self, data):
+        time.sleep(0.001)
+        return super().write(memoryview(data)[: 256 << 10])
+
+def slow_open(file, mode="r", buffering=-1, *args, **kwargs):
+    if mode == "ab" and buffering == 0:
+        return SlowDisk(file, mode)
+    return open(file, mode, buffering, *args, **kwargs)
+
+store_module.open = slow_open
 store = WarcStore(sys.argv[1])
 store.write(exchange(b"<p>first</p>", "http://e.com/first"))
 print("ready", flush=True)
