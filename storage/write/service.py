@@ -126,8 +126,20 @@ class ArchiveService:
             return
         try:
             self.catch_up(captures)
-        except Exception:  # a capture is never lost to the catch-up
-            log.exception("bringing %d capture(s)' articles to the current extractor failed", len(captures))
+        except Exception as exc:  # a capture is never lost to the catch-up
+            if dropped_connection(exc):
+                # A killed backend or a restarted server: the write that follows
+                # reconnects; one line, no traceback (the catch-up is tried again
+                # for these articles by the next process that sees them).
+                log.warning(
+                    "bringing %d capture(s)' articles to the current extractor stopped: "
+                    "the database connection was lost; they are compared as they are",
+                    len(captures),
+                )
+            else:
+                log.exception(
+                    "bringing %d capture(s)' articles to the current extractor failed", len(captures)
+                )
 
     def record_capture(self, fetch: Fetch, content: ExtractedContent) -> CaptureResult:
         """A successful fetch with its extracted article.

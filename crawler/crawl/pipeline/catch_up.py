@@ -34,6 +34,7 @@ from newsarchive.crawler.crawl.pipeline.archived_reading import raw_body, refuse
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.fetch import ExtractedContent, Fetch
 from newsarchive.storage.models import Article, Version
+from newsarchive.storage.reconnect import reconnecting
 from newsarchive.storage.write.dedup import choose_article_url
 from newsarchive.storage.write.rebuild import ArticleMoved, Reread, apply, archived_captures, plan, reread
 from newsarchive.storage.write.service import ArchiveService
@@ -66,6 +67,7 @@ class CatchUp:
                     problem,
                 )
 
+    @reconnecting  # only reads: run again on a fresh connection if a backend is killed under it
     def _stale(self, captures: Sequence[tuple[Fetch, ExtractedContent]], current: str) -> list[int]:
         """The articles of these captures whose latest version another extractor read, not yet tried."""
         keys: set[str] = set()
