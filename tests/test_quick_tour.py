@@ -131,10 +131,11 @@ class Tour:
         return line
 
     def article_id(self) -> str:
-        if "article_id" not in self.__dict__:
+        # Cached under another name: an instance attribute named article_id would hide this method.
+        if "_article_id" not in self.__dict__:
             done = self.run(f"newsarchive show {self.story} --json")
-            self.__dict__["article_id"] = str(json.loads(done.stdout)["article_id"])
-        return self.__dict__["article_id"]
+            self.__dict__["_article_id"] = str(json.loads(done.stdout)["article_id"])
+        return str(self.__dict__["_article_id"])
 
     def run(self, line: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
