@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
+from newsarchive.crawler.cli.progress_line import ProgressLine
 
 if TYPE_CHECKING:
     from newsarchive.crawler.warcin.summary import ImportSummary
@@ -88,7 +88,7 @@ def import_command(
     )
     options = ImportOptions(filters=filters, source=source, copy=copy, workers=workers)
     archive = cli.open_archive()
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = ProgressLine(_import_progress) if sys.stderr.isatty() else None
     importer = Importer(archive, options, progress=progress)
     stopped: ArchiveUnwritable | None = None
     try:
@@ -135,27 +135,10 @@ def parse_date(value: str | None, option: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-class _Progress:
-    """One line on stderr, rewritten at most twice a second: records read and records/s."""
-
-    def __init__(self) -> None:
-        self.started = self.shown = time.monotonic()
-
-    def __call__(self, summary: ImportSummary) -> None:
-        now = time.monotonic()
-        if now - self.shown < 0.5:
-            return
-        self.shown = now
-        rate = summary.records / max(now - self.started, 1e-6)
-        written = sum(summary.outcomes.values())
-        click.echo(
-            f"\r{summary.records} records, {summary.html} HTML, {written} written, {rate:.0f} records/s ",
-            err=True,
-            nl=False,
-        )
-
-    def done(self) -> None:
-        click.echo("", err=True)
+def _import_progress(summary: ImportSummary, seconds: float) -> str:
+    """Records read and records/s."""
+    written = sum(summary.outcomes.values())
+    return f"{summary.records} records, {summary.html} HTML, {written} written, {summary.records / seconds:.0f} records/s"
 
 
 def register(group: click.Group) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import time
 from typing import TYPE_CHECKING
 
 import click
 
 from newsarchive.crawler.cli.context import CliContext, pass_cli
 from newsarchive.crawler.cli.import_command import parse_date
+from newsarchive.crawler.cli.progress_line import ProgressLine
 
 if TYPE_CHECKING:
     from newsarchive.crawler.reextract.summary import ReextractSummary
@@ -75,7 +75,7 @@ def reextract_command(
         everything=everything,
     )
     archive = cli.open_archive()
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = ProgressLine(_reextract_progress) if sys.stderr.isatty() else None
     try:
         options = ReextractOptions(filters=filters, workers=workers, dry_run=dry_run)
         summary = Reextractor(archive, options, progress=progress).run()
@@ -90,27 +90,12 @@ def reextract_command(
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.to_text())
 
 
-class _Progress:
-    """One line on stderr, rewritten at most twice a second: articles and captures per second."""
-
-    def __init__(self) -> None:
-        self.started = self.shown = time.monotonic()
-
-    def __call__(self, summary: ReextractSummary) -> None:
-        now = time.monotonic()
-        if now - self.shown < 0.5:
-            return
-        self.shown = now
-        rate = summary.captures / max(now - self.started, 1e-6)
-        click.echo(
-            f"\r{summary.articles} articles, {summary.captures} captures, {summary.changed} changed, "
-            f"{rate:.0f} captures/s ",
-            err=True,
-            nl=False,
-        )
-
-    def done(self) -> None:
-        click.echo("", err=True)
+def _reextract_progress(summary: ReextractSummary, seconds: float) -> str:
+    """Articles and captures per second."""
+    return (
+        f"{summary.articles} articles, {summary.captures} captures, {summary.changed} changed, "
+        f"{summary.captures / seconds:.0f} captures/s"
+    )
 
 
 def register(group: click.Group) -> None:
