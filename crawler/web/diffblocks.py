@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newsarchive.crawler.web.diffview import OpSides
 from newsarchive.storage.write.versions import DiffOp
 
 CONTEXT = 1  # unchanged paragraphs kept open on each side of a change
@@ -19,20 +20,8 @@ MIN_FOLD = 2  # a fold hides at least this many paragraphs (hiding one saves not
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(OpSides):
     ops: list[DiffOp]
-
-    @property
-    def changed(self) -> bool:
-        return any(op.op != "equal" for op in self.ops)
-
-    @property
-    def old_side(self) -> list[DiffOp]:
-        return [op for op in self.ops if op.op != "insert"]
-
-    @property
-    def new_side(self) -> list[DiffOp]:
-        return [op for op in self.ops if op.op != "delete"]
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,10 @@ from newsarchive.storage.write.versions import DiffOp
 FIELDS = (("title", "Headline"), ("text", "Text"), ("captions", "Captions"))
 
 
-@dataclass(frozen=True)
-class FieldDiff:
-    name: str
-    label: str
-    ops: list[DiffOp] = field(default_factory=list)
-    level: str = "words"  # "paragraphs" or "text" when the diff was too large for words
+class OpSides:
+    """What a run of diff operations shows: whether it changed, and its old and new side."""
+
+    ops: list[DiffOp]
 
     @property
     def changed(self) -> bool:
@@ -35,6 +33,14 @@ class FieldDiff:
     @property
     def new_side(self) -> list[DiffOp]:
         return [op for op in self.ops if op.op != "delete"]
+
+
+@dataclass(frozen=True)
+class FieldDiff(OpSides):
+    name: str
+    label: str
+    ops: list[DiffOp] = field(default_factory=list)
+    level: str = "words"  # "paragraphs" or "text" when the diff was too large for words
 
     def to_dict(self) -> dict[str, Any]:
         return {
