@@ -19,7 +19,7 @@ from newsarchive.crawler.web.replay_paths import replay_path
 from newsarchive.crawler.web.replay_rewrite import rewrite_html
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.research.mementos import Memento, held
-from newsarchive.storage.warc.store import StoredResponse, read_response
+from newsarchive.storage.warc.store import StoredResponse, read_capture_response
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CSS_TYPE = "text/css"
@@ -59,7 +59,7 @@ def _css_text(body: bytes) -> str:
 
 def read_memento(archive: Archive, memento: Memento) -> StoredResponse:
     try:
-        return read_response(archive.config.warc_dir, memento.location)
+        return read_capture_response(archive.config.warc_dir, memento.location, memento.body_sha256)
     except (OSError, ValueError) as exc:
         # The row points at a record that is missing or not a response: say so, change nothing.
         raise RequestError(

@@ -41,6 +41,7 @@ class Memento:
     content_type: str | None
     article_id: int | None
     version_id: int | None
+    body_sha256: str | None = None  # the digest the capture recorded: replay checks the bytes against it
 
     @property
     def stamp(self) -> str:
@@ -102,6 +103,7 @@ _COLUMNS = (
     Capture.content_type,
     Capture.article_id,
     Capture.version_id,
+    Capture.body_sha256,
 )
 
 
@@ -127,6 +129,7 @@ def _mementos_of(session: Session, url: str) -> list[Memento]:
             content_type=row.content_type,
             article_id=row.article_id,
             version_id=row.version_id,
+            body_sha256=row.body_sha256,
         )
         by_second[memento.stamp] = memento  # the later capture of a second wins
     return list(by_second.values())

@@ -15,6 +15,7 @@ with the index.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -50,6 +51,28 @@ def read_response(directory: str | Path, location: WarcLocation) -> StoredRespon
                 return _resolved(path, record)
             return _stored(record, _response_body(record))
     raise ValueError(f"no WARC record at {location.file}:{location.offset}")
+
+
+def read_capture_response(
+    directory: str | Path, location: WarcLocation, body_sha256: str | None
+) -> StoredResponse:
+    """`read_response` for a capture row: the body is checked against the digest the capture recorded.
+
+    WARC files are named by day and serial, so once a file is moved away or
+    deleted its name can be taken again, and a capture's location may then
+    hold a well-formed record of another fetch (even of the same URL, since
+    edited). Every reader that takes the bytes as this capture's (replay, the
+    notebook, re-extraction) goes through here, so none serves or re-reads
+    another fetch's page as this one. ValueError when the bytes differ; rows
+    written before digests were recorded (None) are read unchecked.
+    """
+    stored = read_response(directory, location)
+    if body_sha256 and hashlib.sha256(stored.body).hexdigest() != body_sha256:
+        raise ValueError(
+            f"the record at {location.file}:{location.offset} is not this capture's "
+            "(other bytes: the file's name taken again?)"
+        )
+    return stored
 
 
 def _response_body(record: ArcWarcRecord) -> bytes:

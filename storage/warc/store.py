@@ -56,7 +56,7 @@ from newsarchive.storage.warc.check import (
 )
 from newsarchive.storage.warc.compress import gzip_compressor
 from newsarchive.storage.warc.payloads import Original, PayloadIndex
-from newsarchive.storage.warc.reading import read_response, record_id_at
+from newsarchive.storage.warc.reading import read_capture_response, read_response, record_id_at
 from newsarchive.storage.warc.records import StoredResponse, WarcLocation
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "WarcLocation",
     "WarcScan",
     "WarcStore",
+    "read_capture_response",
     "read_response",
     "repair",
     "repair_directory",

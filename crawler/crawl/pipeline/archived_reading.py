@@ -11,8 +11,7 @@ from pathlib import Path
 
 from newsarchive.crawler.crawl.pipeline.page_rules import unusable_extraction
 from newsarchive.storage.fetch import ExtractedArticle
-from newsarchive.storage.warc.store import WarcLocation, read_response
-from newsarchive.storage.write.dedup import sha256_bytes
+from newsarchive.storage.warc.store import WarcLocation, read_capture_response
 from newsarchive.storage.write.rebuild import ArchivedCapture
 
 # Why an article is left as it was when the current extractor reads no article in one of its captures.
@@ -22,27 +21,19 @@ NO_ARTICLE = "the current extractor finds no article in a capture"
 def raw_body(warc_dir: Path, capture: ArchivedCapture) -> bytes:
     """The capture's response body as archived; OSError or ValueError if it cannot be read.
 
-    The body is checked against the capture's recorded digest: WARC files are
-    named by day and serial, so once a file is moved away or deleted its name
-    is taken again, and the capture's location may then hold a well-formed
-    record of another fetch (even of the same URL, with the page since edited).
-    Read as this capture's, it would rewrite the article's history.
+    The body is checked against the capture's recorded digest
+    (read_capture_response): read as this capture's, another fetch's record
+    under a reused file name would rewrite the article's history.
     """
     if not capture.warc_file:
         raise ValueError("no WARC record")
     location = WarcLocation(capture.warc_file, capture.warc_offset, capture.warc_length or -1)
     try:
-        body = read_response(warc_dir, location).body
+        return read_capture_response(warc_dir, location, capture.body_sha256).body
     except (OSError, ValueError):
         raise
     except Exception as exc:  # the WARC reader's own errors: other bytes at that offset, a damaged record
         raise ValueError(f"unreadable WARC record: {exc}") from exc
-    if capture.body_sha256 and sha256_bytes(body) != capture.body_sha256:
-        raise ValueError(
-            f"the record at {capture.warc_file}:{capture.warc_offset} is not this capture's "
-            "(other bytes: the file's name taken again?)"
-        )
-    return body
 
 
 def refused(article: ExtractedArticle) -> str | None:

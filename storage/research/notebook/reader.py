@@ -34,7 +34,7 @@ from newsarchive.storage.research.notebook.records import (
 )
 from newsarchive.storage.research.read import NotFound, find_article, get_version
 from newsarchive.storage.research.search.query import MAX_LIMIT, SearchQuery, search, select_versions
-from newsarchive.storage.warc.store import StoredResponse, WarcLocation, read_response
+from newsarchive.storage.warc.store import StoredResponse, WarcLocation, read_capture_response
 
 BATCH = 500  # rows per round trip while streaming
 ArticleRef = ArticleRecord | int | str  # a record, an id, or a URL it was captured from
@@ -110,11 +110,15 @@ class ArchiveReader:
             return DiffRecord.of(version_diff(old, new), article.canonical_url, old, new)
 
     def response(self, capture: CaptureRecord) -> StoredResponse:
-        """The raw HTTP response of a capture, read back from its WARC record."""
+        """The raw HTTP response of a capture, read back from its WARC record.
+
+        ValueError if the record there is not this capture's (its body does not
+        hash to the digest the capture recorded).
+        """
         if capture.warc_file is None or capture.warc_offset is None:
             raise NotFound(f"capture {capture.id} has no WARC record ({capture.outcome})")
         location = WarcLocation(capture.warc_file, capture.warc_offset, capture.warc_length or 0)
-        return read_response(self.archive.config.warc_dir, location)
+        return read_capture_response(self.archive.config.warc_dir, location, capture.body_sha256)
 
     # -- streams -------------------------------------------------------------------------
 

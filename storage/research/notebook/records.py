@@ -124,6 +124,7 @@ class CaptureRecord:
     warc_file: str | None
     warc_offset: int | None
     warc_length: int | None
+    body_sha256: str | None = None  # what the WARC record's body must hash to
 
     @classmethod
     def of(cls, capture: Capture) -> CaptureRecord:
@@ -145,6 +146,7 @@ class CaptureRecord:
             warc_file=capture.warc_file,
             warc_offset=capture.warc_offset,
             warc_length=capture.warc_length,
+            body_sha256=capture.body_sha256,
         )
 
 
