@@ -25,6 +25,7 @@ from newsarchive.crawler.web.app import create_app
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from newsarchive.storage.models import Capture
+from newsarchive.storage.research.mementos import stamp
 from newsarchive.storage.research.notebook import open_archive
 from tests.helpers import capture
 from tests.site.server import NewsSite
@@ -70,11 +71,13 @@ def test_the_notebook_refuses_another_fetchs_bytes(
             archive.response(row)
 
 
-def test_replay_refuses_another_fetchs_bytes(misplaced: tuple[str, Capture], archive_config: ArchiveConfig) -> None:
+def test_replay_refuses_another_fetchs_bytes(
+    misplaced: tuple[str, Capture], archive_config: ArchiveConfig
+) -> None:
     url, row = misplaced
-    stamp = row.fetched_at.replace(tzinfo=row.fetched_at.tzinfo or UTC).astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    at = stamp(row.fetched_at.replace(tzinfo=row.fetched_at.tzinfo or UTC))
     with TestClient(create_app(archive_config)) as client:
-        document = client.get(f"/web/{stamp}if_/{url}")  # the framed document: the archived bytes
+        document = client.get(f"/web/{at}if_/{url}")  # the framed document: the archived bytes
         assert document.status_code == 500, document.text[:500]
         assert EDITED not in document.text
         assert "is not this capture" in document.text  # the page escapes the apostrophe
