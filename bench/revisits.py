@@ -141,7 +141,10 @@ def build_pg(archive: Archive, count: int, years: float, now: datetime) -> None:
         with cursor.copy(f"COPY captures ({', '.join(CAPTURE_COLUMNS)}) FROM STDIN") as copy:
             for _article, capture in synthesise(count, years, now):
                 copy.write_row(
-                    tuple(json.dumps(capture["headers"]) if c == "headers" else capture.get(c, False) for c in CAPTURE_COLUMNS)
+                    tuple(
+                        json.dumps(capture["headers"]) if c == "headers" else capture.get(c, False)
+                        for c in CAPTURE_COLUMNS
+                    )
                 )
         raw.commit()
     finally:
@@ -180,7 +183,9 @@ def _analyze(archive: Archive, started: float) -> float:
             connection.execute(text("SELECT setval('captures_id_seq', (SELECT max(id) FROM captures))"))
             connection.commit()
         # Only these tables: a bare VACUUM would go through every schema of the shared database.
-        statement = "VACUUM ANALYZE articles, captures" if connection.dialect.name == "postgresql" else "ANALYZE"
+        statement = (
+            "VACUUM ANALYZE articles, captures" if connection.dialect.name == "postgresql" else "ANALYZE"
+        )
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text(statement))
     return time.perf_counter() - started
 
@@ -197,7 +202,9 @@ class CpuClock:
         total = {}
         with self.archive.engine.connect() as connection:
             pids = connection.execute(
-                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
             ).scalars()
             for pid in pids:
                 try:
@@ -242,7 +249,10 @@ def measure_selection(archive: Archive, now: datetime, args: argparse.Namespace)
     for label, (when, limit) in passes.items():
         due_articles(archive.sessions, now=when, limit=limit)  # warm the cache, as a running archive is
         best = min(
-            (timed(clock, lambda w=when, n=limit: due_articles(archive.sessions, now=w, limit=n)) for _ in range(3)),
+            (
+                timed(clock, lambda w=when, n=limit: due_articles(archive.sessions, now=w, limit=n))
+                for _ in range(3)
+            ),
             key=lambda t: t.seconds,
         )
         results[label] = {"due": len(best.result), "seconds": best.seconds, "cpu": best.cpu}
@@ -290,7 +300,10 @@ def measure_handout(redis_url: str, due: list[DueArticle]) -> dict[str, Any]:
         ids = [p.due.article_id for p in leased]
         assert len(ids) == len(set(ids)) == len(due), "every article leased exactly once"
         acked = timed_plain(
-            lambda: sum(queue.ack([(p.token, p.due.article_id) for p in leased[i : i + 500]]) for i in range(0, len(leased), 500))
+            lambda: sum(
+                queue.ack([(p.token, p.due.article_id) for p in leased[i : i + 500]])
+                for i in range(0, len(leased), 500)
+            )
         )
         assert acked.result == len(due)
         assert queue.status().drained
@@ -330,7 +343,9 @@ def pg_schema_url(server: str, schema: str) -> str:
     from sqlalchemy.engine import make_url
 
     url = make_url(server)
-    return url.set(query={**url.query, "options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    return url.set(query={**url.query, "options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
 
 
 def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -364,9 +379,14 @@ def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 load = os.getloadavg()[0]
                 built = build(archive, args.articles, args.years, now)
                 stamp.write_text(now.isoformat())
-                print(f"{name}: built {args.articles} articles in {built:.0f} s (load {load:.1f})", file=sys.stderr)
+                print(
+                    f"{name}: built {args.articles} articles in {built:.0f} s (load {load:.1f})",
+                    file=sys.stderr,
+                )
             with archive.sessions() as session:
-                scheduled = session.scalar(text("SELECT count(*) FROM articles WHERE next_check_at IS NOT NULL"))
+                scheduled = session.scalar(
+                    text("SELECT count(*) FROM articles WHERE next_check_at IS NOT NULL")
+                )
             selection = measure_selection(archive, now, args)
             backlog = selection.pop("_backlog")
             result = {
@@ -378,7 +398,9 @@ def run_backend(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 "load_after_selection": os.getloadavg()[0],
             }
             if not args.no_redis:
-                result["handout"] = measure_handout(args.redis or os.environ.get("NEWSARCHIVE_TEST_REDIS") or DEFAULT_REDIS, backlog)
+                result["handout"] = measure_handout(
+                    args.redis or os.environ.get("NEWSARCHIVE_TEST_REDIS") or DEFAULT_REDIS, backlog
+                )
                 result["load_after_handout"] = os.getloadavg()[0]
             return result
     finally:
@@ -397,7 +419,9 @@ def report(name: str, r: dict[str, Any]) -> None:
         print(f"  built in {r['built_seconds']:.0f} s")
     print(f"  plan: {r['plan']}")
     for label, s in r["selection"].items():
-        print(f"  selection, {label}: {s['due']} due, {s['seconds'] * 1000:.0f} ms wall, {s['cpu'] * 1000:.0f} ms CPU")
+        print(
+            f"  selection, {label}: {s['due']} due, {s['seconds'] * 1000:.0f} ms wall, {s['cpu'] * 1000:.0f} ms CPU"
+        )
     print(f"  load average after the selection: {r['load_after_selection']:.1f}")
     h = r.get("handout")
     if h:
@@ -414,7 +438,9 @@ def report(name: str, r: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--years", type=float, default=2.0)
     parser.add_argument("--pass-minutes", type=float, default=5.0, help="The scheduler's revisit interval.")

@@ -229,7 +229,9 @@ def revisit(
     if urls and every:
         raise click.UsageError("give URLs or --all, not both")
     if queue_only and not redis_url:
-        raise click.UsageError("--queue-only queues for Redis workers: give --redis (or NEWSARCHIVE_REDIS_URL)")
+        raise click.UsageError(
+            "--queue-only queues for Redis workers: give --redis (or NEWSARCHIVE_REDIS_URL)"
+        )
 
     sources = load(cli, sources_file, required=False)
     archive = cli.open_archive()
@@ -250,7 +252,9 @@ def revisit(
     try:
         run = run_overrides(cli, overrides, no_throttle)
         if redis_url:
-            report = _distributed_revisit(archive, sources, redis_url, run, select, bool(urls or every), queue_only)
+            report = _distributed_revisit(
+                archive, sources, redis_url, run, select, bool(urls or every), queue_only
+            )
             if report is None:
                 return
         else:
@@ -272,7 +276,11 @@ def _distributed_revisit(
 ) -> PassReport | None:
     """Coordinate (queue the pass once), then, unless queue_only, work on it; None when only queueing."""
     from newsarchive.crawler.crawl.distributed.revisit_queue import RevisitQueue
-    from newsarchive.crawler.crawl.distributed.revisits import coordinate, politeness_gaps, revisit_worker_pass
+    from newsarchive.crawler.crawl.distributed.revisits import (
+        coordinate,
+        politeness_gaps,
+        revisit_worker_pass,
+    )
     from newsarchive.crawler.crawl.distributed.workers import DEFAULT_IDLE_SECONDS, connect
     from newsarchive.crawler.crawl.runner import build_settings
 

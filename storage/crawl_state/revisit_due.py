@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.storage.models import Article, Capture
-
 
 # Articles whose validators one query looks up (well under every backend's bound-parameter limit).
 LOOKUP_BATCH = 500
@@ -71,11 +69,13 @@ def next_due(sessions: sessionmaker[Session], *, source: str | None = None) -> d
 
 
 def due_entry(session: Session, article: Article) -> DueArticle:
-    return _entry(article.id, article.canonical_url, article.source, _validators(session, [article.id]).get(article.id))
+    return _entry(
+        article.id, article.canonical_url, article.source, _validators(session, [article.id]).get(article.id)
+    )
 
 
-def _validators(session: Session, article_ids: list[int]) -> dict[int, Row[Any]]:
-    """Each article's newest capture that kept validators worth sending: (article_id, requested_url, headers).
+def _validators(session: Session, article_ids: list[int]) -> dict[int, tuple[str, dict[str, str]]]:
+    """Each article's newest capture whose validators are worth sending: its (requested URL, headers).
 
     One query per batch of articles, not one per article (a selection of
     30,000 due articles made 30,000 round trips).
@@ -94,15 +94,17 @@ def _validators(session: Session, article_ids: list[int]) -> dict[int, Row[Any]]
     rows = session.execute(
         select(Capture.article_id, Capture.requested_url, Capture.headers).where(Capture.id.in_(newest))
     )
-    return {row.article_id: row for row in rows}
+    return {
+        row.article_id: (row.requested_url, row.headers or {}) for row in rows if row.article_id is not None
+    }
 
 
-def _entry(article_id: int, canonical_url: str, source: str | None, capture: Row[Any] | None) -> DueArticle:
+def _entry(
+    article_id: int, canonical_url: str, source: str | None, capture: tuple[str, dict[str, str]] | None
+) -> DueArticle:
     if capture is None:
         return DueArticle(article_id, canonical_url, source)
-    headers = capture.headers or {}
+    requested_url, headers = capture
     # Revisit the URL that was fetched, not a canonical the page declared: that is
     # the one whose validators we hold.
-    return DueArticle(
-        article_id, capture.requested_url, source, headers.get("etag"), headers.get("last-modified")
-    )
+    return DueArticle(article_id, requested_url, source, headers.get("etag"), headers.get("last-modified"))

@@ -45,7 +45,10 @@ def test_queueing_is_idempotent_by_article_while_queued_or_leased(redis_url: Red
 
 def test_a_domains_turns_are_spaced_by_its_gap_across_all_poppers(redis_url: RedisFrontier) -> None:
     one, other = _queue(redis_url), _queue(redis_url)  # two workers
-    one.enqueue([_due(i, "slow.test") for i in range(3)] + [_due(10, "fast.test")], gap=lambda d: 0.0 if "fast" in d.url else 1.0)
+    one.enqueue(
+        [_due(i, "slow.test") for i in range(3)] + [_due(10, "fast.test")],
+        gap=lambda d: 0.0 if "fast" in d.url else 1.0,
+    )
     got = [one.pop(), other.pop(), one.pop()]
     hosts = sorted(p.due.url.split("/")[2] for p in got if isinstance(p, Leased))
     assert hosts == ["fast.test", "slow.test"]  # one of slow.test, then it waits its turn
@@ -122,7 +125,9 @@ def test_two_coordinators_starting_at_once_select_once(redis_url: RedisFrontier)
 
     outcomes = []
     threads = [
-        threading.Thread(target=lambda: outcomes.append(coordinate(_queue(redis_url), select, lambda _d: 0.0)))
+        threading.Thread(
+            target=lambda: outcomes.append(coordinate(_queue(redis_url), select, lambda _d: 0.0))
+        )
         for _ in range(2)
     ]
     for t in threads:

@@ -65,7 +65,11 @@ class Arrivals:
 
 
 def _stories() -> list[Story]:
-    return [Story(host, f"/rv/{host.split('.')[1]}-{n}.html", f"Harbour report {n} from {host}") for host in HOSTS for n in range(PER_HOST)]
+    return [
+        Story(host, f"/rv/{host.split('.')[1]}-{n}.html", f"Harbour report {n} from {host}")
+        for host in HOSTS
+        for n in range(PER_HOST)
+    ]
 
 
 def _serve(web: NewsWeb, story: Story) -> None:
@@ -114,13 +118,17 @@ def _finish(worker: subprocess.Popen[str]) -> dict[str, Any]:
 def _revisit_captures(config: ArchiveConfig) -> dict[str, int]:
     with Archive(config, migrate=False) as archive, archive.sessions() as session:
         rows = session.execute(
-            select(Capture.requested_url, func.count()).where(Capture.via == "revisit").group_by(Capture.requested_url)
+            select(Capture.requested_url, func.count())
+            .where(Capture.via == "revisit")
+            .group_by(Capture.requested_url)
         )
         return {url: n for url, n in rows}
 
 
 @pytest.fixture
-def archived(tmp_path: Path, pg_url: str, news_web: NewsWeb) -> tuple[ArchiveConfig, list[Story], list[Story]]:
+def archived(
+    tmp_path: Path, pg_url: str, news_web: NewsWeb
+) -> tuple[ArchiveConfig, list[Story], list[Story]]:
     """The articles archived once, then some edited on their sites, and all due for a check."""
     config = ArchiveConfig(home=tmp_path / "home", db_url=pg_url)
     Archive(config).close()
@@ -191,7 +199,9 @@ def test_revisits_survive_a_killed_worker_and_catch_each_edit_once(
     assert all(n <= 2 for n in done.values())
     assert len(twice) <= len(abandoned)
     assert sum(r["totals"]["fetched"] for r in reports) == len(stories) - sum(before.values()) + len(twice)
-    assert sum(r["totals"]["new_version"] for r in reports) + _new_versions_before(config, before) == len(edited)
+    assert sum(r["totals"]["new_version"] for r in reports) + _new_versions_before(config, before) == len(
+        edited
+    )
 
     # Each edit became exactly one new version; the others stayed at one.
     edited_urls = {news_web.url(s.host, s.path) for s in edited}
@@ -204,7 +214,11 @@ def test_revisits_survive_a_killed_worker_and_catch_each_edit_once(
     # Politeness across workers: two workers fetched from every host at once, yet
     # each host's requests arrived spaced by about the gap.
     for host in HOSTS:
-        times = sorted(t for t, path in arrivals.times.get(host, []) if path.startswith("/rv/") and t >= survivors_started)
+        times = sorted(
+            t
+            for t, path in arrivals.times.get(host, [])
+            if path.startswith("/rv/") and t >= survivors_started
+        )
         if len(times) > 2:
             assert times[-1] - times[0] >= (len(times) - 1) * GAP * 0.6, (host, times)
 
@@ -216,7 +230,11 @@ def _new_versions_before(config: ArchiveConfig, before: dict[str, int]) -> int:
             session.scalar(
                 select(func.count())
                 .select_from(Capture)
-                .where(Capture.via == "revisit", Capture.outcome == "new_version", Capture.requested_url.in_(list(before)))
+                .where(
+                    Capture.via == "revisit",
+                    Capture.outcome == "new_version",
+                    Capture.requested_url.in_(list(before)),
+                )
             )
             or 0
         )

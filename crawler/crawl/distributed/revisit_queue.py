@@ -290,7 +290,9 @@ class RevisitQueue:
             score = base + rank * 1e-6
             batch += [article.article_id, encode(article, score), domain_of(article.url), score, gap(article)]
             if len(batch) >= 5 * ENQUEUE_BATCH:
-                added += int(self._enqueue(keys=[k.items, k.ready, k.gap, k.next], args=[k.queue_prefix, *batch]))
+                added += int(
+                    self._enqueue(keys=[k.items, k.ready, k.gap, k.next], args=[k.queue_prefix, *batch])
+                )
                 batch = []
         if batch:
             added += int(self._enqueue(keys=[k.items, k.ready, k.gap, k.next], args=[k.queue_prefix, *batch]))
@@ -330,7 +332,9 @@ class RevisitQueue:
         """Articles of expired leases back in their domains' queues (atomic: never twice)."""
         k = self.keys
         return int(
-            self._requeue(keys=[k.items, k.ready, k.next, k.leases, k.deadlines], args=[k.queue_prefix, limit])
+            self._requeue(
+                keys=[k.items, k.ready, k.next, k.leases, k.deadlines], args=[k.queue_prefix, limit]
+            )
         )
 
     def status(self) -> RevisitQueueStatus:

@@ -29,7 +29,9 @@ def conditional_headers(due: DueArticle) -> dict[str, str]:
     return headers
 
 
-def revisit_request(due: DueArticle, callback: Any, errback: Any, meta: dict[str, Any] | None = None) -> scrapy.Request:
+def revisit_request(
+    due: DueArticle, callback: Any, errback: Any, meta: dict[str, Any] | None = None
+) -> scrapy.Request:
     """The conditional fetch of one due article (a local revisit's and a Redis worker's alike)."""
     context = FetchContext(requested_url=due.url, via="revisit", source=due.source)
     return scrapy.Request(
