@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -140,3 +141,22 @@ def test_two_coordinators_starting_at_once_select_once(redis_url: RedisFrontier)
     # A third, later, joins the pass under way instead of selecting again.
     late = coordinate(_queue(redis_url), select, lambda _d: 0.0)
     assert not late.selected and len(selections) == 1 and late.status.queued == 20
+
+
+def test_the_frontier_command_shows_the_revisit_queue(redis_url: RedisFrontier) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.crawler.cli.distributed_commands import frontier
+
+    queue = _queue(redis_url, lease=1)
+    queue.enqueue([_due(1, "a.test"), _due(2, "b.test"), _due(3, "b.test")])
+    assert isinstance(queue.pop(), Leased)
+    time.sleep(1.2)
+    args = ["--redis", redis_url.url, "--prefix", redis_url.prefix]
+    shown = CliRunner().invoke(frontier, [*args, "--json"])
+    assert shown.exit_code == 0, shown.output
+    revisits = json.loads(shown.output)["revisits"]
+    assert revisits["queued"] == 2 and revisits["leased"] == 1 and revisits["expired"] == 1
+    assert not revisits["drained"]
+    line = CliRunner().invoke(frontier, args).output.splitlines()[-1]
+    assert line.startswith("revisits queued 2 over ") and "leased 1 (1 expired)" in line
