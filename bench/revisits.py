@@ -273,7 +273,9 @@ def measure_handout(redis_url: str, due: list[DueArticle]) -> dict[str, Any]:
     queue = RevisitQueue(server, prefix, lease_seconds=600)
     try:
         before = used_memory(server)
+        redis_cpu = redis_cpu_seconds(server)
         pushed = timed_plain(lambda: queue.enqueue(due))
+        push_redis_cpu = redis_cpu_seconds(server) - redis_cpu
         queued_memory = used_memory(server) - before
         half = len(due) // 2
         leased: list[Leased] = []
@@ -283,7 +285,9 @@ def measure_handout(redis_url: str, due: list[DueArticle]) -> dict[str, Any]:
             while len(into) < n and isinstance(got := q.pop(), Leased):
                 into.append(got)
 
+        redis_cpu, own_cpu = redis_cpu_seconds(server), time.process_time()
         one = timed_plain(lambda: pop_some(half, leased))
+        pop_redis_cpu, pop_own_cpu = redis_cpu_seconds(server) - redis_cpu, time.process_time() - own_cpu
         shares: list[list[Leased]] = [[] for _ in range(4)]
         rest = len(due) - len(leased)
 
@@ -312,6 +316,11 @@ def measure_handout(redis_url: str, due: list[DueArticle]) -> dict[str, Any]:
             "items": n,
             "queued_per_s": n / pushed.seconds,
             "leased_per_s_one_client": half / one.seconds,
+            # CPU per item: this client's, and the Redis server's (all its clients: an upper bound
+            # on a shared server), which load on the machine does not inflate as it does wall time.
+            "queue_redis_cpu_us_per_item": push_redis_cpu / n * 1e6,
+            "pop_client_cpu_us_per_item": pop_own_cpu / half * 1e6,
+            "pop_redis_cpu_us_per_item": pop_redis_cpu / half * 1e6,
             "leased_per_s_four_threads": (n - half) / four.seconds,
             "acked_per_s_batched": n / acked.seconds,
             "memory_per_queued_item": queued_memory / n,
@@ -320,6 +329,11 @@ def measure_handout(redis_url: str, due: list[DueArticle]) -> dict[str, Any]:
     finally:
         queue.clear()
         server.close()
+
+
+def redis_cpu_seconds(server: Any) -> float:
+    cpu = server.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
 
 
 def timed_plain(work: Callable[[], Any]) -> Timed:
@@ -429,6 +443,10 @@ def report(name: str, r: dict[str, Any]) -> None:
             f"  hand-out of {h['items']} items: queued {h['queued_per_s']:.0f}/s, leased "
             f"{h['leased_per_s_one_client']:.0f}/s (one client) {h['leased_per_s_four_threads']:.0f}/s "
             f"(four threads), acknowledged {h['acked_per_s_batched']:.0f}/s (batches of 500)"
+        )
+        print(
+            f"  CPU per item: queue {h['queue_redis_cpu_us_per_item']:.0f} us in Redis; lease "
+            f"{h['pop_client_cpu_us_per_item']:.0f} us in the client, {h['pop_redis_cpu_us_per_item']:.0f} us in Redis"
         )
         print(
             f"  Redis memory: {h['memory_per_queued_item']:.0f} B per queued item, "
