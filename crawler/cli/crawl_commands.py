@@ -220,6 +220,8 @@ def revisit(
     A deleted article (404, 410, a redirect to the home page) gets a "gone"
     event in its history; nothing is deleted. Given URLs, or --all, checks
     those articles now, due or not (a URL not in the archive: exit 2, nothing fetched).
+    With --redis the pass is shared: queued once in Redis, fetched by every
+    `revisit --redis` process under leases (docs/deploy.md).
     """
     stop_cleanly()
     from newsarchive.crawler.crawl.crawling import revisit_pass
