@@ -17,11 +17,12 @@ from newsarchive.crawler.cli.sources_file import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from newsarchive.crawler.crawl.crawling import PassReport
     from newsarchive.crawler.crawl.sources import Source
     from newsarchive.storage.archive import Archive
+    from newsarchive.storage.crawl_state.revisit_due import DueArticle
 
 # Exit statuses cron can tell apart (EXIT_BAD_SOURCES: sources_file.py).
 EXIT_SOURCE_FAILED = 1
@@ -188,6 +189,18 @@ def crawl(
 @no_throttle_option
 @overrides_option
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object.")
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="NEWSARCHIVE_REDIS_URL",
+    help="Share the pass with other workers through this Redis (docs/deploy.md): queue the due "
+    "articles once, then fetch a share of them.",
+)
+@click.option(
+    "--queue-only",
+    is_flag=True,
+    help="With --redis: queue the due articles for the workers, fetch nothing.",
+)
 @pass_cli
 def revisit(
     cli: CliContext,
@@ -199,12 +212,16 @@ def revisit(
     no_throttle: bool,
     overrides: tuple[str, ...],
     as_json: bool,
+    redis_url: str | None,
+    queue_only: bool,
 ) -> None:
     """Fetch archived articles that are due for a check: edits become new versions.
 
     A deleted article (404, 410, a redirect to the home page) gets a "gone"
     event in its history; nothing is deleted. Given URLs, or --all, checks
     those articles now, due or not (a URL not in the archive: exit 2, nothing fetched).
+    With --redis the pass is shared: queued once in Redis, fetched by every
+    `revisit --redis` process under leases (docs/deploy.md).
     """
     stop_cleanly()
     from newsarchive.crawler.crawl.crawling import revisit_pass
@@ -213,25 +230,76 @@ def revisit(
 
     if urls and every:
         raise click.UsageError("give URLs or --all, not both")
+    if queue_only and not redis_url:
+        raise click.UsageError(
+            "--queue-only queues for Redis workers: give --redis (or NEWSARCHIVE_REDIS_URL)"
+        )
 
     sources = load(cli, sources_file, required=False)
     archive = cli.open_archive()
-    try:
+
+    def select() -> Sequence[DueArticle]:
         if urls or every:
             due, unknown = articles_now(archive.sessions, urls, source=source_name, limit=limit)
             for url in unknown:
                 click.echo(f"error: {url}: not in the archive (capture it first)", err=True)
             if unknown:
                 sys.exit(EXIT_BAD_SOURCES)
+            return due
+        due = due_articles(archive.sessions, source=source_name, limit=limit)
+        if not due:
+            _say_when_next_due(archive, source_name)
+        return due
+
+    try:
+        run = run_overrides(cli, overrides, no_throttle)
+        if redis_url:
+            report = _distributed_revisit(
+                archive, sources, redis_url, run, select, bool(urls or every), queue_only
+            )
+            if report is None:
+                return
         else:
-            due = due_articles(archive.sessions, source=source_name, limit=limit)
-            if not due:
-                _say_when_next_due(archive, source_name)
-        report = revisit_pass(archive, due, sources, run_overrides(cli, overrides, no_throttle))
+            report = revisit_pass(archive, select(), sources, run)
     finally:
         archive.close()
     print_summary(report, as_json)
     exit_for(report)
+
+
+def _distributed_revisit(
+    archive: Archive,
+    sources: Sequence[Source],
+    redis_url: str,
+    overrides: dict[str, Any],
+    select: Callable[[], Sequence[DueArticle]],
+    named: bool,
+    queue_only: bool,
+) -> PassReport | None:
+    """Coordinate (queue the pass once), then, unless queue_only, work on it; None when only queueing."""
+    from newsarchive.crawler.crawl.distributed.revisit_queue import RevisitQueue
+    from newsarchive.crawler.crawl.distributed.revisits import (
+        coordinate,
+        politeness_gaps,
+        revisit_worker_pass,
+    )
+    from newsarchive.crawler.crawl.distributed.workers import DEFAULT_IDLE_SECONDS, connect
+    from newsarchive.crawler.crawl.runner import build_settings
+
+    settings = build_settings(archive.config, overrides)
+    queue = RevisitQueue(
+        connect(redis_url),
+        settings.get("NEWSARCHIVE_REDIS_PREFIX"),
+        settings.getfloat("NEWSARCHIVE_REDIS_LEASE"),
+    )
+    done = coordinate(queue, select, politeness_gaps(sources, settings), force=named)
+    click.echo(done.why, err=True)
+    if queue_only:
+        return None
+    idle = overrides.get("MAX_IDLE_TIME_BEFORE_CLOSE")
+    return revisit_worker_pass(
+        archive, queue, sources, overrides, float(idle if idle is not None else DEFAULT_IDLE_SECONDS)
+    )
 
 
 def _say_when_next_due(archive: Archive, source: str | None) -> None:

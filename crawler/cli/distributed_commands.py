@@ -67,11 +67,18 @@ def enqueue(
 @prefix_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def frontier(redis_url: str, prefix: str, as_json: bool) -> None:
-    """The shared frontier: documents waiting and leased, requests queued and leased, URLs seen this pass."""
+    """The shared frontier: documents waiting and leased, requests queued and leased, URLs seen this pass; revisits."""
+    from newsarchive.crawler.crawl.distributed.revisit_queue import RevisitQueue
     from newsarchive.crawler.crawl.distributed.workers import connect, frontier_status
 
-    status = frontier_status(connect(redis_url), prefix)
-    data = {**status.__dict__, "drained": status.drained}
+    server = connect(redis_url)
+    status = frontier_status(server, prefix)
+    revisits = RevisitQueue(server, prefix).status()
+    data = {
+        **status.__dict__,
+        "drained": status.drained,
+        "revisits": {**revisits.__dict__, "drained": revisits.drained},
+    }
     if as_json:
         click.echo(json.dumps(data))
         return
@@ -79,6 +86,10 @@ def frontier(redis_url: str, prefix: str, as_json: bool) -> None:
         f"documents {status.start_urls} (leased {status.documents_leased}), "
         f"queued {status.queued}, leased {status.leased} "
         f"({status.expired} expired), seen this pass {status.seen}" + (" (drained)" if status.drained else "")
+    )
+    click.echo(
+        f"revisits queued {revisits.queued} over {revisits.domains} domain(s), leased {revisits.leased} "
+        f"({revisits.expired} expired)" + (" (drained)" if revisits.drained else "")
     )
 
 

@@ -118,3 +118,12 @@ def test_stored_jobs_hold_no_password_and_old_ones_are_rewritten(
         states = connection.execute(text("select job_state from apscheduler_jobs")).scalars().all()
     engine.dispose()
     assert len(states) == 2 and not any(SECRET.encode() in state for state in states)
+
+
+def test_in_redis_mode_the_revisit_job_only_queues(config: ArchiveConfig, tmp_path: Path) -> None:
+    """The Redis workers fetch the revisits; the scheduler's job queues them (`revisit --queue-only`)."""
+    local = SchedulerOptions(config, tmp_path / "sources.toml").revisit_command()
+    shared = SchedulerOptions(config, tmp_path / "sources.toml", redis_url=REDIS).revisit_command()
+    assert "--queue-only" not in local.argv and "NEWSARCHIVE_REDIS_URL" not in local.env
+    assert shared.argv[shared.argv.index("revisit") :][-3:] == ("--limit", "500", "--queue-only")
+    assert shared.env["NEWSARCHIVE_REDIS_URL"] == REDIS

@@ -78,7 +78,10 @@ class SchedulerOptions:
 
     def revisit_command(self) -> ChildCommand:
         limit = ["--limit", str(self.revisit_limit)]
-        args = ["revisit", "--sources", str(self.sources_file), *limit, *self.extra_args]
+        # In Redis mode the job only queues the due articles; the workers
+        # (`newsarchive revisit --redis` on their machines) fetch them.
+        queue_only = ["--queue-only"] if self.redis_url else []
+        args = ["revisit", "--sources", str(self.sources_file), *limit, *queue_only, *self.extra_args]
         return child_command(self.config, args, redis_url=self.redis_url, program=self.command)
 
 

@@ -29,6 +29,22 @@ def conditional_headers(due: DueArticle) -> dict[str, str]:
     return headers
 
 
+def revisit_request(
+    due: DueArticle, callback: Any, errback: Any, meta: dict[str, Any] | None = None
+) -> scrapy.Request:
+    """The conditional fetch of one due article (a local revisit's and a Redis worker's alike)."""
+    context = FetchContext(requested_url=due.url, via="revisit", source=due.source)
+    return scrapy.Request(
+        due.url,
+        callback=callback,
+        errback=errback,
+        headers=conditional_headers(due),
+        # A revisit is deliberate, and a 304 must reach the pipeline.
+        dont_filter=True,
+        meta={**(meta or {}), CONTEXT_KEY: context, "handle_httpstatus_list": [304]},
+    )
+
+
 class RevisitSpider(scrapy.Spider):
     name = "revisit"
 
@@ -38,16 +54,7 @@ class RevisitSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for due in self.due:
-            context = FetchContext(requested_url=due.url, via="revisit", source=due.source)
-            yield scrapy.Request(
-                due.url,
-                callback=self.parse,
-                errback=self.on_error,
-                headers=conditional_headers(due),
-                # A revisit is deliberate, and a 304 must reach the pipeline.
-                dont_filter=True,
-                meta={CONTEXT_KEY: context, "handle_httpstatus_list": [304]},
-            )
+            yield revisit_request(due, self.parse, self.on_error)
 
     def parse(self, response: Response) -> Iterator[PageItem]:
         yield page_item(response)
