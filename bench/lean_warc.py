@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -57,10 +58,19 @@ def record_types(home: Path) -> Counter[str]:
     return found
 
 
-def run(command: list[str]) -> None:
+def children_cpu() -> float:
+    # The commands' CPU and their reaped extraction workers', once each has exited.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str]) -> float:
+    """Run one newsarchive command; its CPU seconds (interpreter start-up included)."""
+    before = children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command[3:6])} failed:\n{done.stderr[-2000:]}")
+    return children_cpu() - before
 
 
 @dataclass
@@ -68,6 +78,8 @@ class Disk:
     after_crawl: int
     after: int
     records: Counter[str]
+    crawl_cpu: float = 0.0
+    revisit_cpu: float = 0.0
 
     @property
     def added(self) -> int:
@@ -78,12 +90,15 @@ def measure(work: Path, sources: Path, lean: bool, rounds: int) -> Disk:
     home = work / ("lean" if lean else "full")
     db_url = f"sqlite:///{home}.db"
     setting = ["-s", f"NEWSARCHIVE_WARC_REVISITS={lean}"]
-    run(newsarchive(home, db_url, "crawl", "--sources", str(sources), "--no-throttle", "--json", *setting))
+    crawl_cpu = run(
+        newsarchive(home, db_url, "crawl", "--sources", str(sources), "--no-throttle", "--json", *setting)
+    )
     after_crawl = warc_bytes(home)
+    revisit_cpu = 0.0
     for _ in range(rounds):
         make_all_due(db_url)
-        run(newsarchive(home, db_url, "revisit", "--no-throttle", "--json", *setting))
-    return Disk(after_crawl, warc_bytes(home), record_types(home))
+        revisit_cpu += run(newsarchive(home, db_url, "revisit", "--no-throttle", "--json", *setting))
+    return Disk(after_crawl, warc_bytes(home), record_types(home), crawl_cpu, revisit_cpu)
 
 
 def html_bytes(root: Path) -> int:
@@ -132,6 +147,14 @@ def main() -> None:
     print(f"records, revisit records: {dict(lean.records)}")
     saved = (full.added - lean.added) / max(1, args.pages * args.rounds)
     print(f"saved per unchanged re-fetch: {saved:,.0f} bytes")
+    # CPU of the whole commands (start-up included), so an upper bound per page;
+    # an unchanged 200 skips extraction (same bytes as the latest version).
+    fetches = max(1, args.pages * args.rounds)
+    print(
+        f"CPU ms per page, whole command: crawl {1000 * full.crawl_cpu / args.pages:.1f} (full)"
+        f" {1000 * lean.crawl_cpu / args.pages:.1f} (lean); unchanged 200 revisit"
+        f" {1000 * full.revisit_cpu / fetches:.1f} (full) {1000 * lean.revisit_cpu / fetches:.1f} (lean)"
+    )
 
 
 if __name__ == "__main__":
