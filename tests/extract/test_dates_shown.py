@@ -31,6 +31,9 @@ FAR = date(2100, 1, 1)
         ("03/01/2017 by A. Writer", "en-US", date(2017, 3, 1)),
         ("03/01/2017 by A. Writer", "en-GB", date(2017, 1, 3)),
         ("25/12/2024", "en", date(2024, 12, 25)),
+        ("By: FlowGuard EMEA on 04-ago-2021 5:11:10", "en-US", date(2021, 8, 4)),
+        ("Filed 12-Jan-2024", None, date(2024, 1, 12)),
+        ("part 12-Janus-2024", None, None),
         ("no date here, 2024 only", "en", None),
         ("February 30, 2024", "en", None),
     ],
@@ -214,3 +217,9 @@ def test_time_without_offset_may_be_utc_of_the_day_shown():
         H1 + "<p>November 18, 2019</p></article>", {**ARTICLE, "datePublished": "2019-11-19T02:24:00"}
     )
     assert _dates(html)[0] == "2019-11-19T02:24:00"
+
+
+def test_hyphenated_day_month_year_byline_when_nothing_is_declared():
+    # A log-style stamp in the page's other language ("ago" is agosto) just above the headline.
+    html = _page("<p>By: Pipe Works on 04-ago-2021 5:11:10</p>" + H1 + "<p>" + "Text. " * 30 + "</p></article>")
+    assert _dates(html)[0] == "2021-08-04"
