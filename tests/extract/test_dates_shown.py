@@ -223,3 +223,43 @@ def test_hyphenated_day_month_year_byline_when_nothing_is_declared():
     # A log-style stamp in the page's other language ("ago" is agosto) just above the headline.
     html = _page("<p>By: Pipe Works on 04-ago-2021 5:11:10</p>" + H1 + "<p>" + "Text. " * 30 + "</p></article>")
     assert _dates(html)[0] == "2021-08-04"
+
+
+def test_only_a_modified_date_gives_no_publication_date():
+    # The page declares and prints only its revision: that is not when it was published.
+    html = _page(
+        H1 + "<p>By Jane Doe · Updated March 3, 2025</p><p>" + "Body text. " * 30 + "</p></article>",
+        {**ARTICLE, "dateModified": "2025-03-03T09:00:00+00:00"},
+    )
+    assert _dates(html) == (None, "2025-03-03T09:00:00+00:00")
+
+
+def test_updated_byline_over_an_older_declared_publication_stays_the_update():
+    # Tried and dropped (issue 19): taking the only "Updated" date shown as the publication date
+    # is right for as many wcxb pages as it is wrong for; the declared publication stands.
+    html = _page(
+        H1 + "<p>By Jane Doe</p><p>Last updated: August 19, 2025</p></article>",
+        {**ARTICLE, "datePublished": "2025-01-29T20:47:55+00:00", "dateModified": "2025-08-19T13:25:59+00:00"},
+    )
+    assert _dates(html) == ("2025-01-29T20:47:55+00:00", "2025-08-19T13:25:59+00:00")
+
+
+COMMENTS = (
+    "<section id='comments'><h2>12 comments</h2>"
+    "<div class='comment'><p>Sam</p><p>March 9, 2025 at 4:12 pm</p><p>Great piece!</p></div></section>"
+)
+
+
+def test_comment_date_does_not_replace_the_declared_date():
+    html = _page(
+        H1 + "<p>By Jane Doe</p><p>" + "Body text. " * 60 + "</p></article>" + COMMENTS,
+        {**ARTICLE, "datePublished": "2025-03-01T08:00:00+00:00"},
+    )
+    assert _dates(html)[0] == "2025-03-01T08:00:00+00:00"
+
+
+def test_comment_date_is_not_the_byline_date_when_nothing_is_declared():
+    html = _page(
+        H1 + "<p>By Jane Doe · March 1, 2025</p><p>" + "Body text. " * 60 + "</p></article>" + COMMENTS
+    )
+    assert _dates(html)[0] == "2025-03-01"
