@@ -221,7 +221,9 @@ def test_time_without_offset_may_be_utc_of_the_day_shown():
 
 def test_hyphenated_day_month_year_byline_when_nothing_is_declared():
     # A log-style stamp in the page's other language ("ago" is agosto) just above the headline.
-    html = _page("<p>By: Pipe Works on 04-ago-2021 5:11:10</p>" + H1 + "<p>" + "Text. " * 30 + "</p></article>")
+    html = _page(
+        "<p>By: Pipe Works on 04-ago-2021 5:11:10</p>" + H1 + "<p>" + "Text. " * 30 + "</p></article>"
+    )
     assert _dates(html)[0] == "2021-08-04"
 
 
@@ -239,7 +241,11 @@ def test_updated_byline_over_an_older_declared_publication_stays_the_update():
     # is right for as many wcxb pages as it is wrong for; the declared publication stands.
     html = _page(
         H1 + "<p>By Jane Doe</p><p>Last updated: August 19, 2025</p></article>",
-        {**ARTICLE, "datePublished": "2025-01-29T20:47:55+00:00", "dateModified": "2025-08-19T13:25:59+00:00"},
+        {
+            **ARTICLE,
+            "datePublished": "2025-01-29T20:47:55+00:00",
+            "dateModified": "2025-08-19T13:25:59+00:00",
+        },
     )
     assert _dates(html) == ("2025-01-29T20:47:55+00:00", "2025-08-19T13:25:59+00:00")
 
