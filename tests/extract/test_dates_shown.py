@@ -31,6 +31,9 @@ FAR = date(2100, 1, 1)
         ("03/01/2017 by A. Writer", "en-US", date(2017, 3, 1)),
         ("03/01/2017 by A. Writer", "en-GB", date(2017, 1, 3)),
         ("25/12/2024", "en", date(2024, 12, 25)),
+        ("By: FlowGuard EMEA on 04-ago-2021 5:11:10", "en-US", date(2021, 8, 4)),
+        ("Filed 12-Jan-2024", None, date(2024, 1, 12)),
+        ("part 12-Janus-2024", None, None),
         ("no date here, 2024 only", "en", None),
         ("February 30, 2024", "en", None),
     ],
@@ -214,3 +217,55 @@ def test_time_without_offset_may_be_utc_of_the_day_shown():
         H1 + "<p>November 18, 2019</p></article>", {**ARTICLE, "datePublished": "2019-11-19T02:24:00"}
     )
     assert _dates(html)[0] == "2019-11-19T02:24:00"
+
+
+def test_hyphenated_day_month_year_byline_when_nothing_is_declared():
+    # A log-style stamp in the page's other language ("ago" is agosto) just above the headline.
+    html = _page(
+        "<p>By: Pipe Works on 04-ago-2021 5:11:10</p>" + H1 + "<p>" + "Text. " * 30 + "</p></article>"
+    )
+    assert _dates(html)[0] == "2021-08-04"
+
+
+def test_only_a_modified_date_gives_no_publication_date():
+    # The page declares and prints only its revision: that is not when it was published.
+    html = _page(
+        H1 + "<p>By Jane Doe · Updated March 3, 2025</p><p>" + "Body text. " * 30 + "</p></article>",
+        {**ARTICLE, "dateModified": "2025-03-03T09:00:00+00:00"},
+    )
+    assert _dates(html) == (None, "2025-03-03T09:00:00+00:00")
+
+
+def test_updated_byline_over_an_older_declared_publication_stays_the_update():
+    # Tried and dropped (issue 19): taking the only "Updated" date shown as the publication date
+    # is right for as many wcxb pages as it is wrong for; the declared publication stands.
+    html = _page(
+        H1 + "<p>By Jane Doe</p><p>Last updated: August 19, 2025</p></article>",
+        {
+            **ARTICLE,
+            "datePublished": "2025-01-29T20:47:55+00:00",
+            "dateModified": "2025-08-19T13:25:59+00:00",
+        },
+    )
+    assert _dates(html) == ("2025-01-29T20:47:55+00:00", "2025-08-19T13:25:59+00:00")
+
+
+COMMENTS = (
+    "<section id='comments'><h2>12 comments</h2>"
+    "<div class='comment'><p>Sam</p><p>March 9, 2025 at 4:12 pm</p><p>Great piece!</p></div></section>"
+)
+
+
+def test_comment_date_does_not_replace_the_declared_date():
+    html = _page(
+        H1 + "<p>By Jane Doe</p><p>" + "Body text. " * 60 + "</p></article>" + COMMENTS,
+        {**ARTICLE, "datePublished": "2025-03-01T08:00:00+00:00"},
+    )
+    assert _dates(html)[0] == "2025-03-01T08:00:00+00:00"
+
+
+def test_comment_date_is_not_the_byline_date_when_nothing_is_declared():
+    html = _page(
+        H1 + "<p>By Jane Doe · March 1, 2025</p><p>" + "Body text. " * 60 + "</p></article>" + COMMENTS
+    )
+    assert _dates(html)[0] == "2025-03-01"

@@ -38,6 +38,8 @@ _PATTERNS = (
     re.compile(rf"\b(?P<m>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     # Day first: "18 December 2025", "3. Mai 2024", "3 de mayo de 2024", "18 Dec, 2025".
     re.compile(rf"\b{_DAY}\s+(?:de\s+)?(?P<m>{_MONTH})\.?,?\s+(?:de\s+)?{_YEAR}", re.IGNORECASE),
+    # Day, month name and year joined by hyphens: "04-Aug-2021", "04-ago-2021" (log-style stamps).
+    re.compile(rf"\b(?P<d>[0-3]?\d)-(?P<m>{_MONTH})\.?-{_YEAR}", re.IGNORECASE),
     # ISO and its slashed variant: "2025-12-18", "2025/12/18".
     re.compile(rf"\b{_YEAR}(?P<sep>[-/])(?P<mo>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)(?!\d)"),
     # Numeric day-first or month-first: "18.12.2025", "12/18/2025".
