@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import fromstring
 
-from newsarchive.crawler.extract.body.candidates import agreed_text
+from newsarchive.crawler.extract.body.candidates import agreed_text, doubtful
 from newsarchive.crawler.extract.body.density import densest_block, key
 
 PROSE = (
@@ -57,14 +57,15 @@ def test_no_candidate_without_paragraphs() -> None:
     assert densest_block(fromstring("<html><body><div>Just a line.</div></body></html>")) is None
 
 
-def test_teasers_after_the_article_are_trimmed_inner_lines_kept() -> None:
+def test_teasers_after_the_article_are_trimmed_the_rest_kept() -> None:
     candidate = densest_block(fromstring(PAGE))
     body = [f"Para {i}. {PROSE.strip()}" for i in range(5)]
     # An inner line the candidate does not hold (say, a table trafilatura kept) stays.
     body.insert(2, "Quay | Opening | Cost")
     teasers = [f"Another headline about the town number {i} today" for i in range(3)]
     text = "\n".join(["The new quay opens in spring", *body, "More from the town", *teasers])
-    assert agreed_text(text, candidate) == "\n".join(body)
+    # The start stays as it is (the headline goes later, in core.py): only the end is trimmed.
+    assert agreed_text(text, candidate) == "\n".join(["The new quay opens in spring", *body])
 
 
 def test_no_trim_when_the_candidate_disagrees_about_most_of_the_text() -> None:
@@ -76,3 +77,37 @@ def test_no_trim_when_the_candidate_disagrees_about_most_of_the_text() -> None:
 
 def test_no_candidate_changes_nothing() -> None:
     assert agreed_text("Some text\nMore text", None) == "Some text\nMore text"
+
+
+def _cards(n: int) -> str:
+    return "".join(
+        f'<a href="https://example.org/marker/exhibition-{i}/"><img src="/i/{i}.jpg" alt="">'
+        f"<h3>Design Week | Exhibition number {i} opens in the old town hall</h3></a>"
+        for i in range(n)
+    )
+
+
+# Teaser cards (a linked picture and headline each) after the article, inside the same wrapper.
+TEASER_PAGE = f"""<html><head><title>The new quay opens in spring</title></head><body>
+<div class="row"><div class="span8">
+  <h1>The new quay opens in spring</h1>
+  <div class="entry">{_prose(6, "Para")}</div>
+  <hr><div class="row"><div class="title-bar">You may also be interested in...</div>
+  <div id="hp-marker">{_cards(4)}</div></div>
+</div></div>
+</body></html>"""
+
+
+def test_teaser_cards_after_the_article_leave_the_body() -> None:
+    from newsarchive.crawler.extract import extract_article
+
+    article = extract_article(TEASER_PAGE, "https://example.org/marker/quay/")
+    assert "Para 5." in article.text and "Para 0." in article.text
+    assert "Exhibition number" not in article.text
+
+
+def test_only_a_text_ending_like_furniture_is_doubtful() -> None:
+    assert doubtful(f"Para 0. {PROSE.strip()}\nAnother headline about the town number 2 today")
+    assert doubtful(f"Para 0. {PROSE.strip()}\nShare")
+    assert not doubtful(f"Para 0. {PROSE.strip()}\nPara 1. {PROSE.strip()}")
+    assert not doubtful("")

@@ -141,7 +141,7 @@ def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:
             text = retry
     text = _joined_text(tree, text, url, reference)
     text = _framed_text(tree, text, url, reference)
-    # The second candidate, only where the first one's ends look like furniture (candidates.py).
+    # The second candidate, only where the first one ends like furniture (candidates.py).
     if doubtful(text):
         text = agreed_text(text, densest_block(tree))
     return text
