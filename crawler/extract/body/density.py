@@ -117,8 +117,29 @@ def densest_block(tree: HtmlElement) -> Candidate | None:
                 continue
             if raw[sibling] * (1 - link_density(sibling)) >= floor:
                 chosen.append(sibling)
+    chosen += _twins(tree, best, raw, chosen)
     region = "\n".join(key(e.text_content()) for e in chosen)
     return Candidate(tuple(chosen), region, tuple(_excluded_keys(chosen)))
+
+
+def _twins(
+    tree: HtmlElement, best: HtmlElement, raw: dict[HtmlElement, float], chosen: list[HtmlElement]
+) -> list[HtmlElement]:
+    """Other elements of the best one's tag and class that hold paragraphs: the rest of a split body.
+
+    An article cut into blocks by figures and ads (one ``<div class="post-content">``
+    per section) has its densest block in one of them; the others are the
+    same article, wherever they sit in the tree. Classless elements have no
+    such signature (every bare ``<div>`` would match).
+    """
+    signature = best.get("class")
+    if not signature:
+        return []
+    return [
+        node
+        for node in tree.iter(best.tag)
+        if node.get("class") == signature and node in raw and node not in chosen
+    ]
 
 
 def _excluded_keys(elements: list[HtmlElement]) -> list[str]:
