@@ -18,7 +18,8 @@ def _prose(n: int, word: str) -> str:
 
 
 TEASERS = "".join(
-    f'<li><a href="/news/story-{i}">Another headline about the town number {i} today</a></li>' for i in range(6)
+    f'<li><a href="/news/story-{i}">Another headline about the town number {i} today</a></li>'
+    for i in range(6)
 )
 
 # No class names anywhere: only structure and markup semantics can tell the parts apart.
