@@ -28,6 +28,8 @@ AGREE_SHARE = 0.6
 # A last line shorter than this, or without a sentence's end, is label- or
 # teaser-like: a headline, a link's text, a credit, not prose.
 SENTENCE_WORDS = 8
+# How trafilatura's text writes a list item and a table row.
+_STRUCTURED = ("- ", "|")
 _SENTENCE_END = re.compile(r"[.!?…\"”»)。！？]$")
 
 
@@ -47,12 +49,25 @@ def doubtful(text: str) -> bool:
     return bool(lines) and teaser_like(lines[-1])
 
 
+def _stays(line: str, candidate: Candidate) -> bool:
+    """Whether the trim stops at ``line``: prose of the candidate, or a list item or table row that is no teaser.
+
+    The densest block is made of paragraphs; a list or a table after the
+    last paragraph (a schedule, a checklist) is the article too unless its
+    items are links or page furniture on the page.
+    """
+    k = key(line)
+    if candidate.holds(k):
+        return True
+    return bool(k) and line.lstrip().startswith(_STRUCTURED) and k not in candidate.linked_items
+
+
 def agreed_text(text: str, candidate: Candidate | None) -> str:
     """``text`` without the trailing lines that the candidate does not hold."""
     if candidate is None or not text:
         return text
     lines = text.split("\n")
-    last = next((i for i in range(len(lines) - 1, -1, -1) if candidate.holds(key(lines[i]))), None)
+    last = next((i for i in range(len(lines) - 1, -1, -1) if _stays(lines[i], candidate)), None)
     if last is None:
         return text
     kept = "\n".join(lines[: last + 1])

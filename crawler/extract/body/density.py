@@ -52,6 +52,8 @@ class Candidate:
     elements: tuple[HtmlElement, ...]
     region: str
     excluded: tuple[str, ...]
+    # List items and table rows anywhere on the page that are link-dense or furniture.
+    linked_items: frozenset[str] = frozenset()
 
     def holds(self, line_key: str) -> bool:
         """Whether a line (as a word key) is prose of the candidate, not one of its teasers."""
@@ -119,7 +121,7 @@ def densest_block(tree: HtmlElement) -> Candidate | None:
                 chosen.append(sibling)
     chosen += _twins(tree, best, raw, chosen)
     region = "\n".join(key(e.text_content()) for e in chosen)
-    return Candidate(tuple(chosen), region, tuple(_excluded_keys(chosen)))
+    return Candidate(tuple(chosen), region, tuple(_excluded_keys(chosen)), _linked_items(tree))
 
 
 def _twins(
@@ -140,6 +142,17 @@ def _twins(
         for node in tree.iter(best.tag)
         if node.get("class") == signature and node in raw and node not in chosen
     ]
+
+
+def _linked_items(tree: HtmlElement) -> frozenset[str]:
+    """Word keys of the page's list items and table rows that are teasers or menu entries."""
+    found = set()
+    for item in tree.iter("li", "tr", "dd"):
+        if link_density(item) > LINKED_SHARE or any(outside(n) for n in item.iterancestors()):
+            k = key(item.text_content())
+            if k:
+                found.add(k)
+    return frozenset(found)
 
 
 def _excluded_keys(elements: list[HtmlElement]) -> list[str]:
