@@ -22,8 +22,6 @@ from datetime import date
 from lxml.html import Element, HtmlElement
 from trafilatura import bare_extraction
 
-from newsarchive.crawler.extract.body.candidates import agreed_text, doubtful
-from newsarchive.crawler.extract.body.density import densest_block
 from newsarchive.crawler.extract.body.frame import (
     MIN_MISSING,
     find_frame,
@@ -140,8 +138,4 @@ def main_text(tree: HtmlElement, url: str | None, reference: date) -> str:
         if len(retry) >= RETRY_GAIN * max(1, len(text)):
             text = retry
     text = _joined_text(tree, text, url, reference)
-    text = _framed_text(tree, text, url, reference)
-    # The second candidate, only where the first one ends like furniture (candidates.py).
-    if doubtful(text):
-        text = agreed_text(text, densest_block(tree))
-    return text
+    return _framed_text(tree, text, url, reference)
