@@ -6,8 +6,8 @@ import pytest
 from lxml.html import fromstring
 
 from newsarchive.crawler.extract import extract_article
-from newsarchive.crawler.extract.titles.headline import h1_texts
 from newsarchive.crawler.extract.titles.heading_text import heading_text
+from newsarchive.crawler.extract.titles.headline import h1_texts
 
 
 @pytest.mark.parametrize(
