@@ -239,3 +239,68 @@ def test_microdata_headline_outranks_an_unconfirmed_h1():
         article_h1s=["Visiting riverside libraries"],
     )
     assert got == "Visiting riverside libraries"
+
+
+# Issue 19, titles: rules measured per publisher fold on fundus-dev and
+# wcxb-dev-articles and not adopted (docs/extraction.md, "Titles: what the
+# folds rejected"). Each case below is one a rejected rule would change; the
+# page's visible or confirmed headline must stay.
+
+# An SEO rewording that shares words with the headline (else the h1 is taken for a logo).
+SEO = "Riverside library stays open: council keeps it for 2026"
+
+
+def test_three_agreeing_meta_titles_do_not_overrule_the_article_h1():
+    # og:title, twitter:title and <title> are one SEO field copied three times.
+    got = _title(
+        og_title=SEO,
+        twitter_title=SEO,
+        html_title=f"{SEO} | Daily",
+        h1s=[HEADLINE],
+        article_h1s=[HEADLINE],
+    )
+    assert got == HEADLINE
+
+
+def test_a_lone_dissenting_source_does_not_overrule_the_agreeing_rest():
+    for lone in ("jsonld_headline", "og_title"):
+        kw = {
+            "jsonld_headline": HEADLINE,
+            "jsonld_type": "NewsArticle",
+            "og_title": HEADLINE,
+            "twitter_title": HEADLINE,
+            "html_title": f"{HEADLINE} | Daily",
+            lone: SEO,
+        }
+        assert _title(h1s=[HEADLINE], article_h1s=[HEADLINE], **kw) == HEADLINE, lone
+
+
+@pytest.mark.parametrize(
+    ("h1", "meta"),
+    [
+        # The h1 runs on past the meta titles ("... von Profis", "(latimes.com) 87").
+        (f"{HEADLINE} after a long debate", HEADLINE),
+        # The meta titles run on past the h1 ("... in 2025").
+        (HEADLINE, f"{HEADLINE} after a long debate"),
+    ],
+)
+def test_a_headline_that_extends_the_other_keeps_the_visible_one(h1, meta):
+    got = _title(og_title=meta, twitter_title=meta, html_title=f"{meta} | Daily", h1s=[h1], article_h1s=[h1])
+    assert got == h1
+
+
+def test_the_confirming_meta_keeps_its_spelling_against_a_majority_spelling():
+    # JSON-LD writes the quote plainly, og/twitter/<title>/h1 with quote marks:
+    # the words agree, and the first confirming source's spelling is kept.
+    plain = "Why the council said no... library stays open"
+    quoted = '"Why the council said no"... library stays open'
+    got = _title(
+        jsonld_headline=plain,
+        jsonld_type="NewsArticle",
+        og_title=quoted,
+        twitter_title=quoted,
+        html_title=f"{quoted} | Daily",
+        h1s=[quoted],
+        article_h1s=[quoted],
+    )
+    assert got == plain

@@ -17,6 +17,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from newsarchive.crawler.extract.page.jsonld import types_of
+from newsarchive.crawler.extract.titles.heading_text import heading_text
 from newsarchive.crawler.extract.titles.title_strings import (
     WORD,
     clean_space,
@@ -45,7 +46,7 @@ def h1_texts(tree: HtmlElement) -> tuple[list[str], list[str]]:
     for node in tree.iterfind(".//h1"):
         # Repaired like the meta titles, so that the body pass recognises a
         # first line that repeats it ("&#x26;" left in the text, a date before it).
-        text = fix_text(node.text_content())
+        text = fix_text(heading_text(node))
         if text and len(text) < 400:
             found.append(text)
             if any(a.tag in ("article", "main") for a in node.iterancestors()):
