@@ -195,7 +195,7 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
     lang = language(tree, meta, text_value(art.get("inLanguage")))
     published, modified = page_dates(tree, art, nodes, meta, lang, title, reference)
 
-    captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs))
+    captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs), headlines=[title])
     canonical = canonical_url(tree, meta, url)
 
     description = clean_space(
