@@ -17,18 +17,13 @@ from newsarchive.crawler.extract.captions.credit import caption_and_credit, spli
 from newsarchive.crawler.extract.captions.images import IMAGE_TAGS, alt_text, first_image, nearby_image, source
 from newsarchive.crawler.extract.captions.labels import is_person_card
 from newsarchive.crawler.extract.captions.region import in_furniture
+from newsarchive.crawler.extract.captions.scan import CAPTION_CLASS, DATA_CAPTION_ATTRS
 from newsarchive.crawler.extract.captions.text import clean
 
-_CAPTION_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:wp-)?(?:caption|legende|légende|leyenda|didascalia|bildunterschrift|bildtext|image-text|"
-    r"img-info|image-info|photo-info)",
-    re.I,
-)
-_NOT_CAPTION_CLASS = re.compile(r"video|player|toggle|button|count|counter|icon|btn", re.I)
+_NOTCAPTION_CLASS = re.compile(r"video|player|toggle|button|count|counter|icon|btn", re.I)
 # Tags a caption-classed element may not be: links and controls borrow the word.
 _NOT_CAPTION_TAGS = frozenset({"a", "button", "img", "picture", "source", "input", "label", "script", "style"})
 _CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-source", "data-image-credit")
-_DATA_CAPTION_ATTRS = ("data-caption", "data-image-caption", "data-title-caption")
 
 
 def _caption(node: HtmlElement, img: HtmlElement | None, base: str | None) -> Caption | None:
@@ -46,7 +41,7 @@ def figure_captions(tree: HtmlElement, base: str | None) -> Iterator[Caption]:
         cap_node = next(fig.iter("figcaption"), None)
         if cap_node is None:
             cap_node = next(
-                (n for n in fig.iter() if n is not fig and _CAPTION_CLASS.search(n.get("class") or "")), None
+                (n for n in fig.iter() if n is not fig and CAPTION_CLASS.search(n.get("class") or "")), None
             )
         if cap_node is None or in_furniture(fig):
             continue
@@ -55,23 +50,21 @@ def figure_captions(tree: HtmlElement, base: str | None) -> Iterator[Caption]:
             yield found
 
 
-def classed_captions(tree: HtmlElement, base: str | None) -> Iterator[Caption]:
+def classed_captions(nodes: list[HtmlElement], base: str | None) -> Iterator[Caption]:
     """Caption-classed elements and lone ``<figcaption>``s next to an image, outside ``<figure>``.
 
     WordPress's ``.wp-caption-text``, CMS image-caption divs, a figcaption a
     CMS put straight after a ``<picture>``.
     """
-    for node in tree.iter():
-        if not isinstance(node.tag, str) or node.tag in _NOT_CAPTION_TAGS:
+    for node in nodes:
+        if node.tag in _NOT_CAPTION_TAGS:
             continue
         cls = node.get("class") or ""
-        if node.tag != "figcaption" and (not cls or not _CAPTION_CLASS.search(cls)):
-            continue
-        if _NOT_CAPTION_CLASS.search(cls):
+        if _NOTCAPTION_CLASS.search(cls):
             continue
         if any(a.tag in ("figure", "figcaption") for a in node.iterancestors()):
             continue
-        if any(_CAPTION_CLASS.search(a.get("class") or "") for a in node.iterancestors()):
+        if any(CAPTION_CLASS.search(a.get("class") or "") for a in node.iterancestors()):
             continue  # the outer caption element is collected instead
         # A caption outside <figure> must sit next to an image, or it is
         # some other widget that borrowed the word (video players, forms).
@@ -93,12 +86,10 @@ def _attribute_text(value: str) -> str:
         return clean(re.sub(r"<[^>]*>", " ", value))
 
 
-def data_captions(tree: HtmlElement, base: str | None) -> Iterator[Caption]:
+def data_captions(nodes: list[HtmlElement], base: str | None) -> Iterator[Caption]:
     """``data-caption`` on an image or its wrapper (lightboxes, galleries, lazy loaders)."""
-    for node in tree.iter():
-        if not isinstance(node.tag, str):
-            continue
-        value = next((node.get(a) for a in _DATA_CAPTION_ATTRS if node.get(a)), None)
+    for node in nodes:
+        value = next((node.get(a) for a in DATA_CAPTION_ATTRS if node.get(a)), None)
         if not value or in_furniture(node):
             continue
         text = _attribute_text(value)
@@ -110,11 +101,9 @@ def data_captions(tree: HtmlElement, base: str | None) -> Iterator[Caption]:
             yield Caption(caption=text, credit=credit or None, src=source(img, base), alt=alt_text(img))
 
 
-def microdata_captions(tree: HtmlElement, base: str | None) -> Iterator[Caption]:
+def microdata_captions(nodes: list[HtmlElement], base: str | None) -> Iterator[Caption]:
     """schema.org microdata: ``itemprop="caption"`` of an ImageObject, its credit beside it."""
-    for node in tree.iter():
-        if not isinstance(node.tag, str) or "caption" not in (node.get("itemprop") or "").split():
-            continue
+    for node in nodes:
         if node.tag in ("figcaption",) or any(a.tag == "figure" for a in node.iterancestors()):
             continue  # a figure's caption is read with the figure
         if in_furniture(node):

@@ -38,6 +38,8 @@ from newsarchive.crawler.extract.captions.text import block_text, clean, link_te
 _LEVELS = 4
 _MIN_WORDS, _MAX_WORDS = 3, 60
 _MAX_LINK_SHARE = 0.2
+# A box with more raw text than this (scripts and whitespace included) is not a caption's.
+_MAX_BOX_CHARS = 3000
 # Boxes that are the article (or a paragraph of it), never a caption's box.
 _NOT_BOXES = frozenset({"body", "article", "main", "p", "a", "ul", "ol", "table", "tr", "td"})
 _NOT_BOX_INSIDE = frozenset({"a", "button", "nav", "header", "footer", "aside", "form", "label"})
@@ -48,14 +50,19 @@ _MAX_TEXT_BLOCKS = 3
 
 
 def _box(img: HtmlElement) -> HtmlElement | None:
-    """The smallest ancestor of ``img`` with visible text, if it is near enough."""
+    """The smallest ancestor of ``img`` with visible text, if it is near enough.
+
+    text_content() (C-level) decides first; the exact visible text is only
+    computed for a box small enough to be a caption's.
+    """
     node = img
     for _ in range(_LEVELS):
         node = node.getparent()
         if node is None:
             return None
-        if block_text(node):
-            return node
+        raw = node.text_content()
+        if raw.strip():
+            return node if len(raw) <= _MAX_BOX_CHARS and block_text(node) else None
     return None
 
 
