@@ -6,7 +6,8 @@ small box), ``jsonld`` (``ImageObject.caption``), ``credit`` (splitting the
 credit off), ``labels`` (what sits in a caption slot but is not a caption),
 ``region`` (article or furniture), ``scan`` (one pass that finds the
 marked elements), ``images`` (the image's source and alt),
-``merge`` (one list, no repeats).
+``merge`` (one list, no repeats), ``in_text`` (caption lines that reached
+the body text).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ the caption ends with one written by convention ("– Reuters", "Photo: AP",
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 
 from lxml.html import HtmlElement
 
@@ -50,6 +51,11 @@ def split_credit(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def strip_credit_label(credit: str) -> str:
+    """ "Photo: Jane Doe" -> "Jane Doe": the label is the slot's, the credit is the name."""
+    return _LEADING_WORDS.sub("", clean(credit)).strip(" ()[]")
+
+
 def _is_credit_node(el: HtmlElement) -> bool:
     return bool(
         _CREDIT_CLASS.search(el.get("class") or "")
@@ -58,12 +64,47 @@ def _is_credit_node(el: HtmlElement) -> bool:
     )
 
 
+def _is_link_list(el: HtmlElement) -> bool:
+    """A share bar or a row of links: two links or more and no text outside them."""
+    links = [a for a in el.iter("a") if a.get("href")]
+    if len(links) < 2:
+        return False
+    rest = block_text(el)
+    for a in links:
+        rest = rest.replace(block_text(a), " ", 1)
+    return not rest.strip(" |·•,;-–")
+
+
+def without_link_lists(node: HtmlElement) -> HtmlElement:
+    """``node``, or a copy of it without the share bars and link rows a CMS put in the caption slot."""
+    if len(node.findall(".//a")) < 2:
+        return node
+    lists = [
+        el for el in node.iterdescendants() if isinstance(el.tag, str) and el.tag != "a" and _is_link_list(el)
+    ]
+    if not lists:
+        return node
+    marks = {id(el) for el in lists}
+    copy = deepcopy(node)
+    originals = [el for el in node.iter() if isinstance(el.tag, str)]
+    copies = [el for el in copy.iter() if isinstance(el.tag, str)]
+    for original, twin in zip(originals, copies, strict=True):
+        if id(original) in marks and twin.getparent() is not None:
+            twin.drop_tree()
+    return copy
+
+
 def caption_and_credit(node: HtmlElement) -> tuple[str, str | None]:
     """Caption text and credit of one caption element; a credit in the markup first."""
-    credit_nodes = [el for el in node.iter() if el is not node and isinstance(el.tag, str) and _is_credit_node(el)]
+    node = without_link_lists(node)
+    credit_nodes = [
+        el for el in node.iter() if el is not node and isinstance(el.tag, str) and _is_credit_node(el)
+    ]
     # A caption made only of <small>s (some CMSs print the whole caption small)
     # keeps the first as its text: the credit is then the rest, if any.
-    text_nodes = [el for el in credit_nodes if el.tag == "small" and not _CREDIT_CLASS.search(el.get("class") or "")]
+    text_nodes = [
+        el for el in credit_nodes if el.tag == "small" and not _CREDIT_CLASS.search(el.get("class") or "")
+    ]
     if credit_nodes and len(text_nodes) == len(credit_nodes) and not _loose_text(node, credit_nodes):
         credit_nodes = credit_nodes[1:]
     if not credit_nodes:
@@ -81,7 +122,7 @@ def caption_and_credit(node: HtmlElement) -> tuple[str, str | None]:
             parts.append(el.tail)
     text = clean(" ".join(parts))
     if credit:
-        credit = _LEADING_WORDS.sub("", credit).strip(" ()[]") or None
+        credit = strip_credit_label(credit) or None
         return text.strip(" |/-–—"), credit
     return split_credit(text)
 

@@ -69,10 +69,14 @@ def source(img: HtmlElement | None, base: str | None) -> str | None:
         src = el.get("src")
         if not src or src.startswith("data:"):
             # Lazy loaders keep the real URL in a data-*src* attribute of their own naming.
-            lazy = [v for k, v in el.attrib.items() if k.startswith("data-") and "src" in k and "set" not in k]
+            lazy = [
+                v for k, v in el.attrib.items() if k.startswith("data-") and "src" in k and "set" not in k
+            ]
             src = next((v for v in lazy if v and not v.startswith("data:")), None)
         if not src:
-            srcset = el.get("srcset") or el.get("data-srcset") or ""
+            # srcset, or a lazy loader's data-*srcset* ("data-srcset", "data-lazy-srcset").
+            lazy_sets = [v for k, v in el.attrib.items() if k.startswith("data-") and "srcset" in k]
+            srcset = el.get("srcset") or next((v for v in lazy_sets if v), "")
             first = srcset.split(",")[0].split()
             src = first[0] if first and not first[0].startswith("data:") else None
         if src:

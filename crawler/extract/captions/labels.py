@@ -18,7 +18,7 @@ from newsarchive.crawler.extract.captions.credit import CREDIT_WORDS
 # A whole caption that is only one of these is a widget's label.
 _LABEL = re.compile(
     r"^\s*(?:"
-    r"(?:powered|sponsored|presented|brought to you|supported|in partnership with) by\b.{0,60}"
+    r"(?:powered|sponsored|presented|brought to you|supported|in partnership with) by\b[^.,:;!?]{0,40}"
     r"|(?:ad|ads|advert|advertisement|advertising|anzeige|werbung|publicité|publicidad|pubblicità|reklame|"
     r"annonce|sponsored|sponsored content|paid content|partner content|promoted|promotion)"
     r"|(?:share(?: this| on \w+)?|teilen|partager|compartir|condividi|delen|tweet|pin it)"
@@ -71,7 +71,7 @@ def is_label(text: str) -> bool:
 
 
 def is_only_credit(text: str) -> bool:
-    """"Photo: Jane Doe" with nothing else: a credit line without a caption."""
+    """ "Photo: Jane Doe" with nothing else: a credit line without a caption."""
     return bool(_ONLY_CREDIT.match(text)) and len(text.split()) <= 5
 
 

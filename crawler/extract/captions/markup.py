@@ -13,16 +13,24 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from newsarchive.crawler.extract.article import Caption
-from newsarchive.crawler.extract.captions.credit import caption_and_credit, split_credit
-from newsarchive.crawler.extract.captions.images import IMAGE_TAGS, alt_text, first_image, nearby_image, source
+from newsarchive.crawler.extract.captions.credit import caption_and_credit, split_credit, strip_credit_label
+from newsarchive.crawler.extract.captions.images import (
+    IMAGE_TAGS,
+    alt_text,
+    first_image,
+    nearby_image,
+    source,
+)
 from newsarchive.crawler.extract.captions.labels import is_person_card
 from newsarchive.crawler.extract.captions.region import in_furniture
 from newsarchive.crawler.extract.captions.scan import CAPTION_CLASS, DATA_CAPTION_ATTRS
 from newsarchive.crawler.extract.captions.text import clean
 
-_NOTCAPTION_CLASS = re.compile(r"video|player|toggle|button|count|counter|icon|btn", re.I)
+_NOT_CAPTION_CLASS = re.compile(r"video|player|toggle|button|count|counter|icon|btn", re.I)
 # Tags a caption-classed element may not be: links and controls borrow the word.
-_NOT_CAPTION_TAGS = frozenset({"a", "button", "img", "picture", "source", "input", "label", "script", "style"})
+_NOT_CAPTION_TAGS = frozenset(
+    {"a", "button", "img", "picture", "source", "input", "label", "script", "style"}
+)
 _CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-source", "data-image-credit")
 
 
@@ -60,7 +68,7 @@ def classed_captions(nodes: list[HtmlElement], base: str | None) -> Iterator[Cap
         if node.tag in _NOT_CAPTION_TAGS:
             continue
         cls = node.get("class") or ""
-        if _NOTCAPTION_CLASS.search(cls):
+        if _NOT_CAPTION_CLASS.search(cls):
             continue
         if any(a.tag in ("figure", "figcaption") for a in node.iterancestors()):
             continue
@@ -93,7 +101,10 @@ def data_captions(nodes: list[HtmlElement], base: str | None) -> Iterator[Captio
         if not value or in_furniture(node):
             continue
         text = _attribute_text(value)
-        credit = next((_attribute_text(node.get(a) or "") for a in _CREDIT_ATTRS if node.get(a)), None)
+        credit = next(
+            (strip_credit_label(_attribute_text(node.get(a) or "")) for a in _CREDIT_ATTRS if node.get(a)),
+            None,
+        )
         if not credit:
             text, credit = split_credit(text)
         img = node if node.tag in IMAGE_TAGS else first_image(node)
@@ -115,7 +126,7 @@ def microdata_captions(nodes: list[HtmlElement], base: str | None) -> Iterator[C
             for el in scope.iter():
                 prop = (el.get("itemprop") or "").split()
                 if {"creditText", "copyrightHolder", "author", "creator"} & set(prop):
-                    credit = clean(el.get("content")) or clean(el.text_content()) or None
+                    credit = strip_credit_label(clean(el.get("content")) or clean(el.text_content())) or None
                     break
         if not credit:
             text, credit = split_credit(text)
