@@ -24,14 +24,13 @@ from newsarchive.crawler.extract.captions.images import (
 from newsarchive.crawler.extract.captions.labels import is_person_card
 from newsarchive.crawler.extract.captions.region import in_furniture
 from newsarchive.crawler.extract.captions.scan import CAPTION_CLASS, DATA_CAPTION_ATTRS
-from newsarchive.crawler.extract.captions.text import block_text, clean, link_text_share
+from newsarchive.crawler.extract.captions.text import clean
 
 _NOT_CAPTION_CLASS = re.compile(r"video|player|toggle|button|count|counter|icon|btn", re.I)
 # Tags a caption-classed element may not be: links and controls borrow the word.
 _NOT_CAPTION_TAGS = frozenset(
     {"a", "button", "img", "picture", "source", "input", "label", "script", "style"}
 )
-_MAX_LINK_SHARE = 0.5
 _CREDIT_ATTRS = ("data-credit", "data-copyright", "data-photographer", "data-source", "data-image-credit")
 
 
@@ -40,10 +39,6 @@ def _caption(node: HtmlElement, img: HtmlElement | None, base: str | None) -> Ca
         return None
     text, credit = caption_and_credit(node)
     if not text:
-        return None
-    # A caption slot that is mostly a link is a teaser ("RELATED: …"), not a
-    # description of the picture; a linked credit is a small part of a caption.
-    if link_text_share(node, block_text(node)) > _MAX_LINK_SHARE:
         return None
     return Caption(caption=text, credit=credit, src=source(img, base), alt=alt_text(img))
 
