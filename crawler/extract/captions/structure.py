@@ -19,7 +19,8 @@ signals are structural and hold across publishers:
   an app promotion, a newsletter box or a teaser as a captioned photo.
 
 A text that repeats the image's alt or title is a caption even without a
-credit and in a larger box: the publisher wrote the description twice.
+credit and in a larger box: the publisher wrote the description twice
+(a heading that repeats it is a section title, not a caption).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _NOT_BOXES = frozenset({"body", "article", "main", "p", "a", "ul", "ol", "table"
 _NOT_BOX_INSIDE = frozenset({"a", "button", "nav", "header", "footer", "aside", "form", "label"})
 # Controls: a box with one is a sign-up, consent or follow widget, whatever its image says.
 _CONTROLS = ("input", "button", "select", "textarea", "form", "iframe")
+_NOT_REPEATS = frozenset({"a", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6"})
 # Text blocks a caption box may have: the caption and a credit line.
 _MAX_TEXT_BLOCKS = 3
 
@@ -90,7 +92,9 @@ def _repeats_alt(box: HtmlElement, img: HtmlElement) -> HtmlElement | None:
     if not wanted:
         return None
     for el in box.iter():
-        if not isinstance(el.tag, str) or el is img or el.tag in ("a", "script", "style"):
+        # A heading that repeats the alt is a section's title with its
+        # illustration (a list of products, plants, features), not a caption.
+        if not isinstance(el.tag, str) or el is img or el.tag in _NOT_REPEATS:
             continue
         text = block_text(el).casefold()
         if text and any(text == w or (text.startswith(w) and len(text) < len(w) + 80) for w in wanted):
