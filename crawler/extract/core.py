@@ -25,6 +25,7 @@ from newsarchive.crawler.extract.body import main_text as body
 from newsarchive.crawler.extract.body.cleanup import remove_lines, tidy_text
 from newsarchive.crawler.extract.body.lede import visible_lede, with_lede
 from newsarchive.crawler.extract.captions import dom_captions, jsonld_captions, merge_captions
+from newsarchive.crawler.extract.captions.in_text import without_captions
 from newsarchive.crawler.extract.dates.publication import page_dates
 from newsarchive.crawler.extract.language import detect_language
 from newsarchive.crawler.extract.page.encoding import decode_html
@@ -195,7 +196,7 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
     lang = language(tree, meta, text_value(art.get("inLanguage")))
     published, modified = page_dates(tree, art, nodes, meta, lang, title, reference)
 
-    captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs))
+    captions = merge_captions(dom_captions(tree, base) + jsonld_captions(art, base, refs), headlines=[title])
     canonical = canonical_url(tree, meta, url)
 
     description = clean_space(
@@ -215,6 +216,7 @@ def _assemble(tree: HtmlElement, url: str | None, reference: date, flag_list: li
     text = remove_lines(
         text, [c.caption for c in captions] + [_full(c) for c in captions], [c.credit for c in captions]
     )
+    text = without_captions(text, captions)
     text = _without_headline(tidy_text(with_lede(text, lede)), [title, *h1s[:1]])
 
     images = []
