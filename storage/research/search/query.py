@@ -305,6 +305,15 @@ def count_matches(session: Session, stmt: Select, cap: int | None = None) -> tup
     return (found, True) if found <= cap else (cap, False)
 
 
+def _count_statement(session: Session, query: SearchQuery, parsed: ParsedQuery | None, stmt: Select) -> Select:
+    """What to count: the engine's narrower statement for the same matches where it has one, else `stmt`."""
+    engine = _engine(session)
+    # Optional: SQLite reads most counts from article indexes (storage/research/search/sqlite.py).
+    narrower = getattr(engine, "count_statement", None)
+    found = narrower(query, parsed, lambda q: _filters(q, engine)) if narrower is not None else None
+    return stmt if found is None else found
+
+
 def _run(
     session: Session,
     query: SearchQuery,
@@ -314,7 +323,7 @@ def _run(
     parsed: ParsedQuery | None,
     cursor: Cursor | None,
 ) -> SearchPage:
-    total, exact = count_matches(session, stmt)
+    total, exact = count_matches(session, _count_statement(session, query, parsed, stmt))
     # One row more than the page: whether a next page exists, without a count.
     size = query.limit + 1
     if score is not None and parsed is not None:
