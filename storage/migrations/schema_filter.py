@@ -26,6 +26,7 @@ SEARCH_INDEXES = {
     "ix_articles_latest_cover",
     "ix_articles_source_published",
     "ix_articles_latest_published",
+    "ix_articles_latest_dated",
 }
 
 

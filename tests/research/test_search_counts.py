@@ -116,7 +116,7 @@ def test_sqlite_counts_latest_versions_without_the_versions_table(mixed: Archive
 
         def sql(**options: object) -> str | None:
             query = SearchQuery(**options)  # type: ignore[arg-type]
-            stmt = search_sqlite.count_statement(
+            stmt = search_sqlite.narrow_statement(
                 query,
                 search_query.parsed_text(query),
                 lambda q: search_query._filters(q, search_sqlite),

@@ -12,7 +12,7 @@ articles, 60 ms of counting at 195,000 and growing with the archive.
 `articles.latest_published` holds the latest version's `published` (NULL
 when it has none), kept by triggers, and two indexes hold it beside the
 source and domain, so the count of such a search is one range of one index
-(storage/research/search/sqlite.py, `count_statement`).
+(storage/research/search/sqlite.py, `narrow_statement`).
 
 0014's covering indexes gain the new column (`ix_articles_latest_cover`)
 and `superseded_at` (`ix_versions_search_cover`): counting matches among all
@@ -62,6 +62,11 @@ SQLITE_UPGRADE = [
     "DROP INDEX ix_articles_latest_cover",
     "CREATE INDEX ix_articles_latest_cover ON articles "
     "(latest_version_id, source, domain, version_count, latest_published)",
+    # Text and a date range without a source: each match is looked up by
+    # its pointer, and with only the pointer to go on the planner takes the
+    # plain pointer index and reads every article's row for its date (4 µs
+    # a match against 2 µs); this one matches the pointer and the range.
+    "CREATE INDEX ix_articles_latest_dated ON articles (latest_version_id, latest_published)",
     "DROP INDEX ix_versions_search_cover",
     "CREATE INDEX ix_versions_search_cover ON versions "
     "(id, article_id, number, published, language, first_seen_at, last_seen_at, sort_date, superseded_at)",
@@ -73,6 +78,7 @@ SQLITE_DOWNGRADE = [
     "(id, article_id, number, published, language, first_seen_at, last_seen_at, sort_date)",
     "DROP INDEX ix_articles_latest_cover",
     "CREATE INDEX ix_articles_latest_cover ON articles (latest_version_id, source, domain, version_count)",
+    "DROP INDEX ix_articles_latest_dated",
     "DROP INDEX ix_articles_latest_published",
     "DROP INDEX ix_articles_source_published",
     "DROP TRIGGER versions_latest_published_update",

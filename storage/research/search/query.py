@@ -305,11 +305,15 @@ def count_matches(session: Session, stmt: Select, cap: int | None = None) -> tup
     return (found, True) if found <= cap else (cap, False)
 
 
-def _count_statement(session: Session, query: SearchQuery, parsed: ParsedQuery | None, stmt: Select) -> Select:
-    """What to count: the engine's narrower statement for the same matches where it has one, else `stmt`."""
+def _narrow_statement(session: Session, query: SearchQuery, parsed: ParsedQuery | None, stmt: Select) -> Select:
+    """The same matches as `stmt` (ids only), from the engine's narrower statement where it has one.
+
+    For the count and the relevance candidates, which need no version
+    column; the date order reads versions.sort_date from `stmt`.
+    """
     engine = _engine(session)
-    # Optional: SQLite reads most counts from article indexes (storage/research/search/sqlite.py).
-    narrower = getattr(engine, "count_statement", None)
+    # Optional: SQLite reads most matches from article indexes (storage/research/search/sqlite.py).
+    narrower = getattr(engine, "narrow_statement", None)
     found = narrower(query, parsed, lambda q: _filters(q, engine)) if narrower is not None else None
     return stmt if found is None else found
 
@@ -323,11 +327,12 @@ def _run(
     parsed: ParsedQuery | None,
     cursor: Cursor | None,
 ) -> SearchPage:
-    total, exact = count_matches(session, _count_statement(session, query, parsed, stmt))
+    narrow = _narrow_statement(session, query, parsed, stmt)
+    total, exact = count_matches(session, narrow)
     # One row more than the page: whether a next page exists, without a count.
     size = query.limit + 1
     if score is not None and parsed is not None:
-        page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset, cursor)
+        page = _engine(session).relevance_page(narrow, score, parsed, query.limit, query.offset, cursor)
     else:
         if cursor is not None:
             stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
