@@ -116,6 +116,9 @@ class SearchPage:
     offset: int
     total_exact: bool = True
     next_cursor: str | None = None  # None on the last page
+    # By relevance over more matches than the engine ranks: only the newest
+    # this many were ranked (RANK_CANDIDATES); None when every match was.
+    ranked: int | None = None
 
 
 def _engine(session: Session) -> ModuleType:
@@ -350,6 +353,11 @@ def _run(
         next_cursor = Cursor(sort, rows[-1][1], rows[-1][0]).encode()
     scored = score is not None
     hits = _hits(session, [(row[0], row[1] if scored else None) for row in rows], parsed)
+    ranked = None
+    if scored:
+        # The same bound the engine's relevance_page ranks within.
+        candidates = max(_engine(session).RANK_CANDIDATES, query.limit + query.offset)
+        ranked = candidates if not exact or total > candidates else None
     return SearchPage(
         hits=hits,
         total=total,
@@ -357,6 +365,7 @@ def _run(
         offset=query.offset,
         total_exact=exact,
         next_cursor=next_cursor,
+        ranked=ranked,
     )
 
 
