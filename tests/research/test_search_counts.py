@@ -23,7 +23,13 @@ UNDATED = "https://other.example.org/undated.html"
 @pytest.fixture
 def mixed(archive: Archive) -> Archive:
     """Two sources, two domains, edits that move the published date, an undated article, a superseded version."""
-    capture(archive, HARBOUR, title="Harbour closes", text="The harbour closed for repairs.", published="2026-03-01")
+    capture(
+        archive,
+        HARBOUR,
+        title="Harbour closes",
+        text="The harbour closed for repairs.",
+        published="2026-03-01",
+    )
     # The edit moves the article out of March: only its latest date counts.
     capture(
         archive,

@@ -45,11 +45,15 @@ def test_upgrade_fills_the_latest_published_date_and_downgrade_removes_it(db_url
             )
         upgrade(engine)
         with engine.connect() as connection:
-            filled = dict(connection.execute(text("SELECT id, latest_published FROM articles ORDER BY id")).all())
+            filled = dict(
+                connection.execute(text("SELECT id, latest_published FROM articles ORDER BY id")).all()
+            )
         assert filled == {1: "2026-04-02", 2: None}
         with engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.downgrade(cfg, "0015")
-        assert "latest_published" not in {column["name"] for column in inspect(engine).get_columns("articles")}
+        assert "latest_published" not in {
+            column["name"] for column in inspect(engine).get_columns("articles")
+        }
     finally:
         engine.dispose()

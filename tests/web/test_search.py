@@ -171,8 +171,14 @@ def test_api_and_page_say_when_relevance_ranked_only_the_newest(
     for engine in (sqlite, postgres):
         monkeypatch.setattr(engine, "RANK_CANDIDATES", 1)
     data = client.get("/articles", params=params).json()
-    assert (data["total"], data["ranked"], len(data["hits"])) == (3, 1, 1)  # three versions mention the council
-    assert "among the newest 1 matches (sort by date to see every match)" in client.get("/", params=params).text
+    assert (data["total"], data["ranked"], len(data["hits"])) == (
+        3,
+        1,
+        1,
+    )  # three versions mention the council
+    assert (
+        "among the newest 1 matches (sort by date to see every match)" in client.get("/", params=params).text
+    )
     assert client.get("/articles", params={**params, "sort": "date"}).json()["ranked"] is None
 
 

@@ -308,7 +308,9 @@ def count_matches(session: Session, stmt: Select, cap: int | None = None) -> tup
     return (found, True) if found <= cap else (cap, False)
 
 
-def _narrow_statement(session: Session, query: SearchQuery, parsed: ParsedQuery | None, stmt: Select) -> Select:
+def _narrow_statement(
+    session: Session, query: SearchQuery, parsed: ParsedQuery | None, stmt: Select
+) -> Select:
     """The same matches as `stmt` (ids only), from the engine's narrower statement where it has one.
 
     For the count and the relevance candidates, which need no version

@@ -40,10 +40,17 @@ _BM25 = "bm25(versions_fts, 8.0, 1.0, 4.0, 2.0)"
 
 
 # The latest version's publisher date, kept on its article by migration 0016's triggers.
-LATEST_PUBLISHED: ColumnElement[str] = literal_column("articles.latest_published")
+latest_published_key: ColumnElement[str] = literal_column("articles.latest_published")
 # Filters read from the version row: a search of the latest versions with
 # any of them counts through `versions` (the general statement).
-_VERSION_ROW_FILTERS = ("language", "detected_language", "any_language", "author", "captured_from", "captured_to")
+_VERSION_ROW_FILTERS = (
+    "language",
+    "detected_language",
+    "any_language",
+    "author",
+    "captured_from",
+    "captured_to",
+)
 # Filters read from the article: a search of all versions with any of them
 # joins `articles` to count.
 _ARTICLE_FILTERS = ("source", "domain", "cluster", "keyword", "section", "changed")
@@ -126,13 +133,15 @@ def narrow_statement(
     # article), and the published range is the pointer's date
     # (articles.latest_published), so a source and a month are one range of
     # ix_articles_source_published.
-    stmt = select(Article.latest_version_id.label("id")).where(Article.latest_version_id.is_not(None))
+    latest = select(Article.latest_version_id.label("id")).where(Article.latest_version_id.is_not(None))
     if parsed is not None:
-        stmt = stmt.join(FTS_TABLE, FTS_TABLE.c.rowid == Article.latest_version_id).where(_matches(parsed))
+        latest = latest.join(FTS_TABLE, FTS_TABLE.c.rowid == Article.latest_version_id).where(
+            _matches(parsed)
+        )
     undated = replace(query, published_from=None, published_to=None)
-    stmt = stmt.where(*filters(undated))
+    latest = latest.where(*filters(undated))
     if query.published_from:
-        stmt = stmt.where(LATEST_PUBLISHED >= query.published_from.isoformat())
+        latest = latest.where(latest_published_key >= query.published_from.isoformat())
     if query.published_to:
-        stmt = stmt.where(LATEST_PUBLISHED < (query.published_to + timedelta(days=1)).isoformat())
-    return stmt
+        latest = latest.where(latest_published_key < (query.published_to + timedelta(days=1)).isoformat())
+    return latest
