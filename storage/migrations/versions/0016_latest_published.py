@@ -89,10 +89,28 @@ SQLITE_DOWNGRADE = [
 ]
 
 
+# Analysed at once where the archive has statistics: without them the
+# planner guesses, and a guess about a new index can be a scan of the month.
+_NEW_INDEXES = (
+    "ix_articles_source_published",
+    "ix_articles_latest_published",
+    "ix_articles_latest_cover",
+    "ix_articles_latest_dated",
+    "ix_versions_search_cover",
+)
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for statement in SQLITE_UPGRADE:
-            op.execute(statement)
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    for statement in SQLITE_UPGRADE:
+        op.execute(statement)
+    if bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        # Sampled, as storage/db.py refresh_statistics does: cheap at any size.
+        op.execute("PRAGMA analysis_limit = 1000")
+        for index in _NEW_INDEXES:
+            op.execute(f"ANALYZE {index}")
 
 
 def downgrade() -> None:
