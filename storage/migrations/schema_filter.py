@@ -24,7 +24,6 @@ SEARCH_INDEXES = {
     "ix_versions_search_published",
     "ix_versions_sort_date",
     "ix_articles_latest_cover",
-    "ix_articles_source_published",
     "ix_articles_latest_published",
     "ix_articles_latest_dated",
 }

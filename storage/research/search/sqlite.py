@@ -132,7 +132,7 @@ def narrow_statement(
     # pointer (never dangling: versions are only deleted with their
     # article), and the published range is the pointer's date
     # (articles.latest_published), so a source and a month are one range of
-    # ix_articles_source_published.
+    # ix_articles_latest_published.
     latest = select(Article.latest_version_id.label("id")).where(Article.latest_version_id.is_not(None))
     if parsed is not None:
         latest = latest.join(FTS_TABLE, FTS_TABLE.c.rowid == Article.latest_version_id).where(
