@@ -60,9 +60,22 @@ def _matches(parsed: ParsedQuery) -> TextClause:
     return text("versions_fts MATCH :fts_query").bindparams(fts_query=to_fts5(parsed))
 
 
+def _by_covering_index() -> ColumnElement[bool]:
+    """Always true, and it steers each match's version look-up to ix_versions_search_cover.
+
+    Looked up by id, the primary key and the covering index (id, article_id,
+    ...) tie in SQLite's cost model, and with a whole archive's statistics
+    it takes the row, whose sort date and superseded_at sit after the text,
+    at the end of its overflow pages: 17.7 ms against 8.7 ms for a
+    date-sorted page of 2,000 matches at 360,000 articles. A range on the
+    index's second column breaks the tie (article ids start at 1).
+    """
+    return Version.article_id > 0
+
+
 def match(stmt: Select, parsed: ParsedQuery) -> tuple[Select, ColumnElement[float]]:
     """Restrict `stmt` (over versions) to FTS matches; return it with a score (higher is better)."""
-    stmt = stmt.join(FTS_TABLE, FTS_TABLE.c.rowid == Version.id).where(_matches(parsed))
+    stmt = stmt.join(FTS_TABLE, FTS_TABLE.c.rowid == Version.id).where(_matches(parsed), _by_covering_index())
     # bm25() is negative, more negative when more relevant.
     return stmt, -literal_column(_BM25)
 
@@ -122,7 +135,11 @@ def narrow_statement(
             return None
         # Every version: `versions` (its covering index has superseded_at,
         # 0016) and the article only when an article filter asks for it.
-        stmt = select(Version.id).join(FTS_TABLE, FTS_TABLE.c.rowid == Version.id).where(_matches(parsed))
+        stmt = (
+            select(Version.id)
+            .join(FTS_TABLE, FTS_TABLE.c.rowid == Version.id)
+            .where(_matches(parsed), _by_covering_index())
+        )
         if any(getattr(query, name) for name in _ARTICLE_FILTERS):
             stmt = stmt.join(Article, Article.id == Version.article_id)
         return stmt.where(*filters(query))
