@@ -95,6 +95,7 @@ def search(cli: CliContext, query: str | None, **options: Any) -> None:
                 "limit": page.limit,
                 "offset": page.offset,
                 "next_cursor": page.next_cursor,
+                "ranked": page.ranked,
                 "hits": hits,
             }
         )
@@ -104,6 +105,11 @@ def search(cli: CliContext, query: str | None, **options: Any) -> None:
         shown = f"{page.offset + 1}-{page.offset + len(hits)}" if hits else "none"
         total = f"{page.total}" if page.total_exact else f"more than {page.total:,}"
         click.echo(f"{total} match{'es' if page.total != 1 else ''} (showing {shown})", err=True)
+        if page.ranked:
+            click.echo(
+                f"ranked by relevance among the newest {page.ranked:,} (--sort date reaches every match)",
+                err=True,
+            )
         if page.next_cursor:
             click.echo(f"next page: --cursor {page.next_cursor}", err=True)
         for number, hit in enumerate(hits, start=page.offset + 1):

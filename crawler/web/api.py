@@ -76,6 +76,7 @@ def search_articles(request: Request, params: Annotated[SearchParams, Query()]) 
         "limit": page.limit,
         "offset": page.offset,
         "next_cursor": page.next_cursor,
+        "ranked": page.ranked,
         "hits": [hit.to_dict() for hit in page.hits],
     }
 

@@ -292,6 +292,7 @@ class SearchOut(BaseModel):
                     "limit": 20,
                     "offset": 0,
                     "next_cursor": None,
+                    "ranked": None,
                     "hits": [
                         {
                             "article_id": 1,
@@ -322,6 +323,11 @@ class SearchOut(BaseModel):
     offset: int
     next_cursor: str | None = Field(
         None, description="Pass as cursor for the next page; null on the last page."
+    )
+    ranked: int | None = Field(
+        None,
+        description="By relevance with more matches than this: only the newest this many were ranked "
+        "(sort=date reaches every match); null when every match was ranked.",
     )
     hits: list[SearchHitOut]
 

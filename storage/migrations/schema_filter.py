@@ -14,15 +14,18 @@ from newsarchive.storage.models import Base
 # Search machinery created by migration 0003, deliberately outside the models:
 # SQLite's FTS5 table and its shadow tables (versions_fts_data, ..._idx, ...),
 # SQLite's covering index for search filters, PostgreSQL's generated tsvector
-# column and its GIN index; the trigger-kept sort date of migration 0014 and its index.
+# column and its GIN index; the trigger-kept sort date of migration 0014 and its index;
+# SQLite's trigger-kept latest published date of migration 0016 and its indexes.
 SEARCH_TABLE_PREFIX = "versions_fts"
-SEARCH_COLUMNS = {("versions", "search_vector"), ("versions", "sort_date")}
+SEARCH_COLUMNS = {("versions", "search_vector"), ("versions", "sort_date"), ("articles", "latest_published")}
 SEARCH_INDEXES = {
     "ix_versions_search_vector",
     "ix_versions_search_cover",
     "ix_versions_search_published",
     "ix_versions_sort_date",
     "ix_articles_latest_cover",
+    "ix_articles_latest_published",
+    "ix_articles_latest_dated",
 }
 
 

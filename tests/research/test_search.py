@@ -152,13 +152,20 @@ def test_relevance_ranks_only_the_newest_candidates(filled: Archive, monkeypatch
     from newsarchive.storage.research.search import sqlite as search_sqlite
 
     with filled.sessions() as session:
+        whole = search(session, SearchQuery(text="budget", limit=1))
         engine = search_sqlite if session.get_bind().dialect.name == "sqlite" else search_postgres
         monkeypatch.setattr(engine, "RANK_CANDIDATES", 1)
         page = search(session, SearchQuery(text="budget", limit=1))
+        by_date = search(session, SearchQuery(text="budget", limit=1, sort="date"))
+        deeper = search(session, SearchQuery(text="budget", limit=1, offset=1))
     # The budget story is more relevant, but only the newest match was ranked;
-    # the count is exact, and relevance pages end with the candidates.
+    # the count is exact, relevance pages end with the candidates, and the page says so.
     assert page.total == 2 and [h.url for h in page.hits] == [MARKET]
-    assert page.next_cursor is None
+    assert page.next_cursor is None and page.ranked == 1
+    assert whole.hits[0].url == BUDGET and whole.ranked is None
+    # By date every match is reached; an offset ranks as deep as it reads.
+    assert by_date.ranked is None and by_date.next_cursor is not None
+    assert deeper.ranked is None and len(deeper.hits) == 1
 
 
 def test_sqlite_filters_never_read_the_article_text(filled: Archive) -> None:

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.config import ArchiveConfig
 from tests.research.conftest import BUDGET, FLOOD, MARKET, RECIPE
@@ -59,3 +61,17 @@ def test_cursor_pages_from_the_command_line(filled: Archive, archive_config: Arc
     assert f"next page: --cursor {first['next_cursor']}" in err
     code, _, err = run(archive_config, "search", "--cursor", "garbage")
     assert code == 1 and "cursor" in err
+
+
+def test_says_when_relevance_ranked_only_the_newest(
+    filled: Archive, archive_config: ArchiveConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.storage.research.search import postgres, sqlite
+
+    code, out, err = run(archive_config, "search", "budget", "--json")
+    assert code == 0 and json.loads(out)["ranked"] is None and "ranked" not in err
+    for engine in (sqlite, postgres):
+        monkeypatch.setattr(engine, "RANK_CANDIDATES", 1)
+    code, out, err = run(archive_config, "search", "budget", "--limit", "1")
+    assert code == 0 and "ranked by relevance among the newest 1 (--sort date reaches every match)" in err
+    assert json.loads(run(archive_config, "search", "budget", "--limit", "1", "--json")[1])["ranked"] == 1

@@ -161,6 +161,27 @@ def test_search_page_accepts_what_date_inputs_send(client: TestClient, seeded: S
     assert 'name="captured_from" type="datetime-local" value="2026-03-01T14:30"' in html
 
 
+def test_api_and_page_say_when_relevance_ranked_only_the_newest(
+    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.storage.research.search import postgres, sqlite
+
+    params = {"q": "council", "all_versions": "true", "limit": 1}
+    assert client.get("/articles", params=params).json()["ranked"] is None
+    for engine in (sqlite, postgres):
+        monkeypatch.setattr(engine, "RANK_CANDIDATES", 1)
+    data = client.get("/articles", params=params).json()
+    assert (data["total"], data["ranked"], len(data["hits"])) == (
+        3,
+        1,
+        1,
+    )  # three versions mention the council
+    assert (
+        "among the newest 1 matches (sort by date to see every match)" in client.get("/", params=params).text
+    )
+    assert client.get("/articles", params={**params, "sort": "date"}).json()["ranked"] is None
+
+
 def test_search_page_says_more_than_when_the_count_was_capped(
     client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -116,6 +116,9 @@ class SearchPage:
     offset: int
     total_exact: bool = True
     next_cursor: str | None = None  # None on the last page
+    # By relevance over more matches than the engine ranks: only the newest
+    # this many were ranked (RANK_CANDIDATES); None when every match was.
+    ranked: int | None = None
 
 
 def _engine(session: Session) -> ModuleType:
@@ -305,6 +308,21 @@ def count_matches(session: Session, stmt: Select, cap: int | None = None) -> tup
     return (found, True) if found <= cap else (cap, False)
 
 
+def _narrow_statement(
+    session: Session, query: SearchQuery, parsed: ParsedQuery | None, stmt: Select
+) -> Select:
+    """The same matches as `stmt` (ids only), from the engine's narrower statement where it has one.
+
+    For the count and the relevance candidates, which need no version
+    column; the date order reads versions.sort_date from `stmt`.
+    """
+    engine = _engine(session)
+    # Optional: SQLite reads most matches from article indexes (storage/research/search/sqlite.py).
+    narrower = getattr(engine, "narrow_statement", None)
+    found = narrower(query, parsed, lambda q: _filters(q, engine)) if narrower is not None else None
+    return stmt if found is None else found
+
+
 def _run(
     session: Session,
     query: SearchQuery,
@@ -314,11 +332,12 @@ def _run(
     parsed: ParsedQuery | None,
     cursor: Cursor | None,
 ) -> SearchPage:
-    total, exact = count_matches(session, stmt)
+    narrow = _narrow_statement(session, query, parsed, stmt)
+    total, exact = count_matches(session, narrow)
     # One row more than the page: whether a next page exists, without a count.
     size = query.limit + 1
     if score is not None and parsed is not None:
-        page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset, cursor)
+        page = _engine(session).relevance_page(narrow, score, parsed, query.limit, query.offset, cursor)
     else:
         if cursor is not None:
             stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
@@ -336,6 +355,11 @@ def _run(
         next_cursor = Cursor(sort, rows[-1][1], rows[-1][0]).encode()
     scored = score is not None
     hits = _hits(session, [(row[0], row[1] if scored else None) for row in rows], parsed)
+    ranked = None
+    if scored:
+        # The same bound the engine's relevance_page ranks within.
+        candidates = max(_engine(session).RANK_CANDIDATES, query.limit + query.offset)
+        ranked = candidates if not exact or total > candidates else None
     return SearchPage(
         hits=hits,
         total=total,
@@ -343,6 +367,7 @@ def _run(
         offset=query.offset,
         total_exact=exact,
         next_cursor=next_cursor,
+        ranked=ranked,
     )
 
 
