@@ -314,21 +314,21 @@ def _run(
     parsed: ParsedQuery | None,
     cursor: Cursor | None,
 ) -> SearchPage:
-    total, exact = count_matches(session, stmt)
-    # One row more than the page: whether a next page exists, without a count.
-    size = query.limit + 1
-    if score is not None and parsed is not None:
-        page = _engine(session).relevance_page(stmt, score, parsed, query.limit, query.offset, cursor)
-    else:
-        if cursor is not None:
-            stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
-        page = (
-            stmt.add_columns(date_key.label("key"))
-            .order_by(date_key.desc(), Version.id.desc())
-            .limit(size)
-            .offset(query.offset)
+    engine = _engine(session)
+    # A backend may count less far (postgres.py says why).
+    cap = min(COUNT_CAP, getattr(engine, "COUNT_CAP", COUNT_CAP))
+    if parsed is not None and hasattr(engine, "text_page"):
+        # The backend counts and pages a text search in one pass (postgres.py).
+        total, exact, rows = engine.text_page(
+            session, stmt, parsed, score is not None, date_key, query.limit, query.offset, cursor, cap
         )
-    rows = session.execute(page).all() if total else []
+    else:
+        total, exact = count_matches(session, stmt, cap)
+        rows = (
+            session.execute(_page(engine, query, stmt, score, date_key, parsed, cursor)).all()
+            if total
+            else []
+        )
     more, rows = len(rows) > query.limit, rows[: query.limit]
     next_cursor = None
     if more:
@@ -343,6 +343,28 @@ def _run(
         offset=query.offset,
         total_exact=exact,
         next_cursor=next_cursor,
+    )
+
+
+def _page(
+    engine: ModuleType,
+    query: SearchQuery,
+    stmt: Select,
+    score: ColumnElement[float] | None,
+    date_key: ColumnElement[str],
+    parsed: ParsedQuery | None,
+    cursor: Cursor | None,
+) -> Select:
+    if score is not None and parsed is not None:
+        return engine.relevance_page(stmt, score, parsed, query.limit, query.offset, cursor)
+    if cursor is not None:
+        stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
+    # One row more than the page: whether a next page exists, without a count.
+    return (
+        stmt.add_columns(date_key.label("key"))
+        .order_by(date_key.desc(), Version.id.desc())
+        .limit(query.limit + 1)
+        .offset(query.offset)
     )
 
 
