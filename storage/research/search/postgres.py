@@ -97,11 +97,12 @@ def disjuncts(parsed: ParsedQuery) -> list[ParsedQuery]:
 
 def match_condition(parsed: ParsedQuery) -> ColumnElement[bool]:
     """The versions whose tsvector matches `parsed`, in pieces the index answers without rechecks."""
-    conditions = []
+    conditions: list[TextClause] = []
     for n, piece in enumerate(disjuncts(parsed)):
         expression, params = to_pg_tsquery(piece, prefix=f"m{n}_")
         conditions.append(text(f"versions.search_vector @@ {expression}").bindparams(**params))
-    return conditions[0] if len(conditions) == 1 else or_(*conditions)
+    # or_ of one condition is that condition (in parentheses).
+    return or_(*conditions)
 
 
 def match(stmt: Select, parsed: ParsedQuery) -> tuple[Select, ColumnElement[float]]:
