@@ -113,23 +113,26 @@ def _text_page(
     # candidates wanted, is where that many matches should lie (a guess; a
     # window too short grows).
     span = max(wanted, 2 * wanted * spread_ids // matches)
-    windowed = _newest_window(session, stmt, wanted, top, span)
-    newest = windowed.order_by((Version.id + 0).desc()).limit(wanted).subquery()
-    rows = session.execute(ranked(Version.id.in_(select(newest.c.id)), parsed, limit, offset, cursor)).all()
+    candidates = _newest_matches(session, stmt, wanted, top, span)
+    rows = session.execute(ranked(Version.id.in_(candidates), parsed, limit, offset, cursor)).all()
     return cap, False, [(row[0], row[1]) for row in rows]
 
 
-def _newest_window(session: Session, stmt: Select, wanted: int, top: int, span: int) -> Select:
-    """`stmt` limited to the newest version ids that hold at least `wanted` of its matches (else all of it).
+def _newest_matches(session: Session, stmt: Select, wanted: int, top: int, span: int) -> list[int]:
+    """The ids of `stmt`'s `wanted` newest matches (all of them if fewer).
 
-    `top` is the highest version id; the first window is the `span` ids below it.
+    Looked for among the `span` ids below `top` (the highest version id),
+    then in windows GROWTH times longer, then everywhere: once a window
+    holds `wanted` matches, its newest are the newest of all.
     """
-    while top - span > 0:
-        windowed = stmt.where(Version.id > top - span)
-        if _count(session, windowed, wanted - 1) >= wanted:
-            return windowed
+    while True:
+        whole = top - span <= 0
+        windowed = stmt if whole else stmt.where(Version.id > top - span)
+        newest = windowed.order_by((Version.id + 0).desc()).limit(wanted).subquery()
+        ids: list[int] = session.scalar(select(func.array_agg(newest.c.id))) or []
+        if whole or len(ids) >= wanted:
+            return ids
         span *= GROWTH
-    return stmt
 
 
 @contextmanager
