@@ -246,6 +246,8 @@ def select_versions(
     # multiplied the two selectivities, expected one row for the whole
     # archive and chose a hash join and a sort over every row.
     on = Article.id == Version.article_id if query.all_versions else Article.latest_version_id == Version.id
+    if parsed is not None and hasattr(engine, "text_join"):
+        on = engine.text_join(query.all_versions)  # the same join, worded for the backend's planner
     stmt = select(Version.id).join(Article, on)
     score = None
     if parsed is not None:
