@@ -114,7 +114,7 @@ def text_join(all_versions: bool) -> ColumnElement[bool]:
     planner could merge along pk_versions (or ix_versions_article_id),
     testing each row's TOASTed tsvector on the way (400 ms for 1,001 matches
     of `pres*`); an expression leaves it the GIN bitmap, and each match
-    then probes the articles index (an index-only scan).
+    then probes the articles index.
     """
     if all_versions:
         return Article.id == Version.article_id + 0
