@@ -318,7 +318,9 @@ class SearchOut(BaseModel):
     )
 
     total: int = Field(description="Matches; when total_exact is false, more than this many match.")
-    total_exact: bool = Field(description="False when counting stopped at the cap (10,000).")
+    total_exact: bool = Field(
+        description="False when counting stopped at the cap (10,000 on SQLite, 1,000 on PostgreSQL)."
+    )
     limit: int
     offset: int
     next_cursor: str | None = Field(

@@ -249,6 +249,8 @@ def select_versions(
     # multiplied the two selectivities, expected one row for the whole
     # archive and chose a hash join and a sort over every row.
     on = Article.id == Version.article_id if query.all_versions else Article.latest_version_id == Version.id
+    if parsed is not None and hasattr(engine, "text_join"):
+        on = engine.text_join(query.all_versions)  # the same join, worded for the backend's planner
     stmt = select(Version.id).join(Article, on)
     score = None
     if parsed is not None:
@@ -332,22 +334,24 @@ def _run(
     parsed: ParsedQuery | None,
     cursor: Cursor | None,
 ) -> SearchPage:
-    narrow = _narrow_statement(session, query, parsed, stmt)
-    total, exact = count_matches(session, narrow)
-    # One row more than the page: whether a next page exists, without a count.
-    size = query.limit + 1
-    if score is not None and parsed is not None:
-        page = _engine(session).relevance_page(narrow, score, parsed, query.limit, query.offset, cursor)
-    else:
-        if cursor is not None:
-            stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
-        page = (
-            stmt.add_columns(date_key.label("key"))
-            .order_by(date_key.desc(), Version.id.desc())
-            .limit(size)
-            .offset(query.offset)
+    engine = _engine(session)
+    # A backend may count less far (postgres.py says why).
+    cap = min(COUNT_CAP, getattr(engine, "COUNT_CAP", COUNT_CAP))
+    if parsed is not None and hasattr(engine, "text_page"):
+        # The backend counts and pages a text search in one pass (postgres.py).
+        total, exact, rows = engine.text_page(
+            session, stmt, parsed, score is not None, date_key, query.limit, query.offset, cursor, cap
         )
-    rows = session.execute(page).all() if total else []
+    else:
+        # The count and the relevance candidates need no version column: a
+        # backend may read them from a narrower statement (sqlite.py).
+        narrow = _narrow_statement(session, query, parsed, stmt)
+        total, exact = count_matches(session, narrow, cap)
+        rows = (
+            session.execute(_page(engine, query, stmt, narrow, score, date_key, parsed, cursor)).all()
+            if total
+            else []
+        )
     more, rows = len(rows) > query.limit, rows[: query.limit]
     next_cursor = None
     if more:
@@ -358,7 +362,7 @@ def _run(
     ranked = None
     if scored:
         # The same bound the engine's relevance_page ranks within.
-        candidates = max(_engine(session).RANK_CANDIDATES, query.limit + query.offset)
+        candidates = max(engine.RANK_CANDIDATES, query.limit + query.offset)
         ranked = candidates if not exact or total > candidates else None
     return SearchPage(
         hits=hits,
@@ -368,6 +372,30 @@ def _run(
         total_exact=exact,
         next_cursor=next_cursor,
         ranked=ranked,
+    )
+
+
+def _page(
+    engine: ModuleType,
+    query: SearchQuery,
+    stmt: Select,
+    narrow: Select,
+    score: ColumnElement[float] | None,
+    date_key: ColumnElement[str],
+    parsed: ParsedQuery | None,
+    cursor: Cursor | None,
+) -> Select:
+    """A page of `stmt`: by relevance over the (narrower) candidates, else newest first by date."""
+    if score is not None and parsed is not None:
+        return engine.relevance_page(narrow, score, parsed, query.limit, query.offset, cursor)
+    if cursor is not None:
+        stmt = stmt.where(tuple_(date_key, Version.id) < tuple_(cursor.key, cursor.version_id))
+    # One row more than the page: whether a next page exists, without a count.
+    return (
+        stmt.add_columns(date_key.label("key"))
+        .order_by(date_key.desc(), Version.id.desc())
+        .limit(query.limit + 1)
+        .offset(query.offset)
     )
 
 
