@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from newsarchive.storage.models import Version
 from newsarchive.storage.research.search.cursor import Cursor
-from newsarchive.storage.research.search.postgres import rank_candidates, ranked
+from newsarchive.storage.research.search.pg_rank import rank_candidates, ranked
 from newsarchive.storage.research.search.syntax import ParsedQuery
 
 GROWTH = 8
@@ -62,12 +62,18 @@ def text_page(
     offset: int,
     cursor: Cursor | None,
     cap: int,
+    bound: int,
 ) -> tuple[int, bool, list[Any]]:
-    """(matches, exact, rows): rows are (version id, score or sort date), one more than `limit` if a page follows."""
+    """(matches, exact, rows): rows are (version id, score or sort date), one more than `limit` if a page follows.
+
+    By relevance, the newest `bound` matches (postgres.RANK_CANDIDATES) are ranked.
+    """
     # Before the block: without index scans, max(id) would read every row.
     top = session.scalar(select(func.max(Version.id))) or 0
     with _bitmaps_only(session):
-        return _text_page(session, stmt, parsed, by_relevance, date_key, limit, offset, cursor, cap, top)
+        return _text_page(
+            session, stmt, parsed, by_relevance, date_key, limit, offset, cursor, cap, top, bound
+        )
 
 
 def _text_page(
@@ -81,6 +87,7 @@ def _text_page(
     cursor: Cursor | None,
     cap: int,
     top: int,
+    bound: int,
 ) -> tuple[int, bool, list[Any]]:
     found = stmt.add_columns(date_key.label("key")).limit(cap + 1).cte("found").prefix_with("MATERIALIZED")
     # The count, and the span of ids the rows found cover (how dense the matches are).
@@ -97,7 +104,7 @@ def _text_page(
             return matches, True, [(row[0], row[1]) for row in rows]
         rows = session.execute(date_page(stmt, date_key, limit, offset, cursor)).all()
         return cap, False, [(row[0], row[1]) for row in rows]
-    wanted = rank_candidates(limit, offset)
+    wanted = rank_candidates(limit, offset, bound)
     # The newest matches' ids come back first and are ranked only if the
     # count is exact: past the cap they are not the newest.
     newest = select(found.c.id).order_by(found.c.id.desc()).limit(wanted).subquery()

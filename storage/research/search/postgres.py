@@ -12,32 +12,28 @@ newsarchive.storage.research.search.pg_page.
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from sqlalchemy import (
-    REAL,
-    ColumnClause,
     ColumnElement,
     Select,
-    Subquery,
     TextClause,
-    cast,
-    column,
-    func,
-    literal,
-    literal_column,
     or_,
     select,
     text,
     true,
-    tuple_,
 )
 
 from newsarchive.storage.models import Article, Version
 from newsarchive.storage.research.search.cursor import Cursor
+from newsarchive.storage.research.search.pg_rank import (
+    _rank,
+    _tsquery,
+    rank_candidates,
+    ranked,
+)
 from newsarchive.storage.research.search.syntax import ParsedQuery, Term, to_pg_tsquery
 
-RANK_CANDIDATES = 200
+RANK_CANDIDATES = 200  # relevance ranks the newest this many matches (see above); read at call time
 # Searches count their matches this far, not to query.COUNT_CAP (10,000):
 # every counted match is a heap visit and a look-up of its article (is it
 # the latest version?), 3 µs to 8 µs, so 10,000 of them alone took 40 ms
@@ -46,20 +42,6 @@ RANK_CANDIDATES = 200
 COUNT_CAP = 1000
 # Groups mixing phrases and single words split into at most 2**3 index scans.
 MAX_SPLIT_GROUPS = 3
-_VECTOR: ColumnClause[Any] = literal_column("versions.search_vector")
-
-
-def _tsquery(parsed: ParsedQuery, name: str) -> Subquery:
-    # A one-row subquery, so the tsquery is built once per statement and
-    # shared by the match and the rank.
-    expression, params = to_pg_tsquery(parsed, prefix=name)
-    return text(f"SELECT {expression} AS q").bindparams(**params).columns(column("q")).subquery(name)
-
-
-def _rank(tsq: Subquery) -> ColumnElement[float]:
-    # Normalisation 1: divide by 1 + log(length), so long articles do not win
-    # by length alone. Weights: title A, text B, authors and captions C.
-    return func.ts_rank(_VECTOR, tsq.c.q, 1)
 
 
 def _positional(term: Term) -> bool:
@@ -141,32 +123,12 @@ def relevance_page(
     # the key index backwards testing every row's tsvector until it has
     # enough matches (seconds when matches are rare); this way it takes the
     # GIN bitmap and sorts just the matches.
-    newest = stmt.order_by((Version.id + 0).desc()).limit(rank_candidates(limit, offset)).subquery("newest")
+    newest = (
+        stmt.order_by((Version.id + 0).desc())
+        .limit(rank_candidates(limit, offset, RANK_CANDIDATES))
+        .subquery("newest")
+    )
     return ranked(Version.id.in_(select(newest.c.id)), parsed, limit, offset, cursor)
-
-
-def rank_candidates(limit: int, offset: int) -> int:
-    """How many of the newest matches a relevance page ranks."""
-    return max(RANK_CANDIDATES, limit + offset)
-
-
-def ranked(
-    candidates: ColumnElement[bool], parsed: ParsedQuery, limit: int, offset: int, cursor: Cursor | None
-) -> Select:
-    """(version id, score) of one page of the `candidates` versions (a condition) by ts_rank.
-
-    One row more than the page: it tells whether there is a next page.
-    """
-    tsq = _tsquery(parsed, "rsq")
-    rank = _rank(tsq)
-    page = select(Version.id, rank.label("score")).join_from(Version, tsq, true())
-    page = page.where(candidates)
-    if cursor is not None:
-        # ts_rank is a real: the cursor's key (the real's shortest decimal
-        # text, as the driver read it) compares equal only as a real again.
-        key = cast(literal(cursor.key), REAL)
-        page = page.where(tuple_(rank, Version.id) < tuple_(key, cursor.version_id))
-    return page.order_by(rank.desc(), Version.id.desc()).limit(limit + 1).offset(offset)
 
 
 def author_condition(pattern: str) -> TextClause:
@@ -176,10 +138,3 @@ def author_condition(pattern: str) -> TextClause:
         "THEN versions.authors ELSE '[]'::jsonb END) AS author(name) "
         "WHERE lower(author.name) LIKE :author_pattern ESCAPE '\\')"
     ).bindparams(author_pattern=pattern)
-
-
-def text_page(*args: Any, **kwargs: Any) -> Any:
-    """The count and the page of a text search in one pass (newsarchive.storage.research.search.pg_page)."""
-    from newsarchive.storage.research.search.pg_page import text_page as run
-
-    return run(*args, **kwargs)

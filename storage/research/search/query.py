@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -31,6 +31,8 @@ from newsarchive.storage.models.version import CAUSE_EDIT
 from newsarchive.storage.research.search.bounds import NAME_FILTERS, check_day, check_moment, check_name
 from newsarchive.storage.research.search.cursor import Cursor, decode
 from newsarchive.storage.research.search.deadline import QueryTooBroad, time_limit
+from newsarchive.storage.research.search.pg_page import text_page as pg_text_page
+from newsarchive.storage.research.search.request import SearchQuery
 from newsarchive.storage.research.search.snippet import snippet
 from newsarchive.storage.research.search.syntax import BadQuery, ParsedQuery, parse
 
@@ -45,39 +47,6 @@ COUNT_CAP = 10_000
 # "The publisher's date, else when we first saw the article", stored by
 # migration 0014's triggers so that an index can hold it.
 sort_date_key: ColumnElement[str] = literal_column("versions.sort_date")
-
-
-@dataclass
-class SearchQuery:
-    text: str | None = None
-    all_versions: bool = False
-    source: str | None = None
-    domain: str | None = None
-    language: str | None = None  # as declared by the page
-    # Detected from the text (only pages that declare none have one) ...
-    detected_language: str | None = None
-    # ... or either: the declared language, else the detected one.
-    any_language: str | None = None
-    author: str | None = None  # a case-insensitive part of an author's name
-    # A keyword (news:keywords) or section (feed category) the publisher declared, whole, any case.
-    keyword: str | None = None
-    section: str | None = None
-    published_from: date | None = None  # publisher's date; articles without one are left out
-    published_to: date | None = None  # inclusive
-    # The version was on the page at some time in this window (naive = UTC).
-    captured_from: datetime | None = None
-    captured_to: datetime | None = None
-    changed: bool = False  # only articles with a publisher's edit in their current history
-    # Also versions a re-extraction superseded (kept, but no longer the article's history).
-    superseded: bool = False
-    cluster: int | None = None  # only articles in this story cluster (storage/stories/)
-    sort: str = "relevance"  # "relevance" | "date" (no text: always date)
-    limit: int = 20
-    offset: int = 0
-    # Where the page starts: SearchPage.next_cursor of the page before
-    # (keyset pagination; newsarchive.storage.research.search.cursor). With a
-    # cursor, offset must be 0.
-    cursor: str | None = None
 
 
 @dataclass
@@ -337,10 +306,19 @@ def _run(
     engine = _engine(session)
     # A backend may count less far (postgres.py says why).
     cap = min(COUNT_CAP, getattr(engine, "COUNT_CAP", COUNT_CAP))
-    if parsed is not None and hasattr(engine, "text_page"):
-        # The backend counts and pages a text search in one pass (postgres.py).
-        total, exact, rows = engine.text_page(
-            session, stmt, parsed, score is not None, date_key, query.limit, query.offset, cursor, cap
+    if parsed is not None and engine.__name__.endswith(".postgres"):
+        # PostgreSQL counts and pages a text search in one pass (pg_page.py).
+        total, exact, rows = pg_text_page(
+            session,
+            stmt,
+            parsed,
+            score is not None,
+            date_key,
+            query.limit,
+            query.offset,
+            cursor,
+            cap,
+            engine.RANK_CANDIDATES,
         )
     else:
         # The count and the relevance candidates need no version column: a
@@ -348,7 +326,7 @@ def _run(
         narrow = _narrow_statement(session, query, parsed, stmt)
         total, exact = count_matches(session, narrow, cap)
         rows = (
-            session.execute(_page(engine, query, stmt, narrow, score, date_key, parsed, cursor)).all()
+            list(session.execute(_page(engine, query, stmt, narrow, score, date_key, parsed, cursor)).all())
             if total
             else []
         )

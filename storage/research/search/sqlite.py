@@ -24,7 +24,7 @@ from newsarchive.storage.research.search.cursor import Cursor
 from newsarchive.storage.research.search.syntax import ParsedQuery, to_fts5
 
 if TYPE_CHECKING:
-    from newsarchive.storage.research.search.query import SearchQuery
+    from newsarchive.storage.research.search.request import SearchQuery
 
 FTS_TABLE = table("versions_fts", column("rowid"))
 # bm25 costs a few microseconds a match, but a broad query (a short prefix)
