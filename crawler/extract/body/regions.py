@@ -14,7 +14,7 @@ import re
 
 from lxml.html import HtmlElement
 
-_FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form"})
+FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form"})
 _FURNITURE_WORDS = (
     "related",
     "more-from",
@@ -34,19 +34,20 @@ _FURNITURE_WORDS = (
     "modal",
 )
 _TOKEN = re.compile(r"[\s]+")
-_CONTAINERS = frozenset({"article", "main", "body"})
+CONTAINERS = frozenset({"article", "main", "body"})
 
 
-def _marked(node: HtmlElement) -> bool:
+def marked(node: HtmlElement, words: tuple[str, ...] = _FURNITURE_WORDS) -> bool:
+    """Whether a class or id token of ``node`` starts with one of ``words`` (furniture words by default)."""
     marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    return any(token.startswith(_FURNITURE_WORDS) for token in _TOKEN.split(marks) if token)
+    return any(token.startswith(words) for token in _TOKEN.split(marks) if token)
 
 
 def in_furniture(node: HtmlElement) -> bool:
     """True when ``node`` sits in page furniture outside the article container."""
     for anc in node.iterancestors():
-        if anc.tag in _CONTAINERS:
+        if anc.tag in CONTAINERS:
             return False
-        if anc.tag in _FURNITURE_TAGS or _marked(anc):
+        if anc.tag in FURNITURE_TAGS or marked(anc):
             return True
     return False

@@ -13,12 +13,12 @@ paragraphs.
 
 from __future__ import annotations
 
-import re
-
 from lxml.html import HtmlElement
 
-_FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form"})
-# Widgets that carry figures of their own: teasers of other articles, ads, sidebars.
+from newsarchive.crawler.extract.body.regions import CONTAINERS, FURNITURE_TAGS, marked
+
+# Widgets that carry figures of their own: teasers of other articles, ads, sidebars
+# (the body's list without its wall words, which mark the article's own wrapper here).
 _FURNITURE_WORDS = (
     "related",
     "more-from",
@@ -36,15 +36,8 @@ _FURNITURE_WORDS = (
     "outbrain",
     "taboola",
 )
-_TOKEN = re.compile(r"\s+")
-_CONTAINERS = frozenset({"article", "main", "body"})
 # Running text: this many characters of paragraph text outside links.
 _PROSE_CHARS = 600
-
-
-def _marked(node: HtmlElement) -> bool:
-    marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    return any(token.startswith(_FURNITURE_WORDS) for token in _TOKEN.split(marks) if token)
 
 
 def holds_prose(node: HtmlElement) -> bool:
@@ -63,8 +56,8 @@ def in_furniture(node: HtmlElement) -> bool:
     """True when ``node`` sits in a sidebar, footer, ad or teaser widget, not in the article."""
     outermost = None
     for anc in node.iterancestors():
-        if anc.tag in _CONTAINERS:
+        if anc.tag in CONTAINERS:
             break
-        if anc.tag in _FURNITURE_TAGS or _marked(anc):
+        if anc.tag in FURNITURE_TAGS or marked(anc, _FURNITURE_WORDS):
             outermost = anc
     return outermost is not None and not holds_prose(outermost)
